@@ -1,0 +1,162 @@
+package prose
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/microcosm-cc/bluemonday"
+	xhtml "golang.org/x/net/html"
+)
+
+// BlockKind is the shape of one block of story text.
+type BlockKind int
+
+// Block kinds. Together they are everything a plain-text story can express.
+const (
+	// Paragraph is running prose: its lines are joined with spaces.
+	Paragraph BlockKind = iota
+	// SceneBreak is a line such as "* * *" or "~~~" between scenes.
+	SceneBreak
+	// Verse keeps its line breaks: poetry, lyrics, letters, signatures.
+	Verse
+	// Preformatted keeps its spacing too: ASCII art, tables, centred banners.
+	Preformatted
+	// Heading is a line that titles what follows, such as "Chapter 3".
+	Heading
+)
+
+// Block is one block of story text. Text is plain text, not HTML; for Verse
+// and Preformatted it keeps its newlines.
+type Block struct {
+	Kind BlockKind
+	Text string
+}
+
+// HTML renders blocks as a chapter body: each block one element, text
+// escaped. The result is already within the Sanitize policy.
+func HTML(blocks []Block) string {
+	var b strings.Builder
+	for _, bl := range blocks {
+		text := html.EscapeString(bl.Text)
+		switch bl.Kind {
+		case Paragraph:
+			b.WriteString("<p>" + text + "</p>\n")
+		case SceneBreak:
+			b.WriteString("<hr class=\"scene-break\">\n")
+		case Verse:
+			b.WriteString("<p class=\"verse\">" + strings.ReplaceAll(text, "\n", "<br>\n") + "</p>\n")
+		case Preformatted:
+			b.WriteString("<pre>" + text + "</pre>\n")
+		case Heading:
+			b.WriteString("<h3>" + text + "</h3>\n")
+		}
+	}
+	return b.String()
+}
+
+// bodyPolicy is built once; bluemonday policies are safe for concurrent use
+// after construction.
+var bodyPolicy = sync.OnceValue(func() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	p.AllowElements("p", "br", "hr", "pre", "blockquote", "h2", "h3", "h4", "h5", "h6",
+		"em", "strong", "i", "b", "u", "s", "strike", "del", "ins", "sub", "sup", "small", "big",
+		"cite", "q", "abbr", "code", "span", "div", "center",
+		"ul", "ol", "li", "dl", "dt", "dd",
+		"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(scene-break|verse|center|right)$`)).Globally()
+	p.AllowAttrs("title").Matching(bluemonday.Paragraph).OnElements("abbr")
+	p.AllowAttrs("dir").Matching(regexp.MustCompile(`^(ltr|rtl|auto)$`)).Globally()
+	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)).Globally()
+	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("td", "th")
+	return p
+})
+
+// Sanitize returns htmlFragment with everything outside the body policy
+// removed: scripts, styles, event handlers, links, images, forms and unknown
+// attributes. Story bodies from any source pass through here before they are
+// stored and again before they are shown.
+func Sanitize(htmlFragment string) string {
+	return bodyPolicy().Sanitize(htmlFragment)
+}
+
+// PlainText extracts the text of a chapter body: blocks separated by a blank
+// line, <br> as a newline, scene breaks as "* * *", entities decoded. It is
+// what word counts, search and previews read.
+func PlainText(body string) string {
+	var b strings.Builder
+	z := xhtml.NewTokenizer(strings.NewReader(body))
+	pendingBreak := false // a block ended; the next text starts a new one
+	inPre := 0
+	atLineStart := func() bool { s := b.String(); return s == "" || strings.HasSuffix(s, "\n") }
+	for {
+		switch z.Next() {
+		case xhtml.ErrorToken:
+			return strings.TrimSpace(b.String())
+		case xhtml.TextToken:
+			text := string(z.Text())
+			if inPre == 0 {
+				// Outside <pre>, a run of HTML white space is one space, and
+				// none at the start of a line.
+				lead := isHTMLSpace(text[0])
+				trail := isHTMLSpace(text[len(text)-1])
+				text = strings.Join(strings.FieldsFunc(text, func(r rune) bool { return r < 128 && isHTMLSpace(byte(r)) }), " ")
+				if lead && !pendingBreak && !atLineStart() && !strings.HasSuffix(b.String(), " ") {
+					b.WriteString(" ")
+				}
+				if text == "" {
+					continue
+				}
+				if trail {
+					text += " "
+				}
+			}
+			if pendingBreak {
+				b.WriteString("\n\n")
+				pendingBreak = false
+			}
+			b.WriteString(text)
+		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
+			name, _ := z.TagName()
+			tag := string(name)
+			if tag == "pre" {
+				if z.Token().Type == xhtml.StartTagToken {
+					inPre++
+				} else if inPre > 0 {
+					inPre--
+				}
+			}
+			switch tag {
+			case "br":
+				trimTrailingSpace(&b)
+				b.WriteString("\n")
+			case "hr":
+				if b.Len() > 0 {
+					b.WriteString("\n\n")
+				}
+				b.WriteString("* * *")
+				pendingBreak = true
+			case "p", "div", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
+				"li", "tr", "dt", "dd", "table", "ul", "ol", "center", "caption":
+				if b.Len() > 0 {
+					trimTrailingSpace(&b)
+					pendingBreak = true
+				}
+			}
+		}
+	}
+}
+
+func isHTMLSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+}
+
+// trimTrailingSpace removes spaces at the end of b.
+func trimTrailingSpace(b *strings.Builder) {
+	s := b.String()
+	if t := strings.TrimRight(s, " "); len(t) != len(s) {
+		b.Reset()
+		b.WriteString(t)
+	}
+}

@@ -1,0 +1,65 @@
+package prose
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHTMLRoundTrip(t *testing.T) {
+	blocks := []Block{
+		{Paragraph, "The girl is dead."},
+		{SceneBreak, "* * *"},
+		{Verse, "Roses are <red>\nviolets & blue"},
+		{Paragraph, "It's going to be a beautiful morning."},
+	}
+	body := HTML(blocks)
+	if Sanitize(body) != body {
+		t.Errorf("HTML output is changed by Sanitize:\n%s\n%s", body, Sanitize(body))
+	}
+	want := "The girl is dead.\n\n* * *\n\nRoses are <red>\nviolets & blue\n\nIt's going to be a beautiful morning."
+	if got := PlainText(body); got != want {
+		t.Errorf("PlainText =\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	tests := []struct{ in, notWant string }{
+		{`<p onclick="x()">hi</p><script>alert(1)</script>`, "script"},
+		{`<p onclick="x()">hi</p>`, "onclick"},
+		{`<a href="javascript:alert(1)">x</a>`, "javascript"},
+		{`<img src=x onerror=alert(1)>`, "onerror"},
+		{`<p class="evil">x</p>`, "evil"},
+		{`<style>body{}</style>`, "body{"},
+		{`<iframe src="//evil"></iframe>`, "iframe"},
+	}
+	for _, tt := range tests {
+		if got := Sanitize(tt.in); strings.Contains(got, tt.notWant) {
+			t.Errorf("Sanitize(%q) = %q, still contains %q", tt.in, got, tt.notWant)
+		}
+	}
+	if got := Sanitize(`<p class="scene-break">x</p><em>y</em>`); got != `<p class="scene-break">x</p><em>y</em>` {
+		t.Errorf("Sanitize dropped allowed markup: %q", got)
+	}
+}
+
+func TestPlainTextEntities(t *testing.T) {
+	if got, want := PlainText("<p>Tom &amp; Jerry</p><p>caf&eacute;</p>"), "Tom & Jerry\n\ncafé"; got != want {
+		t.Errorf("PlainText = %q, want %q", got, want)
+	}
+}
+
+func TestPlainTextSpacing(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<p>a <em>b</em> c</p>", "a b c"},
+		{"<p>a<em> b </em>c</p>", "a b c"},
+		{"<p>\n  line one\n  continues  </p>\n<p>two</p>", "line one continues\n\ntwo"},
+		{"<p>x<br>\n y</p>", "x\ny"},
+		{"<pre>  a\n   b</pre><p>c</p>", "a\n   b\n\nc"},
+		{"<p>a</p><hr><p>b</p>", "a\n\n* * *\n\nb"},
+	}
+	for _, tt := range tests {
+		if got := PlainText(tt.in); got != tt.want {
+			t.Errorf("PlainText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

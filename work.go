@@ -1,0 +1,313 @@
+// Package fanarchive holds the domain of the archive: works, chapters,
+// authors, tags and the provenance of everything imported, together with the
+// service interfaces that storage implementations satisfy and the error codes
+// they return. It imports nothing from storage, HTTP or parsing, so every other
+// package can depend on it.
+package fanarchive
+
+import (
+	"context"
+	"time"
+	"unicode/utf8"
+)
+
+// Kind tells stories apart from the other documents a legacy archive holds
+// (reviews, FAQs, episode guides). Only fiction is listed as a work; other
+// documents are kept with their source so nothing is lost.
+type Kind string
+
+// Kinds of work.
+const (
+	KindFiction Kind = "fiction"
+	KindOther   Kind = "other"
+)
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return k == KindFiction || k == KindOther }
+
+// Limits that keep a single work within what the archive can serve. They are
+// generous: a legacy file past them is almost certainly not one story.
+const (
+	MaxTitleLen    = 1000       // bytes
+	MaxSummaryLen  = 100 << 10  // bytes
+	MaxChapters    = 10000      // chapters per work
+	MaxTagNameLen  = 500        // bytes
+	MaxChapterBody = 64 << 20   // bytes of HTML in one chapter
+	MaxSourceBytes = 512 << 20  // bytes of one original file
+	MaxAuthors     = 100        // authors per work
+	MaxNotes       = 100        // labelled notes per work
+	MaxNoteLen     = 1000 << 10 // bytes per note
+)
+
+// Work is one story (or, with KindOther, one non-fiction document) as the
+// archive shows it. Works imported from legacy files keep every source file
+// they were built from, byte for byte.
+type Work struct {
+	ID   int64 `json:"id"`
+	Kind Kind  `json:"kind"`
+
+	// Title is empty when none was found; pages show "Untitled" instead of
+	// inventing one.
+	Title   string   `json:"title"`
+	Authors []Author `json:"authors"`
+	Summary string   `json:"summary,omitempty"`
+	Notes   []Note   `json:"notes,omitempty"`
+
+	Rating         Rating `json:"rating"`
+	RatingOriginal string `json:"rating_original,omitempty"` // as written in the source, e.g. "NC-17"
+
+	// Tags holds fandoms, relationships, characters, warnings, categories and
+	// freeform tags; see TagsOf.
+	Tags []Tag `json:"tags,omitempty"`
+
+	Language string `json:"language,omitempty"` // BCP 47, e.g. "en"
+	Words    int    `json:"words"`              // sum of chapter words; see prose.CountWords
+	Complete bool   `json:"complete"`
+
+	Chapters []*Chapter `json:"chapters,omitempty"`
+
+	Published time.Time `json:"published"`
+	Updated   time.Time `json:"updated"`
+
+	// DuplicateOf points at the work this one repeats (a repost, or a whole
+	// story that its parts also hold). Duplicates are kept but not listed.
+	DuplicateOf int64 `json:"duplicate_of,omitempty"`
+
+	// Sources are the original files the work was built from, in part order.
+	Sources []*Source `json:"sources,omitempty"`
+
+	// Evidence records, per field, how sure the importer was and why, so an
+	// archivist can review guesses. Keys are Field* constants.
+	Evidence map[string]Evidence `json:"evidence,omitempty"`
+
+	// Problems lists what the importer noticed and could not settle, e.g.
+	// "no title found". They are shown to archivists, never to readers.
+	Problems []string `json:"problems,omitempty"`
+
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Fields whose provenance is recorded in Work.Evidence.
+const (
+	FieldTitle    = "title"
+	FieldAuthors  = "authors"
+	FieldRating   = "rating"
+	FieldFandoms  = "fandoms"
+	FieldSummary  = "summary"
+	FieldKind     = "kind"
+	FieldChapters = "chapters"
+	FieldFeedback = "feedback"
+	FieldList     = "list"
+	FieldArchive  = "archive"
+)
+
+// Evidence says how a field's value was found. Confidence runs from 0 (a
+// guess) to 1 (an explicit, labelled field).
+type Evidence struct {
+	Confidence float64 `json:"confidence"`
+	// Via names the rule that produced the value, e.g. "header:Title",
+	// "byline", "footer:list", "flag:--fandom", "inferred:list-name".
+	Via string `json:"via"`
+	// Detail quotes the input that the rule matched, shortened.
+	Detail string `json:"detail,omitempty"`
+}
+
+// ReviewThreshold is the confidence below which a field is put in front of an
+// archivist for review.
+const ReviewThreshold = 0.75
+
+// Note is a labelled block of front matter, such as "Author's Note" or
+// "Disclaimer", kept with the label as the author wrote it.
+type Note struct {
+	Label string `json:"label"`
+	Text  string `json:"text"`
+}
+
+// Chapter is one part of a work. Body is sanitised HTML made of block
+// elements (<p>, <hr class="scene-break">, <pre>, <blockquote>) and inline
+// emphasis; see package prose.
+type Chapter struct {
+	ID       int64  `json:"id"`
+	WorkID   int64  `json:"work_id"`
+	Number   int    `json:"number"` // 1-based, contiguous within a work
+	Title    string `json:"title,omitempty"`
+	Body     string `json:"-"`
+	Words    int    `json:"words"`
+	SourceID int64  `json:"source_id,omitempty"` // the original file the chapter came from
+}
+
+// Author is a name as given in a byline or header. Legacy authors are names
+// first; an account may claim an author later (see the roadmap), so accounts
+// and authors are kept apart. E-mail addresses never live here: they are kept
+// privately on the Source as the feedback contact.
+type Author struct {
+	ID   int64  `json:"id,omitempty"`
+	Name string `json:"name"`
+}
+
+// TagsOf returns the names of the work's tags of the given kind, in order.
+func (w *Work) TagsOf(kind TagKind) []string {
+	var names []string
+	for _, t := range w.Tags {
+		if t.Kind == kind {
+			names = append(names, t.Name)
+		}
+	}
+	return names
+}
+
+// AuthorNames returns the names of the work's authors in byline order.
+func (w *Work) AuthorNames() []string {
+	names := make([]string, len(w.Authors))
+	for i, a := range w.Authors {
+		names[i] = a.Name
+	}
+	return names
+}
+
+// DisplayTitle returns the title, or "Untitled" when none was found.
+func (w *Work) DisplayTitle() string {
+	if w.Title == "" {
+		return "Untitled"
+	}
+	return w.Title
+}
+
+// IsAdult reports whether readers must confirm they want to see the work
+// before it is shown.
+func (w *Work) IsAdult() bool { return w.Rating == RatingMature || w.Rating == RatingExplicit }
+
+// NeedsReview reports whether any recorded field is below ReviewThreshold or
+// the importer listed problems.
+func (w *Work) NeedsReview() bool {
+	if len(w.Problems) > 0 {
+		return true
+	}
+	for _, e := range w.Evidence {
+		if e.Confidence < ReviewThreshold {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate returns an EINVALID error if the work cannot be stored. It checks
+// shape, not taste: an empty title is allowed (and reported as a problem by the
+// importer), a work with no chapters is not.
+func (w *Work) Validate() error {
+	switch {
+	case !w.Kind.Valid():
+		return Errorf(EINVALID, "Work kind %q is not fiction or other.", w.Kind)
+	case len(w.Title) > MaxTitleLen:
+		return Errorf(EINVALID, "Work title is longer than %d bytes.", MaxTitleLen)
+	case !utf8.ValidString(w.Title) || !utf8.ValidString(w.Summary):
+		return Errorf(EINVALID, "Work title and summary must be valid UTF-8.")
+	case len(w.Summary) > MaxSummaryLen:
+		return Errorf(EINVALID, "Work summary is longer than %d bytes.", MaxSummaryLen)
+	case !w.Rating.Valid():
+		return Errorf(EINVALID, "Work rating %q is not one of %v.", w.Rating, Ratings)
+	case len(w.Authors) > MaxAuthors:
+		return Errorf(EINVALID, "Work has more than %d authors.", MaxAuthors)
+	case len(w.Notes) > MaxNotes:
+		return Errorf(EINVALID, "Work has more than %d notes.", MaxNotes)
+	case len(w.Chapters) == 0:
+		return Errorf(EINVALID, "Work has no chapters.")
+	case len(w.Chapters) > MaxChapters:
+		return Errorf(EINVALID, "Work has more than %d chapters.", MaxChapters)
+	case w.Words < 0:
+		return Errorf(EINVALID, "Work word count is negative.")
+	}
+	for _, a := range w.Authors {
+		if err := a.Validate(); err != nil {
+			return err
+		}
+	}
+	for _, n := range w.Notes {
+		if len(n.Text) > MaxNoteLen || len(n.Label) > MaxTagNameLen {
+			return Errorf(EINVALID, "Work note %q is too long.", truncate(n.Label, 40))
+		}
+	}
+	for _, t := range w.Tags {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+	}
+	for i, c := range w.Chapters {
+		if c.Number != i+1 {
+			return Errorf(EINVALID, "Chapter %d is numbered %d; chapters must be numbered 1..n in order.", i+1, c.Number)
+		}
+		if len(c.Body) > MaxChapterBody {
+			return Errorf(EINVALID, "Chapter %d is longer than %d bytes.", c.Number, MaxChapterBody)
+		}
+		if len(c.Title) > MaxTitleLen {
+			return Errorf(EINVALID, "Chapter %d title is longer than %d bytes.", c.Number, MaxTitleLen)
+		}
+	}
+	for _, s := range w.Sources {
+		if err := s.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Validate returns an EINVALID error if the author's name is empty or too long.
+func (a Author) Validate() error {
+	if a.Name == "" {
+		return Errorf(EINVALID, "Author name is required.")
+	} else if len(a.Name) > MaxTagNameLen || !utf8.ValidString(a.Name) {
+		return Errorf(EINVALID, "Author name is too long or not valid UTF-8.")
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// WorkService reads and writes works.
+type WorkService interface {
+	// FindWorkByID returns a work with its chapters (bodies included), tags,
+	// authors and sources (without raw bytes). Returns ENOTFOUND if it does
+	// not exist.
+	FindWorkByID(ctx context.Context, id int64) (*Work, error)
+
+	// FindWorks returns works matching the filter, newest first, without
+	// chapter bodies or sources, and the total number of matches ignoring
+	// Offset and Limit.
+	FindWorks(ctx context.Context, filter WorkFilter) ([]*Work, int, error)
+
+	// FindChapter returns chapter number n (1-based) of a work. Returns
+	// ENOTFOUND if the work or the chapter does not exist.
+	FindChapter(ctx context.Context, workID int64, n int) (*Chapter, error)
+
+	// CreateWork stores a work with its chapters, authors, tags and sources
+	// (raw bytes included) in one transaction, and sets the IDs it assigns.
+	// Returns EINVALID if the work does not validate, and ECONFLICT if one of
+	// its sources (by SHA-256) is already stored; w.ID is then set to the
+	// work that already holds it.
+	CreateWork(ctx context.Context, w *Work) error
+
+	// DeleteWork removes a work, its chapters and its tag links. Its sources
+	// are kept: provenance is never thrown away. Returns ENOTFOUND.
+	DeleteWork(ctx context.Context, id int64) error
+}
+
+// WorkFilter selects works. Nil or zero fields do not filter.
+type WorkFilter struct {
+	Kind   Kind    // defaults to KindFiction
+	Author *string // exact author name
+	Tag    *Tag    // kind and exact name
+	// IncludeDuplicates lists works marked as duplicates too.
+	IncludeDuplicates bool
+
+	Offset int
+	Limit  int // defaults to 20, at most 100
+}
