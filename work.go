@@ -66,6 +66,10 @@ type Work struct {
 
 	Chapters []*Chapter `json:"chapters,omitempty"`
 
+	// Begins is the story's first few dozen words, for listings of works
+	// without a summary. The importer sets it from the first chapter.
+	Begins string `json:"begins,omitempty"`
+
 	Published time.Time `json:"published"`
 	Updated   time.Time `json:"updated"`
 
