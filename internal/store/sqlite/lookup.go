@@ -1,0 +1,48 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"fanarchive"
+)
+
+// FindAuthorByName returns the author with exactly this name (case and
+// spacing included). Returns ENOTFOUND.
+func (s *Store) FindAuthorByName(ctx context.Context, name string) (*fanarchive.Author, error) {
+	a := &fanarchive.Author{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT id, name FROM authors WHERE name = ?`, name).Scan(&a.ID, &a.Name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Author %q not found.", name)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find author: %w", err)
+	}
+	return a, nil
+}
+
+// FindTag returns the tag of this kind with exactly this name. Inferred is
+// always false: whether a tag was inferred belongs to its use on a work.
+// Returns ENOTFOUND.
+func (s *Store) FindTag(ctx context.Context, kind fanarchive.TagKind, name string) (*fanarchive.Tag, error) {
+	t := &fanarchive.Tag{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var k string
+		err := tx.QueryRowContext(ctx, `SELECT id, kind, name FROM tags WHERE kind = ? AND name = ?`,
+			string(kind), name).Scan(&t.ID, &k, &t.Name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Tag %s %q not found.", kind, name)
+		}
+		t.Kind = fanarchive.TagKind(k)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find tag: %w", err)
+	}
+	return t, nil
+}

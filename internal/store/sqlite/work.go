@@ -1,0 +1,461 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"fanarchive"
+)
+
+// CreateWork stores w with its chapters, authors, tags and sources (raw bytes
+// included) in one transaction, and on success sets every ID it assigns:
+// w.ID, each chapter's ID and WorkID, each source's ID and WorkID, and the ID
+// of every author and tag (existing authors and tags are reused by exact
+// name, and exact kind and name). It also fills in what it defaults: Published
+// (now, when zero), Updated (Published, when zero), CreatedAt and UpdatedAt
+// (now), each source's Part (its 1-based position, when zero) and ImportedAt
+// (now, when zero). On error it changes nothing in w except w.ID on conflict.
+//
+// Chapter.SourceID says which source a chapter was built from:
+//
+//   - 0 means the work's first source, w.Sources[0] (or none when the work
+//     has no sources);
+//   - -(i+1) means w.Sources[i], so -1 is the first source, -2 the second;
+//   - a positive value is the ID of a source already stored.
+//
+// After CreateWork it holds the stored source's ID (0 when there is none).
+// Anything else (an index past the end, an unknown ID) is EINVALID.
+//
+// Returns EINVALID if the work does not validate, if two of its sources have
+// the same bytes, or if DuplicateOf or a source's ImportRunID names nothing
+// stored. Returns ECONFLICT if one of its sources (by SHA-256) is already
+// stored: w.ID is then set to the work that holds it, or to 0 if that work
+// has been deleted (a deleted work is not brought back by importing it again).
+//
+// Authors and tags repeated within the work are stored once, at their first
+// position; a repeated tag is inferred only if every occurrence is.
+func (s *Store) CreateWork(ctx context.Context, w *fanarchive.Work) error {
+	if w == nil {
+		return fanarchive.Errorf(fanarchive.EINVALID, "Work is required.")
+	}
+	if err := checkNil(w); err != nil {
+		return err
+	}
+	if err := w.Validate(); err != nil {
+		return err
+	}
+	if err := validateSources(w); err != nil {
+		return err
+	}
+	chapterSources, err := chapterSourceRefs(w)
+	if err != nil {
+		return err
+	}
+
+	c := &creation{w: w, now: s.now().UTC(), chapterSources: chapterSources}
+	c.defaults()
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		c.tx = tx
+		if err := c.checkConflicts(ctx); err != nil {
+			return err
+		}
+		if err := c.checkReferences(ctx); err != nil {
+			return err
+		}
+		return c.insert(ctx)
+	})
+	if err != nil {
+		if c.conflict {
+			w.ID = c.existingWorkID
+		}
+		return fmt.Errorf("create work: %w", err)
+	}
+	c.assign()
+	return nil
+}
+
+// checkNil returns EINVALID for a nil chapter or source, which Validate
+// would dereference.
+func checkNil(w *fanarchive.Work) error {
+	for i, ch := range w.Chapters {
+		if ch == nil {
+			return fanarchive.Errorf(fanarchive.EINVALID, "Chapter %d is empty.", i+1)
+		}
+	}
+	for i, src := range w.Sources {
+		if src == nil {
+			return fanarchive.Errorf(fanarchive.EINVALID, "Source %d is empty.", i+1)
+		}
+	}
+	return nil
+}
+
+// validateSources checks what Work.Validate does not: every source must hold
+// its bytes, and no two sources of one work may be the same file.
+func validateSources(w *fanarchive.Work) error {
+	seen := make(map[string]string, len(w.Sources))
+	for _, src := range w.Sources {
+		if src.Raw == nil && !(src.Size == 0 && src.SHA256 == fanarchive.SumSHA256(nil)) {
+			return fanarchive.Errorf(fanarchive.EINVALID, "Source %q has no bytes.", src.Name)
+		}
+		if other, ok := seen[src.SHA256]; ok {
+			return fanarchive.Errorf(fanarchive.EINVALID, "Sources %q and %q are the same file.", other, src.Name)
+		}
+		seen[src.SHA256] = src.Name
+	}
+	return nil
+}
+
+// chapterSourceRefs resolves the Chapter.SourceID convention documented on
+// CreateWork. For each chapter it returns the index into w.Sources (>= 0), or
+// -1 for no source, or -2 for an already stored source whose ID the chapter
+// keeps.
+func chapterSourceRefs(w *fanarchive.Work) ([]int, error) {
+	refs := make([]int, len(w.Chapters))
+	for i, ch := range w.Chapters {
+		switch {
+		case ch.SourceID == 0 && len(w.Sources) == 0:
+			refs[i] = -1
+		case ch.SourceID == 0:
+			refs[i] = 0
+		case ch.SourceID < 0 && -ch.SourceID <= int64(len(w.Sources)):
+			refs[i] = int(-ch.SourceID - 1)
+		case ch.SourceID < 0:
+			return nil, fanarchive.Errorf(fanarchive.EINVALID,
+				"Chapter %d refers to source %d of a work that has %d.", ch.Number, -ch.SourceID, len(w.Sources))
+		default:
+			refs[i] = -2
+		}
+	}
+	return refs, nil
+}
+
+// creation is one CreateWork in progress. IDs are collected here and copied
+// into the work only after the transaction commits, so a failed create leaves
+// the caller's structs as they were.
+type creation struct {
+	w              *fanarchive.Work
+	tx             *sql.Tx
+	now            time.Time
+	chapterSources []int
+
+	published, updated time.Time
+	importedAt         []time.Time
+	parts              []int
+
+	workID     int64
+	authorIDs  []int64
+	tagIDs     []int64
+	sourceIDs  []int64
+	chapterIDs []int64
+
+	conflict       bool
+	existingWorkID int64
+}
+
+// defaults computes the values CreateWork fills in when the caller left them
+// zero, without touching w yet.
+func (c *creation) defaults() {
+	c.published = c.w.Published
+	if c.published.IsZero() {
+		c.published = c.now
+	}
+	c.updated = c.w.Updated
+	if c.updated.IsZero() {
+		c.updated = c.published
+	}
+	c.importedAt = make([]time.Time, len(c.w.Sources))
+	c.parts = make([]int, len(c.w.Sources))
+	for i, src := range c.w.Sources {
+		c.importedAt[i] = src.ImportedAt
+		if c.importedAt[i].IsZero() {
+			c.importedAt[i] = c.now
+		}
+		c.parts[i] = src.Part
+		if c.parts[i] == 0 {
+			c.parts[i] = i + 1
+		}
+	}
+}
+
+// checkConflicts returns ECONFLICT if any of the work's sources is stored.
+func (c *creation) checkConflicts(ctx context.Context) error {
+	for _, src := range c.w.Sources {
+		var id int64
+		var workID sql.NullInt64
+		err := c.tx.QueryRowContext(ctx, `SELECT id, work_id FROM sources WHERE sha256 = ?`, src.SHA256).Scan(&id, &workID)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("find source %s: %w", src.SHA256, err)
+		}
+		c.conflict, c.existingWorkID = true, workID.Int64
+		if !workID.Valid {
+			return fanarchive.Errorf(fanarchive.ECONFLICT,
+				"%q was imported before (source %d), and the work made from it has been deleted.", src.Name, id)
+		}
+		return fanarchive.Errorf(fanarchive.ECONFLICT, "%q is already in the archive (work %d).", src.Name, workID.Int64)
+	}
+	return nil
+}
+
+// checkReferences returns EINVALID for a reference to something not stored,
+// with a better message than the foreign key error would give.
+func (c *creation) checkReferences(ctx context.Context) error {
+	if id := c.w.DuplicateOf; id != 0 {
+		if ok, err := exists(ctx, c.tx, `SELECT 1 FROM works WHERE id = ?`, id); err != nil {
+			return err
+		} else if !ok {
+			return fanarchive.Errorf(fanarchive.EINVALID, "Work is marked as a duplicate of work %d, which does not exist.", id)
+		}
+	}
+	for _, src := range c.w.Sources {
+		if id := src.ImportRunID; id != 0 {
+			if ok, err := exists(ctx, c.tx, `SELECT 1 FROM import_runs WHERE id = ?`, id); err != nil {
+				return err
+			} else if !ok {
+				return fanarchive.Errorf(fanarchive.EINVALID, "Source %q names import run %d, which does not exist.", src.Name, id)
+			}
+		}
+	}
+	for i, ch := range c.w.Chapters {
+		if c.chapterSources[i] == -2 {
+			if ok, err := exists(ctx, c.tx, `SELECT 1 FROM sources WHERE id = ?`, ch.SourceID); err != nil {
+				return err
+			} else if !ok {
+				return fanarchive.Errorf(fanarchive.EINVALID, "Chapter %d refers to source %d, which does not exist.", ch.Number, ch.SourceID)
+			}
+		}
+	}
+	return nil
+}
+
+// exists reports whether query returns a row.
+func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("%s: %w", query, err)
+	}
+	return true, nil
+}
+
+// insert writes the work and everything it holds.
+func (c *creation) insert(ctx context.Context) error {
+	w := c.w
+	notes, evidence, problems, err := encodeWorkJSON(w)
+	if err != nil {
+		return err
+	}
+	res, err := c.tx.ExecContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
+		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal,
+		w.Language, w.Words, w.Complete, w.Begins, formatTime(c.published), formatTime(c.updated),
+		nullID(w.DuplicateOf), evidence, problems, formatTime(c.now), formatTime(c.now))
+	if err != nil {
+		return fmt.Errorf("insert work: %w", err)
+	}
+	if c.workID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("insert work: %w", err)
+	}
+	if err := c.insertAuthors(ctx); err != nil {
+		return err
+	}
+	if err := c.insertTags(ctx); err != nil {
+		return err
+	}
+	if err := c.insertSources(ctx); err != nil {
+		return err
+	}
+	return c.insertChapters(ctx)
+}
+
+// encodeWorkJSON returns the JSON columns of a work. Empty lists are stored
+// as [] and {} rather than null, so SQL JSON functions always see a value.
+func encodeWorkJSON(w *fanarchive.Work) (notes, evidence, problems string, err error) {
+	enc := func(v any, empty string) (string, error) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return "", fmt.Errorf("encode work JSON: %w", err)
+		}
+		if string(b) == "null" {
+			return empty, nil
+		}
+		return string(b), nil
+	}
+	if notes, err = enc(w.Notes, "[]"); err != nil {
+		return
+	}
+	if evidence, err = enc(w.Evidence, "{}"); err != nil {
+		return
+	}
+	problems, err = enc(w.Problems, "[]")
+	return
+}
+
+func (c *creation) insertAuthors(ctx context.Context) error {
+	c.authorIDs = make([]int64, len(c.w.Authors))
+	linked := make(map[int64]bool, len(c.w.Authors))
+	for i, a := range c.w.Authors {
+		id, err := getOrCreate(ctx, c.tx,
+			`SELECT id FROM authors WHERE name = ?`, `INSERT INTO authors (name) VALUES (?)`, a.Name)
+		if err != nil {
+			return fmt.Errorf("author %q: %w", a.Name, err)
+		}
+		c.authorIDs[i] = id
+		if linked[id] {
+			continue
+		}
+		linked[id] = true
+		if _, err := c.tx.ExecContext(ctx, `INSERT INTO work_authors (work_id, author_id, position) VALUES (?, ?, ?)`,
+			c.workID, id, len(linked)-1); err != nil {
+			return fmt.Errorf("link author %q: %w", a.Name, err)
+		}
+	}
+	return nil
+}
+
+func (c *creation) insertTags(ctx context.Context) error {
+	c.tagIDs = make([]int64, len(c.w.Tags))
+	// A tag is inferred only if every occurrence in the work is.
+	inferred := make(map[int64]bool, len(c.w.Tags))
+	var order []int64
+	for i, t := range c.w.Tags {
+		id, err := getOrCreate(ctx, c.tx, `SELECT id FROM tags WHERE kind = ? AND name = ?`,
+			`INSERT INTO tags (kind, name) VALUES (?, ?)`, string(t.Kind), t.Name)
+		if err != nil {
+			return fmt.Errorf("tag %s %q: %w", t.Kind, t.Name, err)
+		}
+		c.tagIDs[i] = id
+		if prev, ok := inferred[id]; ok {
+			inferred[id] = prev && t.Inferred
+			continue
+		}
+		inferred[id] = t.Inferred
+		order = append(order, id)
+	}
+	for pos, id := range order {
+		if _, err := c.tx.ExecContext(ctx, `INSERT INTO work_tags (work_id, tag_id, inferred, position) VALUES (?, ?, ?, ?)`,
+			c.workID, id, inferred[id], pos); err != nil {
+			return fmt.Errorf("link tag %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// getOrCreate returns the ID of the row selectQuery finds, inserting it with
+// insertQuery if there is none. Both take the same arguments. The write
+// transaction is immediate, so no other writer can insert in between.
+func getOrCreate(ctx context.Context, tx *sql.Tx, selectQuery, insertQuery string, args ...any) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, selectQuery, args...).Scan(&id)
+	if err == nil {
+		return id, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, insertQuery, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+func (c *creation) insertSources(ctx context.Context) error {
+	c.sourceIDs = make([]int64, len(c.w.Sources))
+	for i, src := range c.w.Sources {
+		res, err := c.tx.ExecContext(ctx, `INSERT INTO sources (work_id, part, name, sha256, size, encoding, archive,
+			list, feedback_contact, import_run_id, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.workID, c.parts[i], src.Name, src.SHA256, src.Size, src.Encoding, src.Archive,
+			src.List, src.FeedbackContact, nullID(src.ImportRunID), formatTime(c.importedAt[i]))
+		if err != nil {
+			return fmt.Errorf("insert source %q: %w", src.Name, err)
+		}
+		if c.sourceIDs[i], err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("insert source %q: %w", src.Name, err)
+		}
+		raw := src.Raw
+		if raw == nil {
+			raw = []byte{}
+		}
+		if _, err := c.tx.ExecContext(ctx, `INSERT INTO source_blobs (source_id, raw) VALUES (?, ?)`,
+			c.sourceIDs[i], raw); err != nil {
+			return fmt.Errorf("insert bytes of source %q: %w", src.Name, err)
+		}
+	}
+	return nil
+}
+
+func (c *creation) insertChapters(ctx context.Context) error {
+	c.chapterIDs = make([]int64, len(c.w.Chapters))
+	for i, ch := range c.w.Chapters {
+		var sourceID int64
+		switch ref := c.chapterSources[i]; {
+		case ref >= 0:
+			sourceID = c.sourceIDs[ref]
+		case ref == -2:
+			sourceID = ch.SourceID
+		}
+		res, err := c.tx.ExecContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, source_id)
+			VALUES (?, ?, ?, ?, ?, ?)`, c.workID, ch.Number, ch.Title, ch.Body, ch.Words, nullID(sourceID))
+		if err != nil {
+			return fmt.Errorf("insert chapter %d: %w", ch.Number, err)
+		}
+		if c.chapterIDs[i], err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("insert chapter %d: %w", ch.Number, err)
+		}
+	}
+	return nil
+}
+
+// assign copies the stored IDs and defaults into the work after commit.
+func (c *creation) assign() {
+	w := c.w
+	w.ID = c.workID
+	w.Published, w.Updated = c.published, c.updated
+	w.CreatedAt, w.UpdatedAt = c.now, c.now
+	for i := range w.Authors {
+		w.Authors[i].ID = c.authorIDs[i]
+	}
+	for i := range w.Tags {
+		w.Tags[i].ID = c.tagIDs[i]
+	}
+	for i, src := range w.Sources {
+		src.ID, src.WorkID = c.sourceIDs[i], c.workID
+		src.Part, src.ImportedAt = c.parts[i], c.importedAt[i]
+	}
+	for i, ch := range w.Chapters {
+		ch.ID, ch.WorkID = c.chapterIDs[i], c.workID
+		switch ref := c.chapterSources[i]; {
+		case ref >= 0:
+			ch.SourceID = c.sourceIDs[ref]
+		case ref == -1:
+			ch.SourceID = 0
+		}
+	}
+}
+
+// DeleteWork removes a work with its chapters and its author and tag links.
+// Its sources stay, bytes and all, detached from any work; works marked as its
+// duplicates become listed again. Returns ENOTFOUND.
+func (s *Store) DeleteWork(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM works WHERE id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("delete work %d: %w", id, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("delete work %d: %w", id, err)
+		} else if n == 0 {
+			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Work %d not found.", id)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,242 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fanarchive"
+)
+
+// Page sizes for FindWorks.
+const (
+	defaultLimit = 20
+	maxLimit     = 100
+)
+
+// workColumns are the columns scanWork reads, in order.
+const workColumns = `w.id, w.kind, w.title, w.summary, w.notes, w.rating, w.rating_original, w.language,
+	w.words, w.complete, w.begins, w.published, w.updated, w.duplicate_of, w.evidence, w.problems,
+	w.created_at, w.updated_at`
+
+// FindWorkByID returns a work with its chapters (bodies included), authors and
+// tags in their stored order, and sources without their raw bytes. Returns
+// ENOTFOUND.
+func (s *Store) FindWorkByID(ctx context.Context, id int64) (*fanarchive.Work, error) {
+	var w *fanarchive.Work
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		row := tx.QueryRowContext(ctx, `SELECT `+workColumns+` FROM works w WHERE w.id = ?`, id)
+		if w, err = scanWork(row); errors.Is(err, sql.ErrNoRows) {
+			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Work %d not found.", id)
+		} else if err != nil {
+			return err
+		}
+		works := []*fanarchive.Work{w}
+		if err := loadAuthors(ctx, tx, works); err != nil {
+			return err
+		}
+		if err := loadTags(ctx, tx, works); err != nil {
+			return err
+		}
+		if err := loadChapters(ctx, tx, works, true); err != nil {
+			return err
+		}
+		w.Sources, err = findSources(ctx, tx, `WHERE s.work_id = ? ORDER BY s.part, s.id`, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find work %d: %w", id, err)
+	}
+	return w, nil
+}
+
+// FindWorks returns a page of works matching the filter, newest first (by
+// Updated, then by ID, both descending), with authors, tags and chapters
+// (without bodies) but without sources, and the number of matching works
+// ignoring Offset and Limit. Kind defaults to fiction, Limit to 20 (at most
+// 100). Filtering by an author or tag that does not exist finds nothing.
+// Returns EINVALID for an unknown kind or a negative offset.
+func (s *Store) FindWorks(ctx context.Context, filter fanarchive.WorkFilter) ([]*fanarchive.Work, int, error) {
+	where, args, err := workWhere(filter)
+	if err != nil {
+		return nil, 0, err
+	}
+	limit := filter.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	} else if limit > maxLimit {
+		limit = maxLimit
+	}
+
+	var works []*fanarchive.Work
+	var total int
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		// The page is chosen and counted from the listing index alone; only
+		// the works on the page are then read whole. Counting with the full
+		// rows would copy every matching work into a temporary table.
+		ids, n, err := pageIDs(ctx, tx, where, args, limit, filter.Offset)
+		if err != nil {
+			return err
+		}
+		total = n
+		if len(ids) == 0 {
+			if filter.Offset > 0 {
+				// COUNT(*) OVER () has no row to ride on past the last page.
+				err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM works w WHERE `+where, args...).Scan(&total)
+				if err != nil {
+					return fmt.Errorf("count works: %w", err)
+				}
+			}
+			return nil
+		}
+		if works, err = worksByIDs(ctx, tx, ids); err != nil {
+			return err
+		}
+		if err := loadAuthors(ctx, tx, works); err != nil {
+			return err
+		}
+		if err := loadTags(ctx, tx, works); err != nil {
+			return err
+		}
+		return loadChapters(ctx, tx, works, false)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("find works: %w", err)
+	}
+	return works, total, nil
+}
+
+// workWhere returns the WHERE clause (over works aliased w) and its
+// arguments for a filter.
+func workWhere(filter fanarchive.WorkFilter) (string, []any, error) {
+	kind := filter.Kind
+	if kind == "" {
+		kind = fanarchive.KindFiction
+	} else if !kind.Valid() {
+		return "", nil, fanarchive.Errorf(fanarchive.EINVALID, "Work kind %q is not fiction or other.", kind)
+	}
+	if filter.Offset < 0 {
+		return "", nil, fanarchive.Errorf(fanarchive.EINVALID, "Offset must not be negative.")
+	}
+	where := []string{`w.kind = ?`}
+	args := []any{string(kind)}
+	if !filter.IncludeDuplicates {
+		where = append(where, `w.duplicate_of IS NULL`)
+	}
+	if filter.Author != nil {
+		where = append(where, `w.id IN (SELECT wa.work_id FROM work_authors wa
+			JOIN authors a ON a.id = wa.author_id WHERE a.name = ?)`)
+		args = append(args, *filter.Author)
+	}
+	if filter.Tag != nil {
+		where = append(where, `w.id IN (SELECT wt.work_id FROM work_tags wt
+			JOIN tags t ON t.id = wt.tag_id WHERE t.kind = ? AND t.name = ?)`)
+		args = append(args, string(filter.Tag.Kind), filter.Tag.Name)
+	}
+	return strings.Join(where, " AND "), args, nil
+}
+
+// pageIDs returns the IDs of one page of works in listing order, and the
+// number of works matching where.
+func pageIDs(ctx context.Context, tx *sql.Tx, where string, args []any, limit, offset int) ([]int64, int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT w.id, COUNT(*) OVER () FROM works w WHERE `+where+`
+		ORDER BY w.updated DESC, w.id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list works: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	var total int
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id, &total); err != nil {
+			return nil, 0, fmt.Errorf("list works: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list works: %w", err)
+	}
+	return ids, total, nil
+}
+
+// worksByIDs reads the works with the given IDs, in the order given.
+func worksByIDs(ctx context.Context, tx *sql.Tx, ids []int64) ([]*fanarchive.Work, error) {
+	in, args := inList(ids)
+	rows, err := tx.QueryContext(ctx, `SELECT `+workColumns+` FROM works w WHERE w.id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read works: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[int64]*fanarchive.Work, len(ids))
+	for rows.Next() {
+		w, err := scanWork(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[w.ID] = w
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read works: %w", err)
+	}
+	works := make([]*fanarchive.Work, 0, len(ids))
+	for _, id := range ids {
+		if w := byID[id]; w != nil {
+			works = append(works, w)
+		}
+	}
+	return works, nil
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// scanWork reads the workColumns of one row. It returns sql.ErrNoRows as is.
+func scanWork(row scanner) (*fanarchive.Work, error) {
+	var w fanarchive.Work
+	var kind, rating, notes, evidence, problems string
+	var published, updated, createdAt, updatedAt sql.NullString
+	var duplicateOf sql.NullInt64
+	err := row.Scan(&w.ID, &kind, &w.Title, &w.Summary, &notes, &rating, &w.RatingOriginal, &w.Language,
+		&w.Words, &w.Complete, &w.Begins, &published, &updated, &duplicateOf, &evidence, &problems,
+		&createdAt, &updatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	} else if err != nil {
+		return nil, fmt.Errorf("scan work: %w", err)
+	}
+	w.Kind, w.Rating, w.DuplicateOf = fanarchive.Kind(kind), fanarchive.Rating(rating), duplicateOf.Int64
+	for _, f := range []struct {
+		col  string
+		text string
+		dst  any
+	}{{"notes", notes, &w.Notes}, {"evidence", evidence, &w.Evidence}, {"problems", problems, &w.Problems}} {
+		if err := json.Unmarshal([]byte(f.text), f.dst); err != nil {
+			return nil, fmt.Errorf("work %d %s: %w", w.ID, f.col, err)
+		}
+	}
+	if len(w.Notes) == 0 {
+		w.Notes = nil
+	}
+	if len(w.Evidence) == 0 {
+		w.Evidence = nil
+	}
+	if len(w.Problems) == 0 {
+		w.Problems = nil
+	}
+	times := []struct {
+		src sql.NullString
+		dst *time.Time
+	}{{published, &w.Published}, {updated, &w.Updated}, {createdAt, &w.CreatedAt}, {updatedAt, &w.UpdatedAt}}
+	for _, t := range times {
+		if *t.dst, err = parseTime(t.src); err != nil {
+			return nil, fmt.Errorf("work %d: %w", w.ID, err)
+		}
+	}
+	return &w, nil
+}
