@@ -1,0 +1,175 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"fanarchive"
+)
+
+// worksPerPage is how many blurbs a listing shows.
+const worksPerPage = 20
+
+// maxPage bounds ?page= so the offset cannot overflow.
+const maxPage = 1_000_000
+
+// blurb is one work in a listing, like AO3's: enough to decide whether to
+// read it.
+type blurb struct {
+	URL      string
+	Title    string
+	Untitled bool
+	Authors  []string
+	Fandoms  []fanarchive.Tag
+	Rating   fanarchive.Rating
+	Words    int
+	Chapters string
+	Summary  []string // paragraphs; empty when the work has none
+	Begins   string   // the opening words, shown when there is no summary
+	Date     string
+}
+
+func newBlurb(w *fanarchive.Work) blurb {
+	b := blurb{
+		URL:      workURL(w.ID),
+		Title:    w.DisplayTitle(),
+		Untitled: w.Title == "",
+		Authors:  w.AuthorNames(),
+		Fandoms:  tagsOf(w, fanarchive.TagFandom),
+		Rating:   w.Rating,
+		Words:    w.Words,
+		Chapters: chapterCount(w),
+		Summary:  paragraphs(w.Summary),
+		Date:     formatDate(w.Updated),
+	}
+	if b.Date == "" {
+		b.Date = formatDate(w.Published)
+	}
+	if len(b.Summary) == 0 {
+		b.Begins = redactAddresses(w.Begins)
+	}
+	return b
+}
+
+// pager links a listing's pages to each other.
+type pager struct {
+	Page, Pages int
+	Prev, Next  string // URLs, empty at either end
+}
+
+// listPage is the data of the listing template, shared by the home, author
+// and tag pages.
+type listPage struct {
+	page
+	Heading  string
+	Inferred bool // the listing is of an inferred tag
+	Total    int
+	Blurbs   []blurb
+	Pager    pager
+}
+
+// pageNumber reads ?page=N: 1 when absent, false when it is not a page.
+func pageNumber(r *http.Request) (int, bool) {
+	v := r.URL.Query().Get("page")
+	if v == "" {
+		return 1, true
+	}
+	n, ok := parseID(v)
+	if !ok || n > maxPage {
+		return 0, false
+	}
+	return int(n), true
+}
+
+// listWorks renders one page of the works that filter selects, under a
+// heading. title is the page's <title> before the site name.
+func (s *Server) listWorks(w http.ResponseWriter, r *http.Request, filter fanarchive.WorkFilter, title, heading string, inferred bool) {
+	n, ok := pageNumber(r)
+	if !ok {
+		s.notFound(w, r, "page")
+		return
+	}
+	filter.Offset = (n - 1) * worksPerPage
+	filter.Limit = worksPerPage
+	works, total, err := s.store.FindWorks(r.Context(), filter)
+	if err != nil {
+		s.fail(w, r, err, "page")
+		return
+	}
+	pages := (total + worksPerPage - 1) / worksPerPage
+	if n > 1 && n > pages {
+		s.notFound(w, r, "page")
+		return
+	}
+	data := &listPage{
+		page:     s.newPage(title),
+		Heading:  heading,
+		Inferred: inferred,
+		Total:    total,
+		Pager:    pager{Page: n, Pages: max(pages, 1)},
+	}
+	if n > 1 {
+		data.page = s.newPage(title, "Page "+strconv.Itoa(n))
+		data.Pager.Prev = r.URL.EscapedPath() + "?page=" + strconv.Itoa(n-1)
+	}
+	if n < pages {
+		data.Pager.Next = r.URL.EscapedPath() + "?page=" + strconv.Itoa(n+1)
+	}
+	for _, work := range works {
+		data.Blurbs = append(data.Blurbs, newBlurb(work))
+	}
+	s.render(w, r, http.StatusOK, "list", data)
+}
+
+// handleHome lists the newest works.
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	s.listWorks(w, r, fanarchive.WorkFilter{}, "Newest works", "Newest works", false)
+}
+
+// handleAuthor lists an author's works.
+func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	author, err := s.store.FindAuthorByName(r.Context(), name)
+	if err != nil {
+		s.fail(w, r, err, "author")
+		return
+	}
+	s.listWorks(w, r, fanarchive.WorkFilter{Author: &author.Name},
+		"Works by "+author.Name, "Works by "+author.Name, false)
+}
+
+// handleTag lists the works with a tag.
+func (s *Server) handleTag(w http.ResponseWriter, r *http.Request) {
+	kind := fanarchive.TagKind(r.PathValue("kind"))
+	if !kind.Valid() {
+		s.notFound(w, r, "tag")
+		return
+	}
+	tag, err := s.store.FindTag(r.Context(), kind, r.PathValue("name"))
+	if err != nil {
+		s.fail(w, r, err, "tag")
+		return
+	}
+	label := tagKindLabel(tag.Kind) + ": " + tag.Name
+	s.listWorks(w, r, fanarchive.WorkFilter{Tag: &fanarchive.Tag{Kind: tag.Kind, Name: tag.Name}},
+		label, "Works tagged "+label, tag.Inferred)
+}
+
+// tagKindLabel names a tag kind for headings.
+func tagKindLabel(k fanarchive.TagKind) string {
+	switch k {
+	case fanarchive.TagFandom:
+		return "Fandom"
+	case fanarchive.TagRelationship:
+		return "Relationship"
+	case fanarchive.TagCharacter:
+		return "Character"
+	case fanarchive.TagWarning:
+		return "Archive warning"
+	case fanarchive.TagCategory:
+		return "Category"
+	case fanarchive.TagFreeform:
+		return "Additional tag"
+	}
+	return string(k)
+}

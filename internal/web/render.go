@@ -1,0 +1,102 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// templateFS holds the layout, the shared partials and one file per page.
+//
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// page is what the layout needs from every page's data.
+type page struct {
+	Site  string // the site's name, for the header
+	Title string // the whole <title>, ending in the site's name
+	CSS   string // URL of the stylesheet
+}
+
+// newPage returns the layout data for a page whose title is made of parts
+// (most specific first), followed by the site's name.
+func (s *Server) newPage(parts ...string) page {
+	var nonEmpty []string
+	for _, p := range parts {
+		if p != "" {
+			nonEmpty = append(nonEmpty, p)
+		}
+	}
+	return page{
+		Site:  s.opts.SiteName,
+		Title: strings.Join(append(nonEmpty, s.opts.SiteName), " - "),
+		CSS:   s.cssPath,
+	}
+}
+
+// templateFuncs returns the helpers templates may call. They only format:
+// any decision about what to show is made in Go, in the page's view.
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"thousands": thousands,
+		"authorURL": authorURL,
+		"tagURL":    tagURL,
+	}
+}
+
+// parsePages parses the layout and partials once and, for each page, a
+// clone of them with the page's own template added.
+func parsePages() (map[string]*template.Template, error) {
+	pageNames := []string{"list", "work", "adult", "error"}
+	base, err := template.New("").Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	pages := make(map[string]*template.Template, len(pageNames))
+	for _, name := range pageNames {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("clone layout for %s: %w", name, err)
+		}
+		if t, err = t.ParseFS(templateFS, "templates/"+name+".html"); err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// render executes the named page into a buffer and only then sends it, so a
+// template error produces the 500 page rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	var buf bytes.Buffer
+	t, ok := s.pages[name]
+	if !ok {
+		s.renderFailed(w, r, fmt.Errorf("no page template %q", name), name)
+		return
+	}
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.renderFailed(w, r, fmt.Errorf("render %s: %w", name, err), name)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes()) //nolint:errcheck // the client went away; nothing to do
+}
+
+// renderFailed handles a page that could not be rendered: the 500 page,
+// unless it was the error page itself that failed, in which case plain text.
+func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, err error, name string) {
+	if name == "error" {
+		s.logError(r, err)
+		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
+		return
+	}
+	s.serverError(w, r, err)
+}

@@ -1,0 +1,28 @@
+package web
+
+import "net/http"
+
+// routes registers every route of the site on one ServeMux and wraps it in
+// the middleware that every response goes through. Registering a pattern
+// that conflicts with another panics, so a test that calls New catches it.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	mux.HandleFunc("GET /{$}", s.handleHome)
+	mux.HandleFunc("GET /works/{id}", s.handleWork)
+	mux.HandleFunc("GET /works/{id}/chapters/{n}", s.handleChapter)
+	mux.HandleFunc("GET /works/{id}/source", s.handleSource)
+	mux.HandleFunc("GET /authors/{name...}", s.handleAuthor)
+	mux.HandleFunc("GET /tags/{kind}/{name...}", s.handleTag)
+	mux.HandleFunc("GET /static/{file}", s.handleStatic)
+
+	// State-changing requests must come from this site's own pages.
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
+	mux.Handle("POST /adult-consent", csrf.Handler(http.HandlerFunc(s.handleAdultConsent)))
+
+	// Anything else, including other methods on known paths, is not here.
+	mux.HandleFunc("/", s.handleNotFound)
+
+	return s.logRequests(s.recoverPanics(securityHeaders(mux)))
+}

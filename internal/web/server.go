@@ -1,0 +1,66 @@
+// Package web serves the archive's reading site: server-rendered HTML pages
+// for listing and reading works, the original files they were imported from,
+// and the adult-content notice. Pages use no JavaScript; every action is a
+// link or a plain form.
+//
+// All routes are registered in routes.go; each page has its own file with its
+// handler, and its template in templates/. Templates and CSS are embedded and
+// parsed once, in New.
+package web
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"fanarchive"
+)
+
+// Options configures a Server.
+type Options struct {
+	// SecureCookies marks cookies Secure; set it when the site is served
+	// over HTTPS (directly or behind a proxy).
+	SecureCookies bool
+	// SiteName is shown in the header and in every page title. It defaults
+	// to "fanarchive".
+	SiteName string
+}
+
+// Server is the reading site. It implements http.Handler and is safe for
+// concurrent use.
+type Server struct {
+	store  fanarchive.Store
+	logger *slog.Logger
+	opts   Options
+
+	pages   map[string]*template.Template // page name → layout + page
+	cssPath string                        // URL of the stylesheet, versioned by content
+	handler http.Handler                  // the router wrapped in middleware
+}
+
+// New returns a Server reading from store and logging to logger (nil logs
+// nothing). Templates are parsed here, once; since they are embedded, a
+// template that does not parse is a programming error and New panics, as
+// does a route pattern that conflicts with another.
+func New(store fanarchive.Store, logger *slog.Logger, opts Options) *Server {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.SiteName == "" {
+		opts.SiteName = "fanarchive"
+	}
+	s := &Server{store: store, logger: logger, opts: opts}
+	pages, err := parsePages()
+	if err != nil {
+		panic(err)
+	}
+	s.pages = pages
+	s.cssPath = staticPath("style.css")
+	s.handler = s.routes()
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
