@@ -1,0 +1,102 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+var (
+	// bylineRe matches "by Michelle", "Written by: A & B", "by / X" (the
+	// slash of a centred byline), and "-by- X".
+	bylineRe = regexp.MustCompile(`(?i)^\W{0,4}(?:written\s+|a\s+story\s+|story\s+)?by\W{0,3}(?:\s+|$)(.*)$`)
+	// emailRe finds an e-mail address, also in the "name at host dot com"
+	// style some authors used against harvesters.
+	emailRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-!]+@[a-z0-9.\-]+\.[a-z]{2,}|[a-z0-9._%+\-]+\s+(?:at|\(at\)|\[at\])\s+[a-z0-9\-]+(?:\s+(?:dot|\(dot\)|\[dot\])\s+[a-z]{2,})+`)
+	// nameNoise is what bylines carry besides names: copyright notices,
+	// years, "(c)", e-mail brackets.
+	nameNoise = regexp.MustCompile(`(?i)\s*(?:[-–—,;(]\s*)?(?:copyright|\(c\)|©|copr\.?)\s*.*$|\s*[,(\[-]?\s*\(?\b(?:19|20)\d\d\b\)?\.?\s*$|\s*<[^>]*>|\s*\([^)]*@[^)]*\)|\s*\[[^\]]*@[^\]]*\]`)
+	// coAuthorSep splits "A and B", "A & B", "A, B and C".
+	coAuthorSep = regexp.MustCompile(`\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s+with\s+)\s*`)
+)
+
+// notNames are words that follow "by" in prose but do not begin a name:
+// "by the time", "by his side", "by now".
+var notNames = map[string]bool{
+	"the": true, "a": true, "an": true, "his": true, "her": true, "their": true, "my": true, "your": true,
+	"our": true, "its": true, "this": true, "that": true, "these": true, "those": true, "then": true,
+	"now": true, "way": true, "far": true, "all": true, "which": true, "whom": true, "who": true, "me": true,
+	"him": true, "them": true, "us": true, "it": true, "no": true, "means": true, "accident": true,
+	"chance": true, "night": true, "day": true, "morning": true, "one": true, "some": true, "any": true,
+	"default": true, "hand": true, "himself": true, "herself": true, "itself": true, "myself": true,
+	"yourself": true, "themselves": true, "nature": true, "design": true, "god": true, "heart": true,
+	"name": true, "email": true, "e-mail": true, "mail": true, "post": true, "request": true,
+}
+
+// byline reads a byline paragraph ("by Michelle", "by / Kirsten Berry") and
+// returns the author names and any e-mail address written beside them.
+func byline(p para) (names []string, contact string, ok bool) {
+	if len(p.lines) > 2 {
+		return nil, "", false
+	}
+	m := bylineRe.FindStringSubmatch(strings.TrimSpace(p.lines[0]))
+	if m == nil {
+		return nil, "", false
+	}
+	rest := strings.TrimSpace(m[1])
+	if rest == "" || rest == "/" {
+		if len(p.lines) != 2 {
+			return nil, "", false
+		}
+		rest = strings.TrimSpace(p.lines[1])
+	} else if len(p.lines) == 2 {
+		// A second line may be the address: "by Michelle\n<m@example.com>".
+		if !emailRe.MatchString(p.lines[1]) {
+			return nil, "", false
+		}
+		rest += " " + strings.TrimSpace(p.lines[1])
+	}
+	names, contact = authorNames(rest)
+	return names, contact, len(names) > 0
+}
+
+// authorNames splits an author field or byline into names, removing
+// copyright notices, years and e-mail addresses; the first address found is
+// returned as the contact. It returns no names when the text does not look
+// like a list of names (too long, or a word that does not begin one).
+func authorNames(s string) (names []string, contact string) {
+	contact = emailRe.FindString(s)
+	s = emailRe.ReplaceAllString(s, "")
+	for prev := ""; prev != s; {
+		prev = s
+		s = nameNoise.ReplaceAllString(s, "")
+	}
+	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), "-–—:,;.()[]<>\"*_~"))
+	if s == "" {
+		return nil, contact
+	}
+	for _, n := range coAuthorSep.Split(s, -1) {
+		n = strings.Trim(strings.TrimSpace(n), "-–—:,;.()[]<>\"*_~")
+		if n == "" {
+			continue
+		}
+		if !looksLikeName(n) {
+			return nil, contact
+		}
+		names = append(names, n)
+	}
+	return names, contact
+}
+
+// looksLikeName accepts up to six words with a letter, the first of which is
+// not a word that follows "by" in prose.
+func looksLikeName(n string) bool {
+	f := strings.Fields(n)
+	if len(f) == 0 || len(f) > 6 || len(n) > 60 {
+		return false
+	}
+	if notNames[strings.ToLower(f[0])] {
+		return false
+	}
+	return strings.IndexFunc(n, unicode.IsLetter) >= 0
+}

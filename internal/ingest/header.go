@@ -1,0 +1,274 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+)
+
+// field is what a labelled header line means.
+type field int
+
+// Header fields. Labels the archive has no special place for are fieldNote:
+// they are kept as notes under the label the author used.
+const (
+	fieldNone field = iota
+	fieldTitle
+	fieldAuthor
+	fieldRating
+	fieldFandom
+	fieldRelationship
+	fieldCharacter
+	fieldWarning
+	fieldCategory
+	fieldFreeform
+	fieldSummary
+	fieldFeedback
+	fieldLanguage
+	fieldArchiveName // where the story is archived, not permission to archive
+	fieldList
+	fieldNote
+)
+
+// labels maps a normalised header label (see normLabel) to its field. Plural
+// forms are found by stripping a final "s", so only singulars are listed
+// where the plural is regular.
+var labels = map[string]field{
+	"title": fieldTitle, "story title": fieldTitle, "story": fieldTitle, "story name": fieldTitle, "fic title": fieldTitle,
+	"author": fieldAuthor, "written by": fieldAuthor, "writer": fieldAuthor, "by": fieldAuthor, "pen name": fieldAuthor,
+	"penname": fieldAuthor, "author name": fieldAuthor, "name": fieldAuthor, "co-author": fieldAuthor,
+	"rating": fieldRating, "rated": fieldRating, "rate": fieldRating, "classification": fieldRating,
+	"fandom": fieldFandom, "universe": fieldFandom, "show": fieldFandom, "crossover": fieldFandom, "source": fieldFandom,
+	"pairing": fieldRelationship, "relationship": fieldRelationship, "ship": fieldRelationship, "couple": fieldRelationship,
+	"character": fieldCharacter, "main character": fieldCharacter, "featured character": fieldCharacter,
+	"warning": fieldWarning, "archive warning": fieldWarning, "content warning": fieldWarning, "trigger warning": fieldWarning,
+	"category": fieldCategory, "categorie": fieldCategory, "type": fieldCategory,
+	"genre": fieldFreeform, "keyword": fieldFreeform, "key word": fieldFreeform, "tag": fieldFreeform, "theme": fieldFreeform,
+	"summary": fieldSummary, "synopsis": fieldSummary, "description": fieldSummary, "blurb": fieldSummary, "abstract": fieldSummary,
+	"feedback": fieldFeedback, "e-mail": fieldFeedback, "email": fieldFeedback, "contact": fieldFeedback, "comments to": fieldFeedback,
+	"send feedback to": fieldFeedback, "feedback to": fieldFeedback,
+	"language":    fieldLanguage,
+	"archived at": fieldArchiveName, "originally archived at": fieldArchiveName,
+	"list": fieldList, "mailing list": fieldList, "posted to": fieldList, "originally posted to": fieldList,
+	"comment":              fieldNote,
+	"disclaimer":           fieldNote,
+	"spoiler":              fieldNote,
+	"spoiler warning":      fieldNote,
+	"archive":              fieldNote, // permission to archive ("Archive: yes, just ask")
+	"archiving":            fieldNote,
+	"archive permission":   fieldNote,
+	"note":                 fieldNote,
+	"author's note":        fieldNote,
+	"authors note":         fieldNote,
+	"author note":          fieldNote,
+	"authors' note":        fieldNote,
+	"a/n":                  fieldNote,
+	"an":                   fieldNote,
+	"acknowledgment":       fieldNote,
+	"acknowledgement":      fieldNote,
+	"thank":                fieldNote,
+	"thank you":            fieldNote,
+	"thanks to":            fieldNote,
+	"beta":                 fieldNote,
+	"beta reader":          fieldNote,
+	"beta'd by":            fieldNote,
+	"betas":                fieldNote,
+	"dedication":           fieldNote,
+	"dedicated to":         fieldNote,
+	"date":                 fieldNote,
+	"date written":         fieldNote,
+	"written":              fieldNote,
+	"posted":               fieldNote,
+	"status":               fieldNote,
+	"timeline":             fieldNote,
+	"setting":              fieldNote,
+	"season":               fieldNote,
+	"series":               fieldNote,
+	"sequel to":            fieldNote,
+	"prequel to":           fieldNote,
+	"sequel":               fieldNote,
+	"part":                 fieldNote,
+	"length":               fieldNote,
+	"word count":           fieldNote,
+	"words":                fieldNote,
+	"url":                  fieldNote,
+	"website":              fieldNote,
+	"web site":             fieldNote,
+	"homepage":             fieldNote,
+	"web page":             fieldNote,
+	"copyright":            fieldNote,
+	"challenge":            fieldNote,
+	"prompt":               fieldNote,
+	"inspiration":          fieldNote,
+	"inspired by":          fieldNote,
+	"credit":               fieldNote,
+	"recipient":            fieldNote,
+	"written for":          fieldNote,
+	"continuity":           fieldNote,
+	"author's notes":       fieldNote,
+	"additional notes":     fieldNote,
+	"notes and disclaimer": fieldNote,
+}
+
+// freeText fields take whole paragraphs; a label with nothing after it may
+// introduce the next paragraph as its value ("Summary:\n\nClark learns…").
+func (f field) freeText() bool { return f == fieldSummary || f == fieldNote }
+
+// labelLine matches "Label: value". The label is short and starts with a
+// letter; a value may be empty.
+var labelLine = regexp.MustCompile(`^\s{0,16}([A-Za-z][A-Za-z'’/()\- ]{0,30}?)\s*:(?:\s+(.*)|\s*)$`)
+
+// normLabel lower-cases a label, unifies apostrophes and white space and
+// drops a trailing "(s)" so that "AUTHOR’S NOTES", "Author's Note(s)" and
+// "author's note" are one key.
+func normLabel(label string) string {
+	l := strings.ToLower(strings.TrimSpace(label))
+	l = strings.ReplaceAll(l, "’", "'")
+	l = strings.TrimSuffix(l, "(s)")
+	return strings.Join(strings.Fields(l), " ")
+}
+
+// lookupLabel returns the field a label names, trying the singular of a
+// plural label too.
+func lookupLabel(label string) field {
+	l := normLabel(label)
+	if f, ok := labels[l]; ok {
+		return f
+	}
+	if s := strings.TrimSuffix(l, "s"); s != l {
+		if f, ok := labels[s]; ok {
+			return f
+		}
+	}
+	return fieldNone
+}
+
+// headerField is one labelled value from a file's header.
+type headerField struct {
+	field field
+	label string // as written, without the colon
+	value string // continuation lines joined; paragraphs kept with "\n\n"
+	line  int    // 0-based line index in the normalised text
+}
+
+// parseLabel splits a line into a known label and its value.
+func parseLabel(line string) (f field, label, value string, ok bool) {
+	m := labelLine.FindStringSubmatch(line)
+	if m == nil {
+		return fieldNone, "", "", false
+	}
+	if f = lookupLabel(m[1]); f == fieldNone {
+		return fieldNone, "", "", false
+	}
+	return f, strings.TrimSpace(m[1]), strings.TrimSpace(m[2]), true
+}
+
+// labelledParagraph parses a paragraph whose first line is a known label:
+// each further line either starts a new known label or continues the value
+// of the one before, so values may wrap onto following lines.
+func labelledParagraph(p para) ([]headerField, bool) {
+	var out []headerField
+	for i, l := range p.lines {
+		if f, label, value, ok := parseLabel(l); ok {
+			out = append(out, headerField{field: f, label: label, value: value, line: p.first + i})
+			continue
+		}
+		if i == 0 {
+			return nil, false
+		}
+		last := &out[len(out)-1]
+		last.value = strings.TrimSpace(last.value + " " + strings.TrimSpace(l))
+	}
+	return out, true
+}
+
+// frontMatter is what a file's opening says about the story.
+type frontMatter struct {
+	fields []headerField
+
+	authors    []string
+	authorsVia string
+	contact    string // an address written in the byline or author field
+
+	// title guessed from short lines above a byline, when no Title field
+	// names it.
+	guessedTitle string
+}
+
+// parseHeader reads the labelled fields, byline and title lines at the top
+// of a file and returns them with the index of the first story paragraph.
+// Short lines before a byline are title candidates; the nearest one wins.
+// Without any field or byline there is no header and nothing is consumed.
+func parseHeader(ps []para) (h frontMatter, end int) {
+	var candidates []string
+	i := 0
+loop:
+	for ; i < len(ps) && i < 40; i++ {
+		p := ps[i]
+		switch {
+		case isSeparator(p):
+			// Decoration around the header; after fields it may also be the
+			// line between header and story, which the next paragraph tells.
+			if len(h.fields) > 0 || h.authors != nil {
+				if i+1 < len(ps) && !startsHeaderParagraph(ps[i+1]) {
+					i++
+					break loop
+				}
+			}
+			continue
+		}
+		if fields, ok := labelledParagraph(p); ok {
+			last := &fields[len(fields)-1]
+			if last.field.freeText() && last.value == "" && i+1 < len(ps) && !startsHeaderParagraph(ps[i+1]) && !isSeparator(ps[i+1]) {
+				i++
+				last.value = ps[i].text()
+			}
+			h.fields = append(h.fields, fields...)
+			continue
+		}
+		if names, contact, ok := byline(p); ok && h.authors == nil {
+			h.authors, h.authorsVia, h.contact = names, "byline", contact
+			if len(candidates) > 0 {
+				h.guessedTitle = candidates[len(candidates)-1]
+			}
+			continue
+		}
+		if h.authors == nil && len(h.fields) == 0 && len(candidates) < 6 && titleLike(p) {
+			candidates = append(candidates, p.text())
+			continue
+		}
+		break
+	}
+	if h.authors == nil && len(h.fields) == 0 {
+		return frontMatter{}, 0
+	}
+	if h.guessedTitle == "" && h.authors == nil && len(candidates) > 0 {
+		// Title lines above labelled fields with no Title among them.
+		h.guessedTitle = candidates[len(candidates)-1]
+	}
+	return h, i
+}
+
+// startsHeaderParagraph reports whether p begins with a known label or is a
+// byline: whether the header goes on.
+func startsHeaderParagraph(p para) bool {
+	if _, ok := labelledParagraph(p); ok {
+		return true
+	}
+	_, _, ok := byline(p)
+	return ok
+}
+
+// titleLike reports whether a paragraph could be a title: one or two short
+// lines with a letter that do not end like a sentence.
+func titleLike(p para) bool {
+	if len(p.lines) > 2 || p.words() == 0 || p.words() > 12 {
+		return false
+	}
+	for _, l := range p.lines {
+		if len(strings.TrimSpace(l)) > 80 {
+			return false
+		}
+	}
+	t := p.text()
+	return !strings.HasSuffix(t, ".") && !strings.HasSuffix(t, ",")
+}

@@ -1,0 +1,376 @@
+// Package ingest turns legacy story files into works. Each format has a
+// small pure parser (plain text here; news, mbox and HTML build on it) that
+// takes a file's name and raw bytes and returns a *fanarchive.Work with its
+// fields' evidence and the problems an archivist should review. Parsers do
+// no I/O and never panic on bad input: anything they cannot read is an
+// EUNREADABLE error naming what is wrong with the file.
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"fanarchive"
+	"fanarchive/internal/prose"
+)
+
+// DefaultMaxBytes is the largest file the importer reads unless told
+// otherwise. Story files are kilobytes; a file past this is a dump or a
+// mistake, and is reported rather than half-read.
+const DefaultMaxBytes = 64 << 20
+
+// Options are choices that apply to every file of an import.
+type Options struct {
+	// Fandom, Archive and List are what the archivist knows about where the
+	// files came from. They override what a file says about itself.
+	Fandom  string
+	Archive string
+	List    string
+	// Language is the BCP 47 tag of the works; "en" when empty.
+	Language string
+	// MaxBytes limits the size of one file; DefaultMaxBytes when zero.
+	MaxBytes int64
+}
+
+// Problems an archivist is shown. They are stable strings, so that the
+// review queue can group works by problem.
+const (
+	ProblemNoTitle    = "no title found"
+	ProblemNoAuthor   = "no author found"
+	ProblemNoFandom   = "no fandom found"
+	ProblemRatingName = "rating not recognised"
+)
+
+// Confidence levels, named so every rule states its certainty the same way.
+const (
+	confLabelled = 1.0  // an explicit, labelled field or the archivist's flag
+	confByline   = 0.9  // a "by X" line in the header
+	confFooter   = 0.85 // a pattern in the footer
+	confDefault  = 0.8  // nothing said otherwise
+	confGuess    = 0.6  // a title guessed from layout
+	confInferred = 0.5  // deduced from something else, e.g. a list's name
+	confNone     = 0.0  // nothing found
+)
+
+// ParseText parses one plain-text story file: a labelled header and/or
+// byline, the story, and a footer of feedback requests and list promotion.
+func ParseText(name string, raw []byte, opts Options) (*fanarchive.Work, error) {
+	maxBytes := opts.MaxBytes
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	if int64(len(raw)) > maxBytes {
+		return nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "The file is %s; the import limit is %s per file.", humanBytes(int64(len(raw))), humanBytes(maxBytes))
+	}
+	text, enc, err := Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	ps := paragraphs(normalise(text))
+	h, bodyStart := parseHeader(ps)
+	f, bodyEnd := parseFooter(ps, bodyStart)
+	body := ps[bodyStart:bodyEnd]
+
+	w := &fanarchive.Work{Kind: fanarchive.KindFiction, Complete: true, Evidence: map[string]fanarchive.Evidence{}}
+	lay := measure(body)
+	for _, ct := range splitChapters(body) {
+		blocks := lay.blocks(ct.paras)
+		if len(blocks) == 0 {
+			continue
+		}
+		html := prose.HTML(blocks)
+		w.Chapters = append(w.Chapters, &fanarchive.Chapter{
+			Number: len(w.Chapters) + 1,
+			Title:  ct.title,
+			Body:   html,
+			Words:  prose.CountWords(prose.PlainText(html)),
+		})
+	}
+	if len(w.Chapters) == 0 {
+		return nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "No story text was found in the file (%d paragraphs, all header or footer).", len(ps))
+	}
+	for _, c := range w.Chapters {
+		w.Words += c.Words
+	}
+	w.Begins = prose.FirstWords(prose.PlainText(w.Chapters[0].Body), 40)
+	w.Evidence[fanarchive.FieldKind] = fanarchive.Evidence{Confidence: confDefault, Via: "default:text-file"}
+	w.Evidence[fanarchive.FieldChapters] = fanarchive.Evidence{Confidence: confDefault, Via: fmt.Sprintf("headings:%d", len(w.Chapters))}
+
+	src := fanarchive.NewSource(name, raw)
+	src.Encoding = enc
+	w.Sources = []*fanarchive.Source{src}
+	applyFront(w, h)
+	applyFooter(w, f)
+	applyOptions(w, opts)
+	fillDefaults(w)
+	return w, nil
+}
+
+// splitList splits a field value such as "Clark/Lex, Chloe; Lana" at commas
+// and semicolons (and at extra separators given), dropping empty items.
+func splitList(value string, extra *regexp.Regexp) []string {
+	var out []string
+	for _, item := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ';' }) {
+		parts := []string{item}
+		if extra != nil {
+			parts = extra.Split(item, -1)
+		}
+		for _, p := range parts {
+			if p = strings.Trim(strings.TrimSpace(p), ".\"'*_"); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+var (
+	andSep      = regexp.MustCompile(`\s+and\s+|\s*&\s*`)
+	fandomSep   = regexp.MustCompile(`\s*/\s*|\s+&\s+|\s+x\s+`)
+	noWarnings  = regexp.MustCompile(`(?i)^(?:none|no|n/a|nothing|no warnings?|no archive warnings apply)$`)
+	emptyValues = regexp.MustCompile(`(?i)^(?:none|n/a|-+|\?+)$`)
+)
+
+// applyFront fills the work from the header's fields and byline.
+func applyFront(w *fanarchive.Work, h frontMatter) {
+	addTags := func(kind fanarchive.TagKind, names []string) {
+		for _, n := range names {
+			if !emptyValues.MatchString(n) {
+				w.Tags = appendTag(w.Tags, fanarchive.Tag{Kind: kind, Name: n})
+			}
+		}
+	}
+	for _, hf := range h.fields {
+		via := "header:" + hf.label
+		switch hf.field {
+		case fieldTitle:
+			if w.Title == "" && hf.value != "" {
+				w.Title = hf.value
+				w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: confLabelled, Via: via, Detail: hf.value}
+			}
+		case fieldAuthor:
+			if names, contact := authorNames(hf.value); len(names) > 0 && len(w.Authors) == 0 {
+				w.Authors = authorsOf(names)
+				w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confLabelled, Via: via, Detail: hf.value}
+				if contact != "" {
+					setFeedback(w, contact, via)
+				}
+			}
+		case fieldRating:
+			if w.RatingOriginal == "" {
+				setRating(w, hf.value, via)
+			}
+		case fieldFandom:
+			addTags(fanarchive.TagFandom, splitList(hf.value, fandomSep))
+			if len(w.TagsOf(fanarchive.TagFandom)) > 0 {
+				w.Evidence[fanarchive.FieldFandoms] = fanarchive.Evidence{Confidence: confLabelled, Via: via, Detail: hf.value}
+			}
+		case fieldRelationship:
+			addTags(fanarchive.TagRelationship, splitList(hf.value, nil))
+		case fieldCharacter:
+			addTags(fanarchive.TagCharacter, splitList(hf.value, andSep))
+		case fieldWarning:
+			for _, n := range splitList(hf.value, nil) {
+				if noWarnings.MatchString(n) {
+					n = "No Archive Warnings Apply"
+				}
+				w.Tags = appendTag(w.Tags, fanarchive.Tag{Kind: fanarchive.TagWarning, Name: n})
+			}
+		case fieldCategory:
+			addTags(fanarchive.TagCategory, splitList(hf.value, nil))
+		case fieldFreeform:
+			addTags(fanarchive.TagFreeform, splitList(hf.value, nil))
+		case fieldSummary:
+			if hf.value != "" {
+				w.Summary = joinText(w.Summary, hf.value)
+				w.Evidence[fanarchive.FieldSummary] = fanarchive.Evidence{Confidence: confLabelled, Via: via}
+			}
+		case fieldFeedback:
+			setFeedback(w, hf.value, via)
+		case fieldLanguage:
+			w.Language = languageTag(hf.value)
+		case fieldArchiveName:
+			w.Sources[0].Archive = hf.value
+			w.Evidence[fanarchive.FieldArchive] = fanarchive.Evidence{Confidence: confLabelled, Via: via}
+		case fieldList:
+			w.Sources[0].List = hf.value
+			w.Evidence[fanarchive.FieldList] = fanarchive.Evidence{Confidence: confLabelled, Via: via}
+		case fieldNote:
+			if hf.value != "" {
+				w.Notes = append(w.Notes, fanarchive.Note{Label: hf.label, Text: hf.value})
+			}
+		}
+	}
+	if len(w.Authors) == 0 && len(h.authors) > 0 {
+		w.Authors = authorsOf(h.authors)
+		w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confByline, Via: h.authorsVia, Detail: strings.Join(h.authors, ", ")}
+	}
+	if h.contact != "" {
+		setFeedback(w, h.contact, h.authorsVia)
+	}
+	if w.Title == "" && h.guessedTitle != "" {
+		w.Title = h.guessedTitle
+		w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: confGuess, Via: "guess:line-above-byline", Detail: h.guessedTitle}
+	}
+}
+
+// applyFooter fills provenance from the footer. Labelled fields at the end
+// of a story are end notes.
+func applyFooter(w *fanarchive.Work, f footer) {
+	if f.feedback != "" {
+		setFeedback(w, f.feedback, f.feedbackVia)
+	}
+	src := w.Sources[0]
+	if f.list != "" && src.List == "" {
+		src.List = f.list
+		w.Evidence[fanarchive.FieldList] = fanarchive.Evidence{Confidence: confFooter, Via: f.listVia, Detail: f.list}
+	}
+	if f.archive != "" && src.Archive == "" {
+		src.Archive = f.archive
+		w.Evidence[fanarchive.FieldArchive] = fanarchive.Evidence{Confidence: confFooter, Via: f.archiveVia, Detail: f.archive}
+	}
+	for _, hf := range f.fields {
+		if hf.field == fieldNote && hf.value != "" {
+			w.Notes = append(w.Notes, fanarchive.Note{Label: hf.label, Text: hf.value})
+		}
+	}
+	if f.listFandom != "" && len(w.TagsOf(fanarchive.TagFandom)) == 0 {
+		w.Tags = appendTag(w.Tags, fanarchive.Tag{Kind: fanarchive.TagFandom, Name: f.listFandom, Inferred: true})
+		w.Evidence[fanarchive.FieldFandoms] = fanarchive.Evidence{Confidence: confInferred, Via: "inferred:list-description", Detail: f.list}
+	}
+}
+
+// applyOptions applies what the archivist said about the whole import.
+func applyOptions(w *fanarchive.Work, opts Options) {
+	src := w.Sources[0]
+	if opts.Fandom != "" {
+		// The flag replaces a guess, and joins fandoms the file names.
+		kept := w.Tags[:0]
+		for _, t := range w.Tags {
+			if !(t.Kind == fanarchive.TagFandom && t.Inferred) {
+				kept = append(kept, t)
+			}
+		}
+		w.Tags = appendTag(kept, fanarchive.Tag{Kind: fanarchive.TagFandom, Name: opts.Fandom})
+		w.Evidence[fanarchive.FieldFandoms] = fanarchive.Evidence{Confidence: confLabelled, Via: "flag:--fandom", Detail: opts.Fandom}
+	}
+	if opts.Archive != "" {
+		src.Archive = opts.Archive
+		w.Evidence[fanarchive.FieldArchive] = fanarchive.Evidence{Confidence: confLabelled, Via: "flag:--archive"}
+	}
+	if opts.List != "" {
+		src.List = opts.List
+		w.Evidence[fanarchive.FieldList] = fanarchive.Evidence{Confidence: confLabelled, Via: "flag:--list"}
+	}
+	if opts.Language != "" {
+		w.Language = opts.Language
+	}
+}
+
+// fillDefaults settles what nothing named, and lists what is missing.
+func fillDefaults(w *fanarchive.Work) {
+	if w.Language == "" {
+		w.Language = "en"
+	}
+	if w.Rating == "" {
+		w.Rating = fanarchive.RatingNotRated
+		w.Evidence[fanarchive.FieldRating] = fanarchive.Evidence{Confidence: confDefault, Via: "default:no-rating-given"}
+	}
+	if w.Title == "" {
+		w.Problems = append(w.Problems, ProblemNoTitle)
+		w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: confNone, Via: "none"}
+	}
+	if len(w.Authors) == 0 {
+		w.Problems = append(w.Problems, ProblemNoAuthor)
+		w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confNone, Via: "none"}
+	}
+	if len(w.TagsOf(fanarchive.TagFandom)) == 0 {
+		w.Problems = append(w.Problems, ProblemNoFandom)
+		w.Evidence[fanarchive.FieldFandoms] = fanarchive.Evidence{Confidence: confNone, Via: "none"}
+	}
+}
+
+// setRating normalises a rating field, keeping the original.
+func setRating(w *fanarchive.Work, value, via string) {
+	w.RatingOriginal = value
+	r, ok := NormaliseRating(value)
+	w.Rating = r
+	if ok {
+		w.Evidence[fanarchive.FieldRating] = fanarchive.Evidence{Confidence: confLabelled, Via: via, Detail: value}
+		return
+	}
+	w.Problems = append(w.Problems, fmt.Sprintf("%s: %q", ProblemRatingName, value))
+	w.Evidence[fanarchive.FieldRating] = fanarchive.Evidence{Confidence: confInferred, Via: via, Detail: value}
+}
+
+// setFeedback records the first feedback contact found; an address beats a
+// name found earlier, since it is what a relay needs.
+func setFeedback(w *fanarchive.Work, contact, via string) {
+	contact = strings.TrimSpace(contact)
+	if contact == "" {
+		return
+	}
+	src := w.Sources[0]
+	hasAddr := strings.Contains(src.FeedbackContact, "@")
+	if src.FeedbackContact == "" || (!hasAddr && strings.Contains(contact, "@")) {
+		src.FeedbackContact = contact
+		w.Evidence[fanarchive.FieldFeedback] = fanarchive.Evidence{Confidence: confFooter, Via: via}
+	}
+}
+
+func authorsOf(names []string) []fanarchive.Author {
+	out := make([]fanarchive.Author, 0, len(names))
+	seen := map[string]bool{}
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, fanarchive.Author{Name: n})
+		}
+	}
+	return out
+}
+
+// appendTag adds t unless a tag of the same kind and name (ignoring case)
+// is already there.
+func appendTag(tags []fanarchive.Tag, t fanarchive.Tag) []fanarchive.Tag {
+	for _, have := range tags {
+		if have.Kind == t.Kind && strings.EqualFold(have.Name, t.Name) {
+			return tags
+		}
+	}
+	return append(tags, t)
+}
+
+func joinText(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n\n" + b
+}
+
+// languageTag turns a language field ("English", "en", "Deutsch") into a
+// BCP 47 tag for the common cases, or keeps the value as written.
+func languageTag(v string) string {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "english", "en", "eng":
+		return "en"
+	case "german", "deutsch", "de":
+		return "de"
+	case "french", "français", "francais", "fr":
+		return "fr"
+	case "spanish", "español", "espanol", "es":
+		return "es"
+	}
+	return strings.TrimSpace(v)
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
