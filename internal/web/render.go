@@ -17,9 +17,9 @@ var templateFS embed.FS
 
 // page is what the layout needs from every page's data.
 type page struct {
-	Site  string // the site's name, for the header
-	Title string // the whole <title>, ending in the site's name
-	CSS   string // URL of the stylesheet
+	Site     string // the site's name, for the header
+	DocTitle string // the whole <title>, ending in the site's name
+	CSS      string // URL of the stylesheet
 }
 
 // newPage returns the layout data for a page whose title is made of parts
@@ -32,9 +32,9 @@ func (s *Server) newPage(parts ...string) page {
 		}
 	}
 	return page{
-		Site:  s.opts.SiteName,
-		Title: strings.Join(append(nonEmpty, s.opts.SiteName), " - "),
-		CSS:   s.cssPath,
+		Site:     s.opts.SiteName,
+		DocTitle: strings.Join(append(nonEmpty, s.opts.SiteName), " - "),
+		CSS:      s.cssPath,
 	}
 }
 
