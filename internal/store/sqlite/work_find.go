@@ -77,8 +77,7 @@ func (s *Store) FindWorks(ctx context.Context, filter fanarchive.WorkFilter) ([]
 	var total int
 	err = s.read(ctx, func(tx *sql.Tx) error {
 		// The page is chosen and counted from the listing index alone; only
-		// the works on the page are then read whole. Counting with the full
-		// rows would copy every matching work into a temporary table.
+		// the works on the page are then read whole.
 		ids, n, err := pageIDs(ctx, tx, where, args, limit, filter.Offset)
 		if err != nil {
 			return err
@@ -86,7 +85,7 @@ func (s *Store) FindWorks(ctx context.Context, filter fanarchive.WorkFilter) ([]
 		total = n
 		if len(ids) == 0 {
 			if filter.Offset > 0 {
-				// COUNT(*) OVER () has no row to ride on past the last page.
+				// Past the last page the count has no row to ride on.
 				err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM works w WHERE `+where, args...).Scan(&total)
 				if err != nil {
 					return fmt.Errorf("count works: %w", err)
@@ -141,11 +140,24 @@ func workWhere(filter fanarchive.WorkFilter) (string, []any, error) {
 	return strings.Join(where, " AND "), args, nil
 }
 
+// pageQuery selects one page of work IDs in listing order, each with the
+// number of works matching the filter, for a WHERE clause over works w whose
+// arguments are given twice, then LIMIT and OFFSET.
+//
+// The count is an uncorrelated scalar subquery, which SQLite evaluates once.
+// COUNT(*) OVER () would give the same number but makes SQLite buffer every
+// matching row and sort them again: measured on 300,000 works, 157 ms a page
+// against 14-21 ms (see docs/benchmarks.md).
+func pageQuery(where string) string {
+	return `SELECT w.id, (SELECT COUNT(*) FROM works w WHERE ` + where + `) FROM works w WHERE ` + where + `
+		ORDER BY w.updated DESC, w.id DESC LIMIT ? OFFSET ?`
+}
+
 // pageIDs returns the IDs of one page of works in listing order, and the
 // number of works matching where.
 func pageIDs(ctx context.Context, tx *sql.Tx, where string, args []any, limit, offset int) ([]int64, int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT w.id, COUNT(*) OVER () FROM works w WHERE `+where+`
-		ORDER BY w.updated DESC, w.id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	all := append(append(append([]any{}, args...), args...), limit, offset)
+	rows, err := tx.QueryContext(ctx, pageQuery(where), all...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list works: %w", err)
 	}
