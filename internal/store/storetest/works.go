@@ -217,9 +217,9 @@ func testChapterSources(t *testing.T, s fanarchive.Store) {
 		fanarchive.NewSource("p3.txt", []byte("part 3")))
 	w.Chapters = append(w.Chapters, &fanarchive.Chapter{Number: 3, Body: "<p>c</p>"},
 		&fanarchive.Chapter{Number: 4, Body: "<p>d</p>"})
-	w.Chapters[0].SourceID = 0                    // the first source
-	w.Chapters[1].SourceID = -3                   // Sources[2]
-	w.Chapters[2].SourceID = -2                   // Sources[1]
+	w.Chapters[0].SourceID = 0                   // the first source
+	w.Chapters[1].SourceID = -3                  // Sources[2]
+	w.Chapters[2].SourceID = -2                  // Sources[1]
 	w.Chapters[3].SourceID = first.Sources[0].ID // a source stored earlier
 	create(t, s, w)
 
