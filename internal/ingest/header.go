@@ -232,6 +232,11 @@ loop:
 			}
 			continue
 		}
+		if title, names, contact, ok := titleThenByline(p); ok && h.authors == nil {
+			h.authors, h.authorsVia, h.contact = names, "byline", contact
+			h.guessedTitle = title
+			continue
+		}
 		if h.authors == nil && len(h.fields) == 0 && len(candidates) < 6 && titleLike(p) {
 			candidates = append(candidates, p.text())
 			continue
@@ -271,4 +276,20 @@ func titleLike(p para) bool {
 	}
 	t := p.text()
 	return !strings.HasSuffix(t, ".") && !strings.HasSuffix(t, ",")
+}
+
+// titleThenByline reads a paragraph of short title lines followed by a
+// byline line: "The Long Watch\nby Wren Halloway".
+func titleThenByline(p para) (title string, names []string, contact string, ok bool) {
+	for k := 1; k < len(p.lines) && k <= 3; k++ {
+		rest := para{lines: p.lines[k:], first: p.first + k}
+		if names, contact, ok := byline(rest); ok {
+			top := para{lines: p.lines[:k], first: p.first}
+			if !titleLike(top) {
+				return "", nil, "", false
+			}
+			return top.text(), names, contact, true
+		}
+	}
+	return "", nil, "", false
 }

@@ -85,15 +85,15 @@ func Sanitize(htmlFragment string) string {
 // line, <br> as a newline, scene breaks as "* * *", entities decoded. It is
 // what word counts, search and previews read.
 func PlainText(body string) string {
-	var b strings.Builder
+	var b textBuf
 	z := xhtml.NewTokenizer(strings.NewReader(body))
 	pendingBreak := false // a block ended; the next text starts a new one
 	inPre := 0
-	atLineStart := func() bool { s := b.String(); return s == "" || strings.HasSuffix(s, "\n") }
 	for {
-		switch z.Next() {
+		tt := z.Next()
+		switch tt {
 		case xhtml.ErrorToken:
-			return strings.TrimSpace(b.String())
+			return strings.TrimSpace(string(b))
 		case xhtml.TextToken:
 			text := string(z.Text())
 			if inPre == 0 {
@@ -102,8 +102,8 @@ func PlainText(body string) string {
 				lead := isHTMLSpace(text[0])
 				trail := isHTMLSpace(text[len(text)-1])
 				text = strings.Join(strings.FieldsFunc(text, func(r rune) bool { return r < 128 && isHTMLSpace(byte(r)) }), " ")
-				if lead && !pendingBreak && !atLineStart() && !strings.HasSuffix(b.String(), " ") {
-					b.WriteString(" ")
+				if lead && !pendingBreak {
+					b.space()
 				}
 				if text == "" {
 					continue
@@ -113,15 +113,16 @@ func PlainText(body string) string {
 				}
 			}
 			if pendingBreak {
-				b.WriteString("\n\n")
+				b.trimSpace()
+				b = append(b, "\n\n"...)
 				pendingBreak = false
 			}
-			b.WriteString(text)
+			b = append(b, text...)
 		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
 			name, _ := z.TagName()
 			tag := string(name)
 			if tag == "pre" {
-				if z.Token().Type == xhtml.StartTagToken {
+				if tt == xhtml.StartTagToken {
 					inPre++
 				} else if inPre > 0 {
 					inPre--
@@ -129,18 +130,18 @@ func PlainText(body string) string {
 			}
 			switch tag {
 			case "br":
-				trimTrailingSpace(&b)
-				b.WriteString("\n")
+				b.trimSpace()
+				b = append(b, '\n')
 			case "hr":
-				if b.Len() > 0 {
-					b.WriteString("\n\n")
+				if len(b) > 0 {
+					b.trimSpace()
+					b = append(b, "\n\n"...)
 				}
-				b.WriteString("* * *")
+				b = append(b, "* * *"...)
 				pendingBreak = true
 			case "p", "div", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
 				"li", "tr", "dt", "dd", "table", "ul", "ol", "center", "caption":
-				if b.Len() > 0 {
-					trimTrailingSpace(&b)
+				if len(b) > 0 {
 					pendingBreak = true
 				}
 			}
@@ -148,15 +149,25 @@ func PlainText(body string) string {
 	}
 }
 
-func isHTMLSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+// textBuf accumulates PlainText's output; its methods keep every operation
+// constant-time so long chapters stay linear.
+type textBuf []byte
+
+// space adds one space unless the text is empty or already ends in white
+// space.
+func (b *textBuf) space() {
+	if n := len(*b); n > 0 && (*b)[n-1] != ' ' && (*b)[n-1] != '\n' {
+		*b = append(*b, ' ')
+	}
 }
 
-// trimTrailingSpace removes spaces at the end of b.
-func trimTrailingSpace(b *strings.Builder) {
-	s := b.String()
-	if t := strings.TrimRight(s, " "); len(t) != len(s) {
-		b.Reset()
-		b.WriteString(t)
+// trimSpace removes spaces at the end of the text.
+func (b *textBuf) trimSpace() {
+	for n := len(*b); n > 0 && (*b)[n-1] == ' '; n-- {
+		*b = (*b)[:n-1]
 	}
+}
+
+func isHTMLSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
 }

@@ -63,3 +63,18 @@ func TestPlainTextSpacing(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainTextNestedPre(t *testing.T) {
+	// After </pre>, white space collapses again.
+	if got, want := PlainText("<pre>a  b</pre><p>c   d</p>"), "a  b\n\nc d"; got != want {
+		t.Errorf("PlainText = %q, want %q", got, want)
+	}
+}
+
+func BenchmarkPlainText(b *testing.B) {
+	body := strings.Repeat("<p>The lamp burned on the north tower, and the boats came home.</p>\n<hr class=\"scene-break\">\n", 2000)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		PlainText(body)
+	}
+}

@@ -1,0 +1,230 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fanarchive"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// TestGoldenText parses every fixture in testdata/text and compares its
+// dry-run record with the .golden.json beside it. Run with -update after a
+// deliberate change, and read the diff.
+func TestGoldenText(t *testing.T) {
+	files, err := filepath.Glob("testdata/text/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err := ParseText(filepath.Base(f), raw, Options{})
+			if err != nil {
+				t.Fatalf("ParseText: %v", err)
+			}
+			if err := w.Validate(); err != nil {
+				t.Fatalf("parsed work does not validate: %v", err)
+			}
+			got, err := json.MarshalIndent(NewRecord(w), "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			golden := strings.TrimSuffix(f, ".txt") + ".golden.json"
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("record differs from %s (go test -run TestGoldenText -update to accept):\n%s", golden, got)
+			}
+		})
+	}
+}
+
+// TestTextFields checks, one rule at a time, what the golden files show
+// all at once.
+func TestTextFields(t *testing.T) {
+	parse := func(t *testing.T, text string) Record {
+		t.Helper()
+		w, err := ParseText("t.txt", []byte(text), Options{})
+		if err != nil {
+			t.Fatalf("ParseText: %v", err)
+		}
+		return NewRecord(w)
+	}
+	story := "\n\nThe rain came down on the harbour all night long.\n"
+	tests := []struct {
+		name  string
+		text  string
+		check func(r Record) bool
+	}{
+		{"title label", "Title: Rain" + story, func(r Record) bool { return r.Title == "Rain" }},
+		{"title any case", "TITLE: Rain" + story, func(r Record) bool { return r.Title == "Rain" }},
+		{"title wraps", "Title: A Very Long\n  Title Indeed\nAuthor: X" + story, func(r Record) bool { return r.Title == "A Very Long Title Indeed" }},
+		{"no blank between fields", "Title: Rain\nAuthor: Ann\nRating: R" + story, func(r Record) bool {
+			return r.Title == "Rain" && r.Authors[0] == "Ann" && r.Rating == "Mature"
+		}},
+		{"blank between fields", "Title: Rain\n\nAuthor: Ann\n\nRating: R" + story, func(r Record) bool {
+			return r.Title == "Rain" && r.Authors[0] == "Ann" && r.Rating == "Mature"
+		}},
+		{"plural label", "Authors: Ann & Bo" + story, func(r Record) bool { return len(r.Authors) == 2 && r.Authors[1] == "Bo" }},
+		{"byline", "by Ann" + story, func(r Record) bool { return r.Authors[0] == "Ann" && r.Title == "" }},
+		{"byline slash", "Rain\n\nby\nAnn Lee" + story, func(r Record) bool { return r.Authors[0] == "Ann Lee" && r.Title == "Rain" }},
+		{"byline copyright", "RAIN\n\nBy Ann Lee - copyright 1993" + story, func(r Record) bool { return r.Authors[0] == "Ann Lee" && r.Title == "RAIN" }},
+		{"byline email private", "by Ann <ann@example.com>" + story, func(r Record) bool { return r.Authors[0] == "Ann" && r.Feedback == "ann@example.com" }},
+		{"prose by is not a byline", "By the time the boats came in, the rain had stopped." + story, func(r Record) bool {
+			return len(r.Authors) == 0 && strings.HasPrefix(r.Begins, "By the time")
+		}},
+		{"pairing", "Pairing: Clark/Lex" + story, func(r Record) bool { return r.Relationships[0] == "Clark/Lex" }},
+		{"relationship plural", "Relationships: A/B; C/D" + story, func(r Record) bool { return len(r.Relationships) == 2 }},
+		{"fandom", "Fandom: Smallville" + story, func(r Record) bool { return r.Fandoms[0] == "Smallville" && !r.FandomInferred }},
+		{"category", "Category: Slash, Angst" + story, func(r Record) bool { return len(r.Categories) == 2 }},
+		{"warnings", "Warnings: character death" + story, func(r Record) bool { return r.Warnings[0] == "character death" }},
+		{"summary", "Summary: Rain falls." + story, func(r Record) bool { return r.Summary == "Rain falls." }},
+		{"disclaimer note", "Disclaimer: Not mine." + story, func(r Record) bool { return r.Notes[0].Label == "Disclaimer" }},
+		{"spoilers note", "Spoilers: all of season 2" + story, func(r Record) bool { return r.Notes[0].Label == "Spoilers" }},
+		{"feedback field", "Feedback: ann@example.com" + story, func(r Record) bool { return r.Feedback == "ann@example.com" }},
+		{"archive permission note", "Archive: yes, please" + story, func(r Record) bool { return r.Notes[0].Label == "Archive" && r.Archive == "" }},
+		{"notes variants", "Notes: one\nAuthor's Note: two\nA/N: three" + story, func(r Record) bool { return len(r.Notes) == 3 && r.Notes[2].Label == "A/N" }},
+		{"thanks", "Acknowledgments: Jo\nThanks: Mel" + story, func(r Record) bool { return len(r.Notes) == 2 }},
+		{"dedication", "Dedication: for Mel" + story, func(r Record) bool { return r.Notes[0].Label == "Dedication" }},
+		{"rating original kept", "Rating: NC-17" + story, func(r Record) bool { return r.Rating == "Explicit" && r.RatingOriginal == "NC-17" }},
+		{"unknown rating", "Rating: purple" + story, func(r Record) bool {
+			return r.Rating == "Not Rated" && strings.HasPrefix(strings.Join(r.Problems, "|"), ProblemRatingName)
+		}},
+		{"no title problem", story, func(r Record) bool { return r.Title == "" && r.Problems[0] == ProblemNoTitle }},
+		{"feedback footer", "Title: Rain" + story + "\nPlease send feedback to Ann!\n", func(r Record) bool {
+			return r.Feedback == "Ann" && strings.HasSuffix(r.Ends, "all night long.")
+		}},
+		{"comments welcome", "Title: Rain" + story + "\nComments welcome at ann@example.com\n", func(r Record) bool { return r.Feedback == "ann@example.com" }},
+		{"the end", "Title: Rain" + story + "\nThe End\n", func(r Record) bool { return strings.HasSuffix(r.Ends, "all night long.") }},
+		{"list promotion infers fandom", "Title: Rain" + story + "\nJoin Shoreline, the X-Files slash list!\n", func(r Record) bool {
+			return r.List == "Shoreline" && r.Fandoms[0] == "X-Files" && r.FandomInferred
+		}},
+		{"story that ends with a short line keeps it", "Title: Rain" + story + "\nAnd then\n", func(r Record) bool { return strings.HasSuffix(r.Ends, "And then") }},
+		{"scene breaks are not words", "Title: Rain" + story + "\n* * *\n\nMore rain.\n", func(r Record) bool { return r.Words == 12 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := parse(t, tt.text)
+			if !tt.check(r) {
+				b, _ := json.MarshalIndent(r, "", " ")
+				t.Errorf("unexpected record:\n%s", b)
+			}
+		})
+	}
+}
+
+func TestOptions(t *testing.T) {
+	text := "Title: Rain\n\nThe rain came down.\n\nJoin Shoreline, the Smallville all-fic list!\n"
+	w, err := ParseText("t.txt", []byte(text), Options{Fandom: "Due South", Archive: "Old Archive", List: "DS-fic"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRecord(w)
+	if len(r.Fandoms) != 1 || r.Fandoms[0] != "Due South" || r.FandomInferred {
+		t.Errorf("fandoms = %v (inferred %v), want the flag's only", r.Fandoms, r.FandomInferred)
+	}
+	if r.Archive != "Old Archive" || r.List != "DS-fic" {
+		t.Errorf("archive, list = %q, %q", r.Archive, r.List)
+	}
+}
+
+// TestBadInput: every bad file gives a clear EUNREADABLE error, never a
+// panic or a silent empty work.
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name string
+		raw  []byte
+		want string // in the message
+	}{
+		{"empty", nil, "empty"},
+		{"blank", []byte("  \n\r\n\t\n"), "empty"},
+		{"zip", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00junkjunk"), "ZIP"},
+		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "PNG"},
+		{"random binary", bytes.Repeat([]byte{0, 1, 2, 3, 0xff, 0xfe, 7, 8}, 100), "binary"},
+		{"header only", []byte("Title: Rain\nAuthor: Ann\n"), "No story text"},
+		{"too big", bytes.Repeat([]byte("word "), 300), "limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := Options{}
+			if tt.name == "too big" {
+				opts.MaxBytes = 1000
+			}
+			w, err := ParseText("bad", tt.raw, opts)
+			if err == nil {
+				t.Fatalf("no error; work %+v", w)
+			}
+			if fanarchive.ErrorCode(err) != fanarchive.EUNREADABLE {
+				t.Errorf("code = %q, want %q", fanarchive.ErrorCode(err), fanarchive.EUNREADABLE)
+			}
+			if msg := fanarchive.ErrorMessage(err); !strings.Contains(msg, tt.want) {
+				t.Errorf("message %q does not mention %q", msg, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecode(t *testing.T) {
+	tests := []struct {
+		name, raw, text, enc string
+	}{
+		{"ascii", "plain", "plain", EncUTF8},
+		{"utf8 bom", "\xef\xbb\xbfcafé", "café", EncUTF8},
+		{"utf16le", "\xff\xfeh\x00i\x00", "hi", EncUTF16LE},
+		{"utf16be", "\xfe\xff\x00h\x00i", "hi", EncUTF16BE},
+		{"windows-1252 quotes", "\x93Hi,\x94 she said. It\x92s caf\xe9.", "“Hi,” she said. It’s café.", EncWindows1252},
+		{"latin-1 letters", "Ren\xe9e na\xefve", "Renée naïve", EncWindows1252},
+		{"cp437 box", "\xda\xc4\xc4\xbf\n\xb3hi\xb3\n\xc0\xc4\xc4\xd9", "┌──┐\n│hi│\n└──┘", EncCP437},
+		{"cp437 accent", "Ayudam\x82!  Muy bien, se\xa4or.", "Ayudamé!  Muy bien, señor.", EncCP437},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text, enc, err := Decode([]byte(tt.raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if text != tt.text || enc != tt.enc {
+				t.Errorf("Decode = %q, %q; want %q, %q", text, enc, tt.text, tt.enc)
+			}
+		})
+	}
+}
+
+// TestHugeFile decodes and parses a 200 MB file when the limit allows it,
+// and refuses it with a clear message under the default limit. It is
+// skipped with -short: it needs about a gigabyte of memory.
+func TestHugeFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("200 MB input; skipped with -short")
+	}
+	para := []byte("The lamp burned on the north tower, and the boats came home one by one.\n\n")
+	raw := append([]byte("Title: Long\nAuthor: Ann\n\n"), bytes.Repeat(para, 200<<20/len(para))...)
+	if _, err := ParseText("huge.txt", raw, Options{}); fanarchive.ErrorCode(err) != fanarchive.EUNREADABLE || !strings.Contains(fanarchive.ErrorMessage(err), "200.0 MB") {
+		t.Errorf("default limit: err = %v, want EUNREADABLE naming the size", err)
+	}
+	w, err := ParseText("huge.txt", raw, Options{MaxBytes: 256 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 15 * (200 << 20 / len(para)); w.Words != want {
+		t.Errorf("words = %d, want %d", w.Words, want)
+	}
+}
