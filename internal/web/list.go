@@ -61,11 +61,10 @@ type pager struct {
 // and tag pages.
 type listPage struct {
 	page
-	Heading  string
-	Inferred bool // the listing is of an inferred tag
-	Total    int
-	Blurbs   []blurb
-	Pager    pager
+	Heading string
+	Total   int
+	Blurbs  []blurb
+	Pager   pager
 }
 
 // pageNumber reads ?page=N: 1 when absent, false when it is not a page.
@@ -83,7 +82,7 @@ func pageNumber(r *http.Request) (int, bool) {
 
 // listWorks renders one page of the works that filter selects, under a
 // heading. title is the page's <title> before the site name.
-func (s *Server) listWorks(w http.ResponseWriter, r *http.Request, filter fanarchive.WorkFilter, title, heading string, inferred bool) {
+func (s *Server) listWorks(w http.ResponseWriter, r *http.Request, filter fanarchive.WorkFilter, title, heading string) {
 	n, ok := pageNumber(r)
 	if !ok {
 		s.notFound(w, r, "page")
@@ -102,11 +101,10 @@ func (s *Server) listWorks(w http.ResponseWriter, r *http.Request, filter fanarc
 		return
 	}
 	data := &listPage{
-		page:     s.newPage(title),
-		Heading:  heading,
-		Inferred: inferred,
-		Total:    total,
-		Pager:    pager{Page: n, Pages: max(pages, 1)},
+		page:    s.newPage(title),
+		Heading: heading,
+		Total:   total,
+		Pager:   pager{Page: n, Pages: max(pages, 1)},
 	}
 	if n > 1 {
 		data.page = s.newPage(title, "Page "+strconv.Itoa(n))
@@ -119,57 +117,4 @@ func (s *Server) listWorks(w http.ResponseWriter, r *http.Request, filter fanarc
 		data.Blurbs = append(data.Blurbs, newBlurb(work))
 	}
 	s.render(w, r, http.StatusOK, "list", data)
-}
-
-// handleHome lists the newest works.
-func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	s.listWorks(w, r, fanarchive.WorkFilter{}, "Newest works", "Newest works", false)
-}
-
-// handleAuthor lists an author's works.
-func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
-	author, err := s.store.FindAuthorByName(r.Context(), name)
-	if err != nil {
-		s.fail(w, r, err, "author")
-		return
-	}
-	s.listWorks(w, r, fanarchive.WorkFilter{Author: &author.Name},
-		"Works by "+author.Name, "Works by "+author.Name, false)
-}
-
-// handleTag lists the works with a tag.
-func (s *Server) handleTag(w http.ResponseWriter, r *http.Request) {
-	kind := fanarchive.TagKind(r.PathValue("kind"))
-	if !kind.Valid() {
-		s.notFound(w, r, "tag")
-		return
-	}
-	tag, err := s.store.FindTag(r.Context(), kind, r.PathValue("name"))
-	if err != nil {
-		s.fail(w, r, err, "tag")
-		return
-	}
-	label := tagKindLabel(tag.Kind) + ": " + tag.Name
-	s.listWorks(w, r, fanarchive.WorkFilter{Tag: &fanarchive.Tag{Kind: tag.Kind, Name: tag.Name}},
-		label, "Works tagged "+label, tag.Inferred)
-}
-
-// tagKindLabel names a tag kind for headings.
-func tagKindLabel(k fanarchive.TagKind) string {
-	switch k {
-	case fanarchive.TagFandom:
-		return "Fandom"
-	case fanarchive.TagRelationship:
-		return "Relationship"
-	case fanarchive.TagCharacter:
-		return "Character"
-	case fanarchive.TagWarning:
-		return "Archive warning"
-	case fanarchive.TagCategory:
-		return "Category"
-	case fanarchive.TagFreeform:
-		return "Additional tag"
-	}
-	return string(k)
 }
