@@ -146,8 +146,8 @@ func workWhere(filter fanarchive.WorkFilter) (string, []any, error) {
 //
 // The count is an uncorrelated scalar subquery, which SQLite evaluates once.
 // COUNT(*) OVER () would give the same number but makes SQLite buffer every
-// matching row and sort them again: measured on 300,000 works, 157 ms a page
-// against 14-21 ms (see docs/benchmarks.md).
+// matching row and sort them again: on 300,000 works a page takes about 146 ms
+// that way against 19 ms (BenchmarkListingCount; docs/benchmarks.md).
 func pageQuery(where string) string {
 	return `SELECT w.id, (SELECT COUNT(*) FROM works w WHERE ` + where + `) FROM works w WHERE ` + where + `
 		ORDER BY w.updated DESC, w.id DESC LIMIT ? OFFSET ?`
