@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"fanarchive"
+	"fanarchive/internal/demo"
+	"fanarchive/internal/importer"
+	"fanarchive/internal/web"
+)
+
+// serve runs the web site until ctx is cancelled (SIGINT/SIGTERM), then
+// shuts down gracefully.
+func (m *Main) serve(ctx context.Context, args []string) error {
+	fs := m.flagSet("serve", "", "Serve the archive on the web. The database is created in the data directory on first start.")
+	data := m.dataFlag(fs)
+	addr := fs.String("addr", m.env("FANARCHIVE_ADDR", "localhost:8080"), "`address` to listen on, host:port (env FANARCHIVE_ADDR)")
+	withDemo := fs.Bool("demo", false, "load the built-in demo stories through the importer (once; already present stories are skipped)")
+	secure := fs.Bool("secure-cookies", m.boolEnv("FANARCHIVE_SECURE_COOKIES"), "mark cookies Secure; set when served over HTTPS (env FANARCHIVE_SECURE_COOKIES)")
+	if done, err := m.parse(fs, args); done {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("serve takes no arguments, got %q", fs.Args())}
+	}
+	logger := m.logger()
+
+	store, err := openStore(ctx, *data, logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	if *withDemo {
+		if err := loadDemo(ctx, store, logger); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           web.New(store, logger, web.Options{SecureCookies: *secure}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute, // raw originals can be large
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("fanarchive is serving", "url", "http://"+ln.Addr().String(), "data", *data)
+	if m.Listening != nil {
+		m.Listening(ln.Addr().String())
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// loadDemo imports the built-in demo stories through the real importer.
+// Stories already stored (by their bytes) are left as they are, so this is
+// safe on every start.
+func loadDemo(ctx context.Context, store fanarchive.Store, logger *slog.Logger) error {
+	fsys, names := demo.Stories()
+	im := &importer.Importer{Works: store, Runs: store, Logger: logger}
+	rep, err := im.Run(ctx, importer.Source{FS: fsys, Names: names, Display: func(n string) string { return "demo/" + n }}, "serve --demo", nil)
+	if err != nil {
+		return fmt.Errorf("load demo stories: %w", err)
+	}
+	if rep.Failed > 0 {
+		return fmt.Errorf("load demo stories: %d of %d failed to import", rep.Failed, len(names))
+	}
+	logger.Info("demo stories", "created", rep.Created, "already_present", rep.Present)
+	return nil
+}
