@@ -132,6 +132,14 @@ func (s *Store) Path() string { return s.path }
 // Close closes both connection pools. It is safe to call on a Store that
 // failed half-way through Open.
 func (s *Store) Close() error {
+	if s.db != nil {
+		// Lets SQLite refresh the statistics its query planner uses, as it
+		// recommends for a connection that has been open a while. Cheap, and
+		// only a hint, so a failure is not an error.
+		if _, err := s.db.Exec(`PRAGMA optimize`); err != nil {
+			s.logger.Debug("sqlite: PRAGMA optimize", "err", err)
+		}
+	}
 	var errs []error
 	if s.rdb != nil {
 		errs = append(errs, s.rdb.Close())
