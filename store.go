@@ -20,7 +20,8 @@ type Store interface {
 
 // TagService reads tags.
 type TagService interface {
-	// FindTag returns the tag of this kind with exactly this name.
+	// FindTag returns the tag of this kind with exactly this name. Inferred
+	// is always false: it describes a tag's use on one work, not the tag.
 	// Returns ENOTFOUND.
 	FindTag(ctx context.Context, kind TagKind, name string) (*Tag, error)
 }

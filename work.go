@@ -138,7 +138,11 @@ type Chapter struct {
 	Title    string `json:"title,omitempty"`
 	Body     string `json:"-"`
 	Words    int    `json:"words"`
-	SourceID int64  `json:"source_id,omitempty"` // the original file the chapter came from
+	// SourceID is the original file the chapter came from. When a work is
+	// created, 0 means the work's first source, -(i+1) means w.Sources[i],
+	// and a positive value is a source already stored; after CreateWork it
+	// holds the stored source's ID.
+	SourceID int64 `json:"source_id,omitempty"`
 }
 
 // Author is a name as given in a byline or header. Legacy authors are names
@@ -238,6 +242,9 @@ func (w *Work) Validate() error {
 		}
 	}
 	for i, c := range w.Chapters {
+		if c == nil {
+			return Errorf(EINVALID, "Chapter %d is missing.", i+1)
+		}
 		if c.Number != i+1 {
 			return Errorf(EINVALID, "Chapter %d is numbered %d; chapters must be numbered 1..n in order.", i+1, c.Number)
 		}
@@ -248,7 +255,10 @@ func (w *Work) Validate() error {
 			return Errorf(EINVALID, "Chapter %d title is longer than %d bytes.", c.Number, MaxTitleLen)
 		}
 	}
-	for _, s := range w.Sources {
+	for i, s := range w.Sources {
+		if s == nil {
+			return Errorf(EINVALID, "Source %d is missing.", i+1)
+		}
 		if err := s.Validate(); err != nil {
 			return err
 		}
@@ -296,7 +306,9 @@ type WorkService interface {
 	// (raw bytes included) in one transaction, and sets the IDs it assigns.
 	// Returns EINVALID if the work does not validate, and ECONFLICT if one of
 	// its sources (by SHA-256) is already stored; w.ID is then set to the
-	// work that already holds it.
+	// work that already holds it, or 0 if that work was deleted (so that a
+	// takedown is not undone by importing the file again). Published
+	// defaults to now and Updated to Published when they are zero.
 	CreateWork(ctx context.Context, w *Work) error
 
 	// DeleteWork removes a work, its chapters and its tag links. Its sources
@@ -304,7 +316,8 @@ type WorkService interface {
 	DeleteWork(ctx context.Context, id int64) error
 }
 
-// WorkFilter selects works. Nil or zero fields do not filter.
+// WorkFilter selects works. Nil or zero fields do not filter. An unknown
+// Kind or a negative Offset is EINVALID.
 type WorkFilter struct {
 	Kind   Kind    // defaults to KindFiction
 	Author *string // exact author name

@@ -6,6 +6,7 @@ package webtest
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
 	"sync"
 	"testing"
@@ -22,7 +23,9 @@ const BrowserTimeout = 2 * time.Minute
 // context for its first tab; pass it to chromedp.Run. It skips the test when
 // no Chromium is installed. The browser gets its own profile in t.TempDir(),
 // so no cookie or cache leaks between tests, and is stopped when the test
-// ends. The context expires after BrowserTimeout.
+// ends. The context expires after BrowserTimeout. When the environment sets
+// FANARCHIVE_REQUIRE_BROWSER (CI does), a missing Chromium fails the test
+// instead of skipping it.
 //
 // The browser is started here, so a failure to launch fails the test at
 // once, with the browser's output in the log.
@@ -30,6 +33,9 @@ func Browser(t testing.TB) context.Context {
 	t.Helper()
 	path := chromiumPath()
 	if path == "" {
+		if os.Getenv("FANARCHIVE_REQUIRE_BROWSER") != "" {
+			t.Fatal("no chromium (or chromium-browser) on PATH, and FANARCHIVE_REQUIRE_BROWSER is set (as .ci/run sets it)")
+		}
 		t.Skip("skipping browser test: no chromium (or chromium-browser) on PATH; install Debian's chromium package to run it")
 	}
 
