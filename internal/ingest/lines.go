@@ -21,6 +21,10 @@ func normalise(text string) []string {
 	lines := make([]string, 0, len(raw))
 	var b strings.Builder
 	for _, l := range raw {
+		if plainLine(l) {
+			lines = append(lines, strings.TrimRight(l, " "))
+			continue
+		}
 		b.Reset()
 		col := 0
 		for _, r := range l {
@@ -45,6 +49,17 @@ func normalise(text string) []string {
 		lines = lines[:len(lines)-1]
 	}
 	return lines
+}
+
+// plainLine reports whether l is printable ASCII without tabs, so that
+// normalise can keep it as it is.
+func plainLine(l string) bool {
+	for i := 0; i < len(l); i++ {
+		if c := l[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // para is a run of non-blank lines: the unit the header, footer and body

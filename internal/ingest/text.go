@@ -79,13 +79,15 @@ func ParseText(name string, raw []byte, opts Options) (*fanarchive.Work, error) 
 		if len(blocks) == 0 {
 			continue
 		}
-		html := prose.HTML(blocks)
 		w.Chapters = append(w.Chapters, &fanarchive.Chapter{
 			Number: len(w.Chapters) + 1,
 			Title:  ct.title,
-			Body:   html,
-			Words:  prose.CountWords(prose.PlainText(html)),
+			Body:   prose.HTML(blocks),
+			Words:  prose.BlockWords(blocks),
 		})
+		if w.Begins == "" {
+			w.Begins = prose.FirstWords(prose.BlockText(blocks, 40), 40)
+		}
 	}
 	if len(w.Chapters) == 0 {
 		return nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "No story text was found in the file (%d paragraphs, all header or footer).", len(ps))
@@ -93,7 +95,6 @@ func ParseText(name string, raw []byte, opts Options) (*fanarchive.Work, error) 
 	for _, c := range w.Chapters {
 		w.Words += c.Words
 	}
-	w.Begins = prose.FirstWords(prose.PlainText(w.Chapters[0].Body), 40)
 	w.Evidence[fanarchive.FieldKind] = fanarchive.Evidence{Confidence: confDefault, Via: "default:text-file"}
 	w.Evidence[fanarchive.FieldChapters] = fanarchive.Evidence{Confidence: confDefault, Via: fmt.Sprintf("headings:%d", len(w.Chapters))}
 

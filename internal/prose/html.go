@@ -56,6 +56,37 @@ func HTML(blocks []Block) string {
 	return b.String()
 }
 
+// BlockWords counts the words of blocks as CountWords counts them in the
+// PlainText of their HTML, without rendering it.
+func BlockWords(blocks []Block) int {
+	n := 0
+	for _, b := range blocks {
+		if b.Kind != SceneBreak {
+			n += CountWords(b.Text)
+		}
+	}
+	return n
+}
+
+// BlockText returns the text of the first blocks, up to at least minWords
+// words, separated by blank lines: what PlainText would give of them, for
+// previews.
+func BlockText(blocks []Block, minWords int) string {
+	var parts []string
+	words := 0
+	for _, b := range blocks {
+		if b.Kind == SceneBreak {
+			parts = append(parts, "* * *")
+			continue
+		}
+		parts = append(parts, b.Text)
+		if words += CountWords(b.Text); words >= minWords {
+			break
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}
+
 // bodyPolicy is built once; bluemonday policies are safe for concurrent use
 // after construction.
 var bodyPolicy = sync.OnceValue(func() *bluemonday.Policy {

@@ -78,3 +78,19 @@ func BenchmarkPlainText(b *testing.B) {
 		PlainText(body)
 	}
 }
+
+func TestBlockWordsMatchesPlainText(t *testing.T) {
+	blocks := []Block{
+		{Paragraph, "It's a well-known fact."},
+		{SceneBreak, "~~~"},
+		{Verse, "one line\ntwo lines"},
+		{Preformatted, "  | a | b |"},
+		{Heading, "Part Two"},
+	}
+	if got, want := BlockWords(blocks), CountWords(PlainText(HTML(blocks))); got != want {
+		t.Errorf("BlockWords = %d, CountWords(PlainText) = %d", got, want)
+	}
+	if got, want := BlockText(blocks, 100), PlainText(HTML(blocks)); got != want {
+		t.Errorf("BlockText = %q, PlainText = %q", got, want)
+	}
+}
