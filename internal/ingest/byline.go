@@ -60,15 +60,22 @@ func byline(p para) (names []string, contact string, ok bool) {
 	return names, contact, len(names) > 0
 }
 
+// maxAuthorField is the longest author field or byline read as names; a
+// longer one is prose that happens to start with "by".
+const maxAuthorField = 300
+
 // authorNames splits an author field or byline into names, removing
 // copyright notices, years and e-mail addresses; the first address found is
 // returned as the contact. It returns no names when the text does not look
 // like a list of names (too long, or a word that does not begin one).
 func authorNames(s string) (names []string, contact string) {
+	if len(s) > maxAuthorField {
+		return nil, emailRe.FindString(s[:maxAuthorField])
+	}
 	contact = emailRe.FindString(s)
 	s = emailRe.ReplaceAllString(s, "")
-	for prev := ""; prev != s; {
-		prev = s
+	// Noise can nest ("Ann (c) 1993, 1994"); a few passes remove it all.
+	for range 4 {
 		s = nameNoise.ReplaceAllString(s, "")
 	}
 	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), "-–—:,;.()[]<>\"*_~"))

@@ -167,17 +167,25 @@ func parseLabel(line string) (f field, label, value string, ok bool) {
 // of the one before, so values may wrap onto following lines.
 func labelledParagraph(p para) ([]headerField, bool) {
 	var out []headerField
+	var parts []string // the current field's value, line by line
+	flush := func() {
+		if len(out) > 0 {
+			out[len(out)-1].value = strings.TrimSpace(strings.Join(parts, " "))
+		}
+	}
 	for i, l := range p.lines {
 		if f, label, value, ok := parseLabel(l); ok {
-			out = append(out, headerField{field: f, label: label, value: value, line: p.first + i})
+			flush()
+			out = append(out, headerField{field: f, label: label, line: p.first + i})
+			parts = append(parts[:0], value)
 			continue
 		}
 		if i == 0 {
 			return nil, false
 		}
-		last := &out[len(out)-1]
-		last.value = strings.TrimSpace(last.value + " " + strings.TrimSpace(l))
+		parts = append(parts, strings.TrimSpace(l))
 	}
+	flush()
 	return out, true
 }
 

@@ -1,0 +1,37 @@
+package ingest
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAdversarialShapes parses inputs shaped to hit every loop of the
+// parser with many repetitions. It checks that they parse, and logs how
+// long each took: a quadratic path shows up as seconds here. (No timing
+// assertion: speed is measured by benchmarks, not tests.)
+func TestAdversarialShapes(t *testing.T) {
+	n := 20000
+	inputs := map[string]string{
+		"long label continuation": "Summary: x\n" + strings.Repeat("more summary text\n", n) + "\nstory",
+		"byline of years":         "by " + strings.Repeat("1993 ", n) + "\n\nstory",
+		"many headers":            strings.Repeat("Title: x\n\n", n) + "story",
+		"many headings":           strings.Repeat("Part 1\n\nx\n\n", n),
+		"many scene breaks":       strings.Repeat("* * *\n\n", n) + "x",
+		"long line":               strings.Repeat("word ", n*10),
+		"many lines":              strings.Repeat("w\n", n*10),
+		"footer-ish end":          "story\n\n" + strings.Repeat("Feedback to a@b.com\n\n", n),
+		"long footer paragraph":   "story\n\n" + strings.Repeat("Feedback: x\n", n),
+		"emails":                  "by " + strings.Repeat("a@b.co ", n) + "\n\nstory",
+		"at dot":                  "Feedback: " + strings.Repeat("x at y ", n) + "\n\nstory",
+		"indents":                 strings.Repeat("  a\n b\n", n),
+		"dashes":                  strings.Repeat("a-\n", n*5),
+		"verse":                   strings.Repeat("short\nlines\n\n", n),
+	}
+	for name, in := range inputs {
+		start := time.Now()
+		_, err := ParseText(name, []byte(in), Options{})
+		d := time.Since(start)
+		t.Logf("%-25s %8d bytes %10v err=%v", name, len(in), d, err)
+	}
+}
