@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"fanarchive"
 	"fanarchive/internal/prose"
@@ -36,10 +37,11 @@ type Options struct {
 // Problems an archivist is shown. They are stable strings, so that the
 // review queue can group works by problem.
 const (
-	ProblemNoTitle    = "no title found"
-	ProblemNoAuthor   = "no author found"
-	ProblemNoFandom   = "no fandom found"
-	ProblemRatingName = "rating not recognised"
+	ProblemNoTitle      = "no title found"
+	ProblemNoAuthor     = "no author found"
+	ProblemNoFandom     = "no fandom found"
+	ProblemRatingName   = "rating not recognised"
+	ProblemTitleTooLong = "title too long; kept as a note"
 )
 
 // Confidence levels, named so every rule states its certainty the same way.
@@ -105,7 +107,53 @@ func ParseText(name string, raw []byte, opts Options) (*fanarchive.Work, error) 
 	applyFooter(w, f)
 	applyOptions(w, opts)
 	fillDefaults(w)
+	fitLimits(w)
 	return w, nil
+}
+
+// fitLimits moves values that exceed the domain's limits to where they fit,
+// so that a parsed work always validates and nothing is dropped: an
+// over-long title or tag becomes a note, with a problem saying so.
+func fitLimits(w *fanarchive.Work) {
+	if len(w.Title) > fanarchive.MaxTitleLen {
+		w.Notes = append(w.Notes, fanarchive.Note{Label: "Title", Text: w.Title})
+		w.Problems = append(w.Problems, ProblemTitleTooLong)
+		w.Title = ""
+	}
+	if len(w.Summary) > fanarchive.MaxSummaryLen {
+		w.Notes = append(w.Notes, fanarchive.Note{Label: "Summary", Text: w.Summary})
+		w.Summary = ""
+	}
+	kept := w.Tags[:0]
+	for _, t := range w.Tags {
+		if len(t.Name) > fanarchive.MaxTagNameLen {
+			w.Notes = append(w.Notes, fanarchive.Note{Label: string(t.Kind), Text: t.Name})
+			continue
+		}
+		kept = append(kept, t)
+	}
+	w.Tags = kept
+	for i := range w.Notes {
+		if n := &w.Notes[i]; len(n.Text) > fanarchive.MaxNoteLen {
+			cut := fanarchive.MaxNoteLen
+			for cut > 0 && !utf8.RuneStart(n.Text[cut]) {
+				cut--
+			}
+			n.Text = n.Text[:cut] // the raw source keeps the rest
+		}
+	}
+	if len(w.Notes) > fanarchive.MaxNotes {
+		w.Notes = w.Notes[:fanarchive.MaxNotes]
+	}
+	if len(w.Chapters) > fanarchive.MaxChapters {
+		// Join the surplus onto the last chapter rather than lose it.
+		last := w.Chapters[fanarchive.MaxChapters-1]
+		for _, c := range w.Chapters[fanarchive.MaxChapters:] {
+			last.Body += c.Body
+			last.Words += c.Words
+		}
+		w.Chapters = w.Chapters[:fanarchive.MaxChapters]
+	}
 }
 
 // splitList splits a field value such as "Clark/Lex, Chloe; Lana" at commas
