@@ -3,6 +3,7 @@ module fanarchive
 go 1.26.8
 
 require (
+	github.com/RoaringBitmap/roaring/v2 v2.30.0 // search: compressed bitmaps per tag, intersected in memory (docs/search.md)
 	github.com/chromedp/chromedp v0.23.0 // tests only: drives real headless Chromium (Debian chromium)
 	github.com/microcosm-cc/bluemonday v1.0.27 // sanitises every story body (allow-list policy in internal/prose)
 	golang.org/x/net v0.62.0 // html tokenizer: story bodies to plain text, HTML story pages
@@ -12,12 +13,14 @@ require (
 
 require (
 	github.com/aymerick/douceur v0.2.0 // indirect
+	github.com/bits-and-blooms/bitset v1.24.4 // indirect
 	github.com/chromedp/cdproto v0.159.0 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/gorilla/css v1.0.1 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
+	github.com/mschoch/smat v0.2.0 // indirect
 	github.com/ncruces/go-strftime v1.1.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	golang.org/x/sys v0.49.0 // indirect

@@ -41,6 +41,9 @@ type Tag struct {
 	Kind     TagKind `json:"kind"`
 	Name     string  `json:"name"`
 	Inferred bool    `json:"inferred,omitempty"`
+	// Canonical names the tag of the same kind this one is a synonym of;
+	// empty for a canonical tag. Only FindTag sets it.
+	Canonical string `json:"canonical,omitempty"`
 }
 
 // Validate returns an EINVALID error for an unknown kind or an empty,

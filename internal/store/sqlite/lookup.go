@@ -26,15 +26,17 @@ func (s *Store) FindAuthorByName(ctx context.Context, name string) (*fanarchive.
 	return a, nil
 }
 
-// FindTag returns the tag of this kind with exactly this name. Inferred is
-// always false: whether a tag was inferred belongs to its use on a work.
-// Returns ENOTFOUND.
+// FindTag returns the tag of this kind with exactly this name, with the
+// name of its canonical when it is a synonym. Inferred is always false:
+// whether a tag was inferred belongs to its use on a work. Returns
+// ENOTFOUND.
 func (s *Store) FindTag(ctx context.Context, kind fanarchive.TagKind, name string) (*fanarchive.Tag, error) {
 	t := &fanarchive.Tag{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var k string
-		err := tx.QueryRowContext(ctx, `SELECT id, kind, name FROM tags WHERE kind = ? AND name = ?`,
-			string(kind), name).Scan(&t.ID, &k, &t.Name)
+		err := tx.QueryRowContext(ctx, `SELECT t.id, t.kind, t.name, coalesce(c.name, '') FROM tags t
+			LEFT JOIN tags c ON c.id = t.canonical_id WHERE t.kind = ? AND t.name = ?`,
+			string(kind), name).Scan(&t.ID, &k, &t.Name, &t.Canonical)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Tag %s %q not found.", kind, name)
 		}

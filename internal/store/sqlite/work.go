@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fanarchive"
+	"fanarchive/internal/search"
 )
 
 // CreateWork stores w with its chapters, authors, tags and sources (raw bytes
@@ -274,7 +275,14 @@ func (c *creation) insert(ctx context.Context) error {
 	if err := c.insertSources(ctx); err != nil {
 		return err
 	}
-	return c.insertChapters(ctx)
+	if err := c.insertChapters(ctx); err != nil {
+		return err
+	}
+	// Search sees the work in the same commit (search_write.go).
+	if err := indexText(ctx, c.tx, c.workID, newWorkText(w)); err != nil {
+		return err
+	}
+	return logChange(ctx, c.tx, c.workID, search.OpPut)
 }
 
 // encodeWorkJSON returns the JSON columns of a work. Empty lists are stored
@@ -328,8 +336,7 @@ func (c *creation) insertTags(ctx context.Context) error {
 	inferred := make(map[int64]bool, len(c.w.Tags))
 	var order []int64
 	for i, t := range c.w.Tags {
-		id, err := getOrCreate(ctx, c.tx, `SELECT id FROM tags WHERE kind = ? AND name = ?`,
-			`INSERT INTO tags (kind, name) VALUES (?, ?)`, string(t.Kind), t.Name)
+		id, err := tagID(ctx, c.tx, t.Kind, t.Name) // tidied and normalised: search_write.go
 		if err != nil {
 			return fmt.Errorf("tag %s %q: %w", t.Kind, t.Name, err)
 		}
@@ -447,6 +454,9 @@ func (c *creation) assign() {
 // duplicates become listed again. Returns ENOTFOUND.
 func (s *Store) DeleteWork(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := unlistWork(ctx, tx, id); err != nil { // search_write.go
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM works WHERE id = ?`, id)
 		if err != nil {
 			return fmt.Errorf("delete work %d: %w", id, err)

@@ -133,9 +133,14 @@ func workWhere(filter fanarchive.WorkFilter) (string, []any, error) {
 		args = append(args, *filter.Author)
 	}
 	if filter.Tag != nil {
-		where = append(where, `w.id IN (SELECT wt.work_id FROM work_tags wt
-			JOIN tags t ON t.id = wt.tag_id WHERE t.kind = ? AND t.name = ?)`)
-		args = append(args, string(filter.Tag.Kind), filter.Tag.Name)
+		// The tag's synonyms, and the synonyms of the tag it is a synonym
+		// of, are the same tag.
+		where = append(where, `w.id IN (SELECT wt.work_id FROM work_tags wt WHERE wt.tag_id IN (
+			SELECT coalesce(t.canonical_id, t.id) FROM tags t WHERE t.kind = ? AND t.name = ?
+			UNION ALL
+			SELECT s.id FROM tags t JOIN tags s ON s.canonical_id = coalesce(t.canonical_id, t.id)
+			WHERE t.kind = ? AND t.name = ?))`)
+		args = append(args, string(filter.Tag.Kind), filter.Tag.Name, string(filter.Tag.Kind), filter.Tag.Name)
 	}
 	return strings.Join(where, " AND "), args, nil
 }

@@ -37,9 +37,12 @@ CREATE TABLE search_changes (
 
 -- One row. text_built is 0 while works stored before this migration are
 -- missing from work_text; `fanarchive reindex` (and `serve`, on start)
--- builds it.
+-- builds it. trimmed is the last seq that reindex removed from
+-- search_changes: a process that has applied less than that must reload
+-- its in-memory index instead of catching up.
 CREATE TABLE search_state (
 	id         INTEGER PRIMARY KEY CHECK (id = 1),
-	text_built INTEGER NOT NULL
+	text_built INTEGER NOT NULL,
+	trimmed    INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO search_state (id, text_built) SELECT 1, NOT EXISTS (SELECT 1 FROM works);

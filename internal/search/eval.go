@@ -1,0 +1,283 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"fanarchive"
+)
+
+// request is a validated SearchQuery with its parsed text.
+type request struct {
+	fanarchive.SearchQuery
+	q      *Query
+	sort   fanarchive.SearchSort
+	cursor *cursor
+	before bool
+}
+
+// validate checks a query and fills in its defaults.
+func validate(sq fanarchive.SearchQuery) (*request, error) {
+	q, err := Parse(sq.Text)
+	if err != nil {
+		return nil, err
+	}
+	r := &request{SearchQuery: sq, q: q, sort: sq.Sort}
+	switch {
+	case r.sort == "" && len(q.Must) > 0:
+		r.sort = fanarchive.SortRelevance
+	case r.sort == "", r.sort == fanarchive.SortRelevance && len(q.Must) == 0:
+		r.sort = fanarchive.SortUpdated
+	case !r.sort.Valid():
+		return nil, fanarchive.Errorf(fanarchive.EINVALID, "Sort %q is not one of %v.", sq.Sort, fanarchive.SearchSorts)
+	}
+	if r.Limit <= 0 {
+		r.Limit = fanarchive.DefaultSearchPage
+	}
+	r.Limit = min(r.Limit, fanarchive.MaxSearchPage)
+	if r.FacetLimit <= 0 {
+		r.FacetLimit = fanarchive.DefaultFacetLimit
+	}
+	r.FacetLimit = min(r.FacetLimit, fanarchive.MaxFacetLimit)
+	if n := len(sq.Include) + len(sq.Exclude) + len(q.IncludeTags) + len(q.ExcludeTags); n > fanarchive.MaxSearchTags {
+		return nil, fanarchive.Errorf(fanarchive.EINVALID, "A search can use at most %d tags; this one has %d.", fanarchive.MaxSearchTags, n)
+	}
+	for _, t := range append(slices.Clone(sq.Include), sq.Exclude...) {
+		if t.Kind != "" && !t.Kind.Valid() {
+			return nil, fanarchive.Errorf(fanarchive.EINVALID, "Tag kind %q is not one of %v.", t.Kind, fanarchive.TagKinds)
+		}
+	}
+	for _, rt := range append(slices.Clone(sq.Ratings), sq.ExcludeRatings...) {
+		if !rt.Valid() {
+			return nil, fanarchive.Errorf(fanarchive.EINVALID, "Rating %q is not one of %v.", rt, fanarchive.Ratings)
+		}
+	}
+	if sq.WordsMin < 0 || sq.WordsMax < 0 {
+		return nil, fanarchive.Errorf(fanarchive.EINVALID, "Word counts cannot be negative.")
+	}
+	if sq.WordsMax > 0 && sq.WordsMin > sq.WordsMax {
+		return nil, fanarchive.Errorf(fanarchive.EINVALID, "The smallest word count (%d) is larger than the largest (%d).", sq.WordsMin, sq.WordsMax)
+	}
+	if !sq.UpdatedFrom.IsZero() && !sq.UpdatedTo.IsZero() && sq.UpdatedFrom.After(sq.UpdatedTo) {
+		return nil, fanarchive.Errorf(fanarchive.EINVALID, "The first date is after the last one.")
+	}
+	if len(sq.Language) > 35 {
+		return nil, fanarchive.Errorf(fanarchive.EINVALID, "Language %q is not a language tag.", sq.Language)
+	}
+	if sq.After != "" && sq.Before != "" {
+		return nil, fanarchive.Errorf(fanarchive.EINVALID, "A page link cannot go both after and before.")
+	}
+	if c := sq.After + sq.Before; c != "" {
+		if r.cursor, err = parseCursor(c, r.sort); err != nil {
+			return nil, err
+		}
+		r.before = sq.Before != ""
+	}
+	return r, nil
+}
+
+// Search implements fanarchive.SearchService.
+func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarchive.SearchResult, error) {
+	r, err := validate(sq)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.catchUp(ctx); err != nil {
+		return nil, err
+	}
+	res := &fanarchive.SearchResult{Sort: r.sort, Notices: slices.Clone(r.q.Notices)}
+
+	// Full text first, outside the lock: it is the slow part, and the
+	// database answers it from its own snapshot.
+	var hits *roaring.Bitmap
+	var scored []Scored
+	var negative []*roaring.Bitmap
+	if len(r.q.Must) > 0 {
+		if r.sort == fanarchive.SortRelevance {
+			if scored, err = e.src.RankText(ctx, r.q.Must, r.q.MustNot); err != nil {
+				return nil, fmt.Errorf("search: rank text: %w", err)
+			}
+			hits = roaring.New()
+			for _, s := range scored {
+				hits.Add(s.ID)
+			}
+		} else {
+			ids, err := e.src.MatchText(ctx, r.q.Must, r.q.MustNot)
+			if err != nil {
+				return nil, fmt.Errorf("search: match text: %w", err)
+			}
+			hits = roaring.BitmapOf(ids...)
+		}
+	} else {
+		// Only exclusions: each is looked up and taken away.
+		for _, c := range r.q.MustNot {
+			ids, err := e.src.MatchText(ctx, []Clause{c}, nil)
+			if err != nil {
+				return nil, fmt.Errorf("search: match text: %w", err)
+			}
+			negative = append(negative, roaring.BitmapOf(ids...))
+		}
+	}
+
+	var pageIDs []uint32
+	e.mu.RLock()
+	set, notices := e.ix.filter(r, hits, negative)
+	res.Notices = append(res.Notices, notices...)
+	res.Total = int(set.GetCardinality())
+	res.Facets = e.ix.facets(set, r.FacetLimit)
+	pageIDs, res.Next, res.Prev = e.ix.page(r, set, scored)
+	e.mu.RUnlock()
+
+	ids := make([]int64, len(pageIDs))
+	for i, id := range pageIDs {
+		ids[i] = int64(id)
+	}
+	if len(ids) > 0 {
+		if res.Works, err = e.src.FindWorksByIDs(ctx, ids); err != nil {
+			return nil, fmt.Errorf("search: load works: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// filter returns the listed works that pass every filter of r, given the
+// works the text matched (nil when there was no text to match) and the
+// works to leave out for text exclusions.
+func (ix *index) filter(r *request, hits *roaring.Bitmap, negative []*roaring.Bitmap) (*roaring.Bitmap, []string) {
+	var notices []string
+	sets := []*roaring.Bitmap{ix.live}
+	if hits != nil {
+		sets = append(sets, hits)
+	}
+	var excl []*roaring.Bitmap
+	includes := slices.Clone(r.Include)
+	for _, name := range r.q.IncludeTags {
+		includes = append(includes, fanarchive.Tag{Name: name})
+	}
+	for _, t := range includes {
+		b := ix.tagSet(t)
+		if b == nil {
+			notices = append(notices, fmt.Sprintf("No tag is called %q, so nothing can have it.", t.Name))
+			b = roaring.New()
+		}
+		sets = append(sets, b)
+	}
+	excludes := slices.Clone(r.Exclude)
+	for _, name := range r.q.ExcludeTags {
+		excludes = append(excludes, fanarchive.Tag{Name: name})
+	}
+	for _, t := range excludes {
+		if b := ix.tagSet(t); b != nil {
+			excl = append(excl, b)
+		}
+	}
+	if len(r.Ratings) > 0 {
+		var rs []*roaring.Bitmap
+		for _, rt := range r.Ratings {
+			rs = append(rs, ix.ratings[rt])
+		}
+		sets = append(sets, roaring.FastOr(rs...))
+	}
+	for _, rt := range r.ExcludeRatings {
+		excl = append(excl, ix.ratings[rt])
+	}
+	if r.Complete {
+		sets = append(sets, ix.complete)
+	}
+	if r.Language != "" {
+		b := ix.langs[strings.ToLower(strings.TrimSpace(r.Language))]
+		if b == nil {
+			b = roaring.New()
+		}
+		sets = append(sets, b)
+	}
+	excl = append(excl, negative...)
+
+	// Intersect smallest first: each step can only shrink the result.
+	slices.SortFunc(sets, func(a, b *roaring.Bitmap) int {
+		return int(a.GetCardinality()) - int(b.GetCardinality())
+	})
+	set := sets[0].Clone()
+	for _, b := range sets[1:] {
+		if set.IsEmpty() {
+			break
+		}
+		set.And(b)
+	}
+	for _, b := range excl {
+		set.AndNot(b)
+	}
+	return ix.filterFields(r, set), notices
+}
+
+// filterFields applies the range filters, which have no bitmaps, by
+// looking at each remaining work.
+func (ix *index) filterFields(r *request, set *roaring.Bitmap) *roaring.Bitmap {
+	from, to := int64(-1<<63), int64(1<<63-1)
+	if !r.UpdatedFrom.IsZero() {
+		from = r.UpdatedFrom.Unix()
+	}
+	if !r.UpdatedTo.IsZero() {
+		to = r.UpdatedTo.Unix()
+	}
+	wmin, wmax := uint32(r.WordsMin), uint32(1<<32-1)
+	if r.WordsMax > 0 {
+		wmax = uint32(min(r.WordsMax, 1<<32-1))
+	}
+	if wmin == 0 && wmax == 1<<32-1 && r.UpdatedFrom.IsZero() && r.UpdatedTo.IsZero() {
+		return set
+	}
+	out := roaring.New()
+	buf := make([]uint32, 4096)
+	keep := make([]uint32, 0, 4096)
+	it := set.ManyIterator()
+	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+		keep = keep[:0]
+		for _, id := range buf[:n] {
+			d := &ix.docs[id]
+			if d.words >= wmin && d.words <= wmax && d.updated >= from && d.updated <= to {
+				keep = append(keep, id)
+			}
+		}
+		out.AddMany(keep)
+	}
+	return out
+}
+
+// tagSet returns the listed works with the tag (its canonical, so any of
+// its synonyms), or nil when no tag has that name. A tag without a kind
+// matches that name in every kind. Names are compared as tags.Norm does.
+func (ix *index) tagSet(t fanarchive.Tag) *roaring.Bitmap {
+	kinds := []fanarchive.TagKind{t.Kind}
+	if t.Kind == "" {
+		kinds = fanarchive.TagKinds
+	}
+	var canons []uint32
+	for _, k := range kinds {
+		for _, id := range ix.byNorm[normKey(k, t.Name)] {
+			if c := ix.canonOf(id); !slices.Contains(canons, c) {
+				canons = append(canons, c)
+			}
+		}
+	}
+	if len(canons) == 0 {
+		return nil
+	}
+	var bs []*roaring.Bitmap
+	for _, c := range canons {
+		if b := ix.canonBitmap(c); b != nil {
+			bs = append(bs, b)
+		}
+	}
+	if len(bs) == 0 {
+		return roaring.New()
+	}
+	if len(bs) == 1 {
+		return bs[0]
+	}
+	return roaring.FastOr(bs...)
+}

@@ -1,0 +1,145 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"fanarchive"
+)
+
+// scanLimit is the result size up to which facets are counted by reading
+// each result's tags from the forward index; past it, by intersecting the
+// result with each tag's bitmap, most used tags first, stopping as soon as
+// no tag left can reach the top (a count in the result can never exceed
+// the tag's count overall).
+const scanLimit = 40000
+
+// counters are reused between searches: one slot per tag ID.
+var counters = sync.Pool{New: func() any { return &counter{} }}
+
+type counter struct {
+	count   []uint32
+	lastDoc []uint32 // the last work counted for each tag, so a work with two synonyms counts once
+	touched []uint32
+}
+
+// facets counts the most used canonical tags of each facet kind, and every
+// rating, among the works in set.
+func (ix *index) facets(set *roaring.Bitmap, limit int) []fanarchive.Facet {
+	var out []fanarchive.Facet
+	if set.GetCardinality() <= scanLimit {
+		out = ix.facetsByScan(set, limit)
+	} else {
+		for _, k := range facetKinds {
+			out = append(out, ix.facetByBitmaps(set, k, limit))
+		}
+	}
+	ratings := fanarchive.Facet{Kind: fanarchive.FacetRating}
+	for _, r := range fanarchive.Ratings {
+		if n := set.AndCardinality(ix.ratings[r]); n > 0 {
+			ratings.Counts = append(ratings.Counts, fanarchive.TagCount{
+				Tag: fanarchive.Tag{Kind: fanarchive.FacetRating, Name: string(r)}, Works: int(n)})
+		}
+	}
+	return append(out, ratings)
+}
+
+// facetsByScan counts every tag of every work in set.
+func (ix *index) facetsByScan(set *roaring.Bitmap, limit int) []fanarchive.Facet {
+	c := counters.Get().(*counter)
+	defer counters.Put(c)
+	if n := len(ix.tags); len(c.count) < n {
+		c.count = make([]uint32, n)
+		c.lastDoc = make([]uint32, n)
+	}
+	c.touched = c.touched[:0]
+	it := set.Iterator()
+	for it.HasNext() {
+		id := it.Next()
+		for _, t := range ix.docTags(&ix.docs[id]) {
+			k := ix.canonOf(t)
+			if int(k) >= len(c.count) {
+				continue
+			}
+			if c.count[k] == 0 {
+				c.touched = append(c.touched, k)
+			} else if c.lastDoc[k] == id+1 {
+				continue
+			}
+			c.count[k]++
+			c.lastDoc[k] = id + 1
+		}
+	}
+	byKind := map[fanarchive.TagKind][]fanarchive.TagCount{}
+	for _, k := range c.touched {
+		kind := ix.tags[k].kind
+		byKind[kind] = append(byKind[kind], fanarchive.TagCount{Tag: ix.tagOf(k), Works: int(c.count[k])})
+		c.count[k], c.lastDoc[k] = 0, 0
+	}
+	var out []fanarchive.Facet
+	for _, kind := range facetKinds {
+		counts := byKind[kind]
+		sortCounts(counts)
+		out = append(out, fanarchive.Facet{Kind: kind, Counts: counts[:min(limit, len(counts))]})
+	}
+	return out
+}
+
+// facetByBitmaps counts the top tags of one kind by intersection.
+func (ix *index) facetByBitmaps(set *roaring.Bitmap, kind fanarchive.TagKind, limit int) fanarchive.Facet {
+	var top []fanarchive.TagCount
+	for _, c := range ix.byCount[kind] {
+		b := ix.canon[c]
+		if len(top) == limit && b.GetCardinality() < uint64(top[len(top)-1].Works) {
+			break // neither this tag nor any less used one can get in
+		}
+		n := int(set.AndCardinality(b))
+		if n == 0 || len(top) == limit && n < top[len(top)-1].Works {
+			continue // (a tie may still win on its name)
+		}
+		top = append(top, fanarchive.TagCount{Tag: ix.tagOf(c), Works: n})
+		sortCounts(top)
+		top = top[:min(limit, len(top))]
+	}
+	return fanarchive.Facet{Kind: kind, Counts: top}
+}
+
+// tagOf returns the tag with this ID as the domain has it.
+func (ix *index) tagOf(id uint32) fanarchive.Tag {
+	t := ix.tags[id]
+	return fanarchive.Tag{ID: int64(id), Kind: t.kind, Name: t.name}
+}
+
+// sortCounts orders counts most used first, then by name.
+func sortCounts(counts []fanarchive.TagCount) {
+	slices.SortFunc(counts, func(a, b fanarchive.TagCount) int {
+		return cmp.Or(cmp.Compare(b.Works, a.Works), cmp.Compare(a.Tag.Name, b.Tag.Name), cmp.Compare(a.Tag.ID, b.Tag.ID))
+	})
+}
+
+// TagCounts implements fanarchive.SearchService.
+func (e *Engine) TagCounts(ctx context.Context, kind fanarchive.TagKind) ([]fanarchive.TagCount, error) {
+	if !kind.Valid() {
+		return nil, fanarchive.Errorf(fanarchive.EINVALID, "Tag kind %q is not one of %v.", kind, fanarchive.TagKinds)
+	}
+	if err := e.catchUp(ctx); err != nil {
+		return nil, err
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var out []fanarchive.TagCount
+	for c, b := range e.ix.canon {
+		if b == nil || c >= len(e.ix.tags) || e.ix.tags[c].kind != kind {
+			continue
+		}
+		if n := b.GetCardinality(); n > 0 {
+			out = append(out, fanarchive.TagCount{Tag: e.ix.tagOf(uint32(c)), Works: int(n)})
+		}
+	}
+	sortCounts(out)
+	return out, nil
+}

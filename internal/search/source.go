@@ -1,0 +1,91 @@
+package search
+
+import (
+	"context"
+	"time"
+
+	"fanarchive"
+)
+
+// Source is what the Engine needs from the database it indexes. The SQLite
+// store implements it (internal/store/sqlite); a PostgreSQL store will too.
+// Work IDs must fit in 32 bits.
+type Source interface {
+	// SearchSnapshot reads, in one consistent snapshot, every tag (passed
+	// to tagsFn, once, first) and every work (passed to docFn, in ID
+	// order), and returns the last change sequence number that snapshot
+	// includes. docFn must not keep Doc.Tags, which may be reused.
+	SearchSnapshot(ctx context.Context, tagsFn func([]TagRow) error, docFn func(Doc) error) (seq int64, err error)
+
+	// SearchSeq returns the last change sequence number and the last one
+	// removed from the change log (0 if none was).
+	SearchSeq(ctx context.Context) (seq, trimmed int64, err error)
+
+	// SearchChanges returns up to limit changes after seq, in order.
+	SearchChanges(ctx context.Context, after int64, limit int) ([]Change, error)
+
+	// SearchDocs returns the works with these IDs that exist, in ID order,
+	// and the tags they have.
+	SearchDocs(ctx context.Context, ids []int64) ([]Doc, []TagRow, error)
+
+	// SearchTags returns every tag.
+	SearchTags(ctx context.Context) ([]TagRow, error)
+
+	// MatchText returns, in increasing order, the IDs of the works whose
+	// text matches every clause of must and none of mustNot. must may be
+	// empty only if mustNot is not.
+	MatchText(ctx context.Context, must, mustNot []Clause) ([]uint32, error)
+
+	// RankText returns the works MatchText would, each with its BM25 score
+	// (higher is better), in any order.
+	RankText(ctx context.Context, must, mustNot []Clause) ([]Scored, error)
+
+	// FindWorksByIDs returns the works with these IDs that exist, in the
+	// order given, with authors, tags and chapters (without bodies).
+	FindWorksByIDs(ctx context.Context, ids []int64) ([]*fanarchive.Work, error)
+}
+
+// Doc is what the Engine keeps of one work.
+type Doc struct {
+	ID int64
+	// Listed is false for other documents and duplicates: they are kept
+	// out of search like they are kept out of listings.
+	Listed    bool
+	Title     string
+	Rating    fanarchive.Rating
+	Words     int
+	Complete  bool
+	Language  string
+	Published time.Time
+	Updated   time.Time
+	Tags      []int64 // IDs of the tags as the work has them
+}
+
+// TagRow is one stored tag. Canonical is 0 for a canonical tag, else the
+// ID of the tag it is a synonym of.
+type TagRow struct {
+	ID        int64
+	Kind      fanarchive.TagKind
+	Name      string
+	Canonical int64
+}
+
+// Change is one row of the change log.
+type Change struct {
+	Seq    int64
+	WorkID int64
+	Op     string // OpPut, OpDelete or OpTags
+}
+
+// Change log operations.
+const (
+	OpPut    = "put"    // the work was created or its tags changed
+	OpDelete = "delete" // the work is gone
+	OpTags   = "tags"   // tag names or synonyms changed
+)
+
+// Scored is a work ID with its relevance.
+type Scored struct {
+	ID    uint32
+	Score float64
+}

@@ -1,0 +1,118 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fanarchive"
+	"fanarchive/internal/search"
+)
+
+// ftsMatch writes clauses as an FTS5 MATCH expression. Every clause becomes
+// a quoted FTS5 string, so nothing the reader typed is ever read as FTS5
+// syntax: the parser has already reduced clauses to words, and quotes are
+// doubled all the same. must must not be empty.
+func ftsMatch(must, mustNot []search.Clause) (string, error) {
+	if len(must) == 0 {
+		return "", fanarchive.Errorf(fanarchive.EINVALID, "A text search needs at least one word to look for.")
+	}
+	phrase := func(c search.Clause) string {
+		p := `"` + strings.ReplaceAll(c.Text, `"`, `""`) + `"`
+		switch c.Field {
+		case search.FieldTitle:
+			return "title : " + p
+		case search.FieldAuthors:
+			return "authors : " + p
+		}
+		return p
+	}
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, c := range must {
+		if i > 0 {
+			b.WriteString(" AND ")
+		}
+		b.WriteString(phrase(c))
+	}
+	b.WriteByte(')')
+	for _, c := range mustNot {
+		b.WriteString(" NOT (")
+		b.WriteString(phrase(c))
+		b.WriteByte(')')
+	}
+	return b.String(), nil
+}
+
+// MatchText returns the IDs of the works whose text matches, in increasing
+// order. SQLite joins them into one string, which is far cheaper than a
+// row per work through database/sql when a common word matches most of the
+// archive.
+func (s *Store) MatchText(ctx context.Context, must, mustNot []search.Clause) ([]uint32, error) {
+	expr, err := ftsMatch(must, mustNot)
+	if err != nil {
+		return nil, err
+	}
+	var list sql.NullString
+	err = s.rdb.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM work_text WHERE work_text MATCH ?`, expr).Scan(&list)
+	if err != nil {
+		return nil, fmt.Errorf("match text: %w", err)
+	}
+	ids, err := parseIDs(list.String)
+	if err != nil {
+		return nil, fmt.Errorf("match text: %w", err)
+	}
+	slices.Sort(ids) // FTS5 returns rowid order already; this is cheap then
+	return ids, nil
+}
+
+// parseIDs reads a comma-separated list of work IDs.
+func parseIDs(list string) ([]uint32, error) {
+	if list == "" {
+		return nil, nil
+	}
+	ids := make([]uint32, 0, strings.Count(list, ",")+1)
+	for f := range strings.SplitSeq(list, ",") {
+		id, err := strconv.ParseUint(f, 10, 32)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, uint32(id))
+	}
+	return ids, nil
+}
+
+// RankText returns every work whose text matches with its BM25 score
+// (title, authors, summary and body weighted by bm25Weights), negated so
+// that higher is better.
+func (s *Store) RankText(ctx context.Context, must, mustNot []search.Clause) ([]search.Scored, error) {
+	expr, err := ftsMatch(must, mustNot)
+	if err != nil {
+		return nil, err
+	}
+	var list sql.NullString
+	// bm25() cannot be an aggregate's argument, so the scores are made in a
+	// materialised subquery first (a plain one would be flattened).
+	err = s.rdb.QueryRowContext(ctx, `WITH m AS MATERIALIZED (SELECT rowid || ' ' || bm25(work_text, `+bm25Weights+`) AS r
+		FROM work_text WHERE work_text MATCH ?) SELECT group_concat(r) FROM m`, expr).Scan(&list)
+	if err != nil {
+		return nil, fmt.Errorf("rank text: %w", err)
+	}
+	if list.String == "" {
+		return nil, nil
+	}
+	out := make([]search.Scored, 0, strings.Count(list.String, ",")+1)
+	for f := range strings.SplitSeq(list.String, ",") {
+		idText, scoreText, ok := strings.Cut(f, " ")
+		id, err1 := strconv.ParseUint(idText, 10, 32)
+		score, err2 := strconv.ParseFloat(scoreText, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("rank text: bad row %q", f)
+		}
+		out = append(out, search.Scored{ID: uint32(id), Score: -score})
+	}
+	return out, nil
+}

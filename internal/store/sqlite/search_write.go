@@ -1,0 +1,102 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fanarchive"
+	"fanarchive/internal/prose"
+	"fanarchive/internal/search"
+	"fanarchive/internal/tags"
+)
+
+// This file holds what every write does for search, inside the write's own
+// transaction: the full-text row of a work, the change log that in-memory
+// indexes catch up from, and the normalisation of new tags.
+
+// logChange appends to the change log (search_changes).
+func logChange(ctx context.Context, tx *sql.Tx, workID int64, op string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search_changes (work_id, op) VALUES (?, ?)`, workID, op); err != nil {
+		return fmt.Errorf("log %s of work %d for search: %w", op, workID, err)
+	}
+	return nil
+}
+
+// workText is what the full-text index holds of a work.
+type workText struct {
+	title, authors, summary, body string
+}
+
+// newWorkText gathers a work's text: chapter titles and the plain text of
+// every chapter make up the body.
+func newWorkText(w *fanarchive.Work) workText {
+	var body strings.Builder
+	for _, ch := range w.Chapters {
+		if ch.Title != "" {
+			body.WriteString(ch.Title)
+			body.WriteString("\n\n")
+		}
+		body.WriteString(prose.PlainText(ch.Body))
+		body.WriteString("\n\n")
+	}
+	return workText{
+		title:   w.Title,
+		authors: strings.Join(w.AuthorNames(), "\n"),
+		summary: w.Summary,
+		body:    body.String(),
+	}
+}
+
+// indexText writes a work's row of the full-text index.
+func indexText(ctx context.Context, tx *sql.Tx, id int64, t workText) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO work_text (rowid, title, authors, summary, body) VALUES (?, ?, ?, ?, ?)`,
+		id, t.title, t.authors, t.summary, t.body); err != nil {
+		return fmt.Errorf("index text of work %d: %w", id, err)
+	}
+	return nil
+}
+
+// tagID returns the ID of the tag of this kind and name, creating it if
+// needed. The name is tidied first (tags.Clean). A new tag whose normalised
+// name (tags.Norm) matches an existing tag of its kind is made a synonym of
+// that tag's canonical, so "Lex/Clark" finds the works tagged "Clark/Lex".
+func tagID(ctx context.Context, tx *sql.Tx, kind fanarchive.TagKind, name string) (int64, error) {
+	name = tags.Clean(kind, name)
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM tags WHERE kind = ? AND name = ?`, string(kind), name).Scan(&id)
+	if err == nil {
+		return id, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	norm := tags.Norm(kind, name)
+	var canonical sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT coalesce(canonical_id, id) FROM tags WHERE kind = ? AND norm = ?
+		ORDER BY canonical_id IS NOT NULL, id LIMIT 1`, string(kind), norm).Scan(&canonical)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO tags (kind, name, norm, canonical_id) VALUES (?, ?, ?, ?)`,
+		string(kind), name, norm, canonical)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// unlistWork removes a deleted work from search, in the deleting
+// transaction: its text row goes, and the works marked as its duplicates,
+// which become listed again, are logged to be read again.
+func unlistWork(ctx context.Context, tx *sql.Tx, id int64) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search_changes (work_id, op)
+		SELECT id, ? FROM works WHERE duplicate_of = ?`, search.OpPut, id); err != nil {
+		return fmt.Errorf("log duplicates of work %d for search: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM work_text WHERE rowid = ?`, id); err != nil {
+		return fmt.Errorf("remove work %d from the text index: %w", id, err)
+	}
+	return logChange(ctx, tx, id, search.OpDelete)
+}
