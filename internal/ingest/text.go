@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"fanarchive"
@@ -166,7 +167,7 @@ func splitList(value string, extra *regexp.Regexp) []string {
 			parts = extra.Split(item, -1)
 		}
 		for _, p := range parts {
-			if p = strings.Trim(strings.TrimSpace(p), ".\"'*_"); p != "" {
+			if p = strings.TrimFunc(p, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(".\"'*_", r) }); p != "" {
 				out = append(out, p)
 			}
 		}
