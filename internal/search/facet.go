@@ -74,19 +74,43 @@ func (ix *index) facetsByScan(set *roaring.Bitmap, limit int) []fanarchive.Facet
 			c.lastDoc[k] = id + 1
 		}
 	}
-	byKind := map[fanarchive.TagKind][]fanarchive.TagCount{}
+	// Keep the top of each kind as the counts are read, rather than sort
+	// every tag the result touched.
+	tops := map[fanarchive.TagKind]*topK{}
+	for _, kind := range facetKinds {
+		tops[kind] = &topK{limit: limit}
+	}
 	for _, k := range c.touched {
-		kind := ix.tags[k].kind
-		byKind[kind] = append(byKind[kind], fanarchive.TagCount{Tag: ix.tagOf(k), Works: int(c.count[k])})
+		if top := tops[ix.tags[k].kind]; top != nil {
+			top.offer(ix, k, int(c.count[k]))
+		}
 		c.count[k], c.lastDoc[k] = 0, 0
 	}
-	var out []fanarchive.Facet
+	out := make([]fanarchive.Facet, 0, len(facetKinds)+1)
 	for _, kind := range facetKinds {
-		counts := byKind[kind]
-		sortCounts(counts)
-		out = append(out, fanarchive.Facet{Kind: kind, Counts: counts[:min(limit, len(counts))]})
+		out = append(out, fanarchive.Facet{Kind: kind, Counts: tops[kind].counts})
 	}
 	return out
+}
+
+// topK keeps the limit most used tags offered to it, in facet order.
+type topK struct {
+	limit  int
+	counts []fanarchive.TagCount
+}
+
+// offer considers tag id with n works.
+func (t *topK) offer(ix *index, id uint32, n int) {
+	if len(t.counts) == t.limit {
+		last := t.counts[len(t.counts)-1]
+		if n < last.Works || n == last.Works && ix.tags[id].name >= last.Tag.Name {
+			return
+		}
+		t.counts = t.counts[:len(t.counts)-1]
+	}
+	tc := fanarchive.TagCount{Tag: ix.tagOf(id), Works: n}
+	i, _ := slices.BinarySearchFunc(t.counts, tc, compareCounts)
+	t.counts = slices.Insert(t.counts, i, tc)
 }
 
 // facetByBitmaps counts the top tags of one kind by intersection.
@@ -115,10 +139,10 @@ func (ix *index) tagOf(id uint32) fanarchive.Tag {
 }
 
 // sortCounts orders counts most used first, then by name.
-func sortCounts(counts []fanarchive.TagCount) {
-	slices.SortFunc(counts, func(a, b fanarchive.TagCount) int {
-		return cmp.Or(cmp.Compare(b.Works, a.Works), cmp.Compare(a.Tag.Name, b.Tag.Name), cmp.Compare(a.Tag.ID, b.Tag.ID))
-	})
+func sortCounts(counts []fanarchive.TagCount) { slices.SortFunc(counts, compareCounts) }
+
+func compareCounts(a, b fanarchive.TagCount) int {
+	return cmp.Or(cmp.Compare(b.Works, a.Works), cmp.Compare(a.Tag.Name, b.Tag.Name), cmp.Compare(a.Tag.ID, b.Tag.ID))
 }
 
 // TagCounts implements fanarchive.SearchService.

@@ -1,0 +1,198 @@
+// Command benchsearch measures search at scale: it generates N synthetic
+// works of realistic shape, stores them through the real write path
+// (sqlite.Store.CreateWork, which also writes the full-text index and the
+// change log) in a fresh data directory, then, in a second process that
+// only serves (like `fanarchive serve`), builds the search engine and runs a
+// fixed mix of queries through search.Engine.Search, the code the /search
+// page calls. It prints one JSON line; see docs/benchmarks.md.
+//
+//	go run ./cmd/benchsearch -works 1000000
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"time"
+
+	"fanarchive"
+	"fanarchive/internal/search"
+	"fanarchive/internal/store/sqlite"
+)
+
+func main() {
+	works := flag.Int("works", 10000, "number of works to generate")
+	dir := flag.String("dir", "", "data directory (default: a new temporary one, removed at the end)")
+	seed := flag.Uint64("seed", 1, "seed of the generated archive and of the query mix")
+	queries := flag.Int("queries", 200, "queries per class")
+	serveOnly := flag.Bool("serve", false, "only measure the queries on an archive already built in -dir")
+	keep := flag.Bool("keep", false, "keep the data directory")
+	cpuProfile := flag.String("cpuprofile", "", "with -serve: write a CPU profile of the queries to `file`")
+	flag.Parse()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx := context.Background()
+
+	if *serveOnly {
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			check(err)
+			check(pprof.StartCPUProfile(f))
+			defer pprof.StopCPUProfile()
+		}
+		out, err := serve(ctx, *dir, *works, *seed, *queries, logger)
+		check(err)
+		check(json.NewEncoder(os.Stdout).Encode(out))
+		return
+	}
+	if *dir == "" {
+		d, err := os.MkdirTemp("", "benchsearch-")
+		check(err)
+		*dir = d
+		if !*keep {
+			defer os.RemoveAll(d)
+		}
+	} else if _, err := os.Stat(filepath.Join(*dir, dbName)); err == nil {
+		fmt.Fprintf(os.Stderr, "benchsearch: %s already holds an archive; use -serve to measure it, or a new -dir\n", *dir)
+		os.Exit(2)
+	}
+
+	start := time.Now()
+	check(build(ctx, *dir, *works, *seed, logger))
+	buildSeconds := time.Since(start).Seconds()
+
+	// Serve in a fresh process, so its memory is what a serve process
+	// holds, not what building left behind.
+	exe, err := os.Executable()
+	check(err)
+	cmd := exec.Command(exe, "-serve", "-dir", *dir, "-works", strconv.Itoa(*works),
+		"-seed", strconv.FormatUint(*seed, 10), "-queries", strconv.Itoa(*queries))
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+	check(cmd.Run())
+	var out result
+	check(json.Unmarshal(stdout.Bytes(), &out))
+	out.BuildSeconds = round(buildSeconds, 1)
+	check(json.NewEncoder(os.Stdout).Encode(out))
+}
+
+// dbName is the database file inside the data directory, as serve names it.
+const dbName = "fanarchive.db"
+
+// build generates the works and stores them one CreateWork (one
+// transaction) each, generating the next works on another core meanwhile.
+func build(ctx context.Context, dir string, n int, seed uint64, logger *slog.Logger) error {
+	store, err := sqlite.Open(ctx, filepath.Join(dir, dbName), logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	g := newGenerator(seed)
+	ch := make(chan *fanarchive.Work, 512)
+	go func() {
+		for i := range n {
+			ch <- g.work(i)
+		}
+		close(ch)
+	}()
+	start := time.Now()
+	i := 0
+	for v := range ch {
+		if err := store.CreateWork(ctx, v); err != nil {
+			return fmt.Errorf("work %d: %w", i, err)
+		}
+		i++
+		if i%50000 == 0 {
+			fmt.Fprintf(os.Stderr, "benchsearch: stored %d works in %s\n", i, time.Since(start).Round(time.Second))
+		}
+	}
+	return nil
+}
+
+// result is the JSON line.
+type result struct {
+	Works        int                 `json:"works"`
+	BuildSeconds float64             `json:"build_seconds"`
+	LoadSeconds  float64             `json:"load_seconds"` // serve start: the engine read from the database
+	Classes      map[string]*latency `json:"classes"`
+	RSSMB        float64             `json:"rss_mb"`      // VmRSS of the serving process after the queries
+	RSSPeakMB    float64             `json:"rss_peak_mb"` // VmHWM: its peak, engine load included
+	DBBytes      int64               `json:"db_bytes"`
+	CPUs         int                 `json:"cpus"`
+	Go           string              `json:"go"`
+}
+
+type latency struct {
+	N      int     `json:"n"`
+	P50    float64 `json:"p50_ms"`
+	P95    float64 `json:"p95_ms"`
+	P99    float64 `json:"p99_ms"`
+	Max    float64 `json:"max_ms"`
+	AvgHit float64 `json:"avg_total"` // mean number of matching works
+}
+
+// serve opens the archive as serve does, builds the engine and runs the
+// query mix.
+func serve(ctx context.Context, dir string, n int, seed uint64, perClass int, logger *slog.Logger) (*result, error) {
+	store, err := sqlite.Open(ctx, filepath.Join(dir, dbName), logger)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	start := time.Now()
+	engine, err := search.New(ctx, store, logger)
+	if err != nil {
+		return nil, err
+	}
+	out := &result{Works: n, LoadSeconds: round(time.Since(start).Seconds(), 1), CPUs: runtime.NumCPU(), Go: runtime.Version()}
+	runtime.GC()
+	if out.Classes, err = runMix(ctx, engine, seed, perClass); err != nil {
+		return nil, err
+	}
+	out.RSSMB, out.RSSPeakMB = procStatus("VmRSS:"), procStatus("VmHWM:")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if fi, err := os.Stat(filepath.Join(dir, dbName+suffix)); err == nil {
+			out.DBBytes += fi.Size()
+		}
+	}
+	return out, nil
+}
+
+// procStatus reads a memory figure of this process from /proc, in MB.
+func procStatus(field string) float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, field); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			return round(kb/1024, 1)
+		}
+	}
+	return -1
+}
+
+func round(v float64, digits int) float64 {
+	p := 1.0
+	for range digits {
+		p *= 10
+	}
+	return float64(int64(v*p+0.5)) / p
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchsearch:", err)
+		os.Exit(1)
+	}
+}

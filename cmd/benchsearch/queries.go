@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"time"
+
+	"fanarchive"
+	"fanarchive/internal/search"
+)
+
+// The query mix. Each class has perClass queries, drawn from the seed; the
+// classes are interleaved so that noise from the machine falls on all of
+// them alike. Every query is a full Search as the /search page makes it:
+// the matching set, its exact total, facet counts (top 10 of six tag kinds,
+// and ratings) and one page of 20 works loaded from the database.
+//
+//   - text: one or two words, each drawn uniformly from the vocabulary ranks
+//     100–3,000 (below the 100 stop words: words people search for, from
+//     ones in a quarter of the works to ones in a few hundred), relevance
+//     order (BM25).
+//   - text_tags: one such word, two included tags (a top-20 fandom and a
+//     top-30 character or freeform tag) and two excluded ones (a top-100
+//     freeform tag and an archive warning), relevance order.
+//   - tags: no text; a top-50 fandom and a top-50 freeform tag included, a
+//     top-100 freeform tag excluded, two ratings allowed; newest first.
+//   - facets: no text; the whole archive, complete works, one rating or one
+//     language: the largest results, where counting facets costs most.
+//   - deep: a page in the middle of a large result (all works, or a top-5
+//     fandom), newest or longest first, reached with a cursor as the Next
+//     link would carry it.
+var classes = []string{"text", "text_tags", "tags", "facets", "deep"}
+
+func runMix(ctx context.Context, engine *search.Engine, seed uint64, perClass int) (map[string]*latency, error) {
+	rng := rand.New(rand.NewPCG(seed, 0x9e))
+	vocab, tags := vocabulary(), tagNames()
+	word := func() string { return vocab[100+rng.IntN(2900)] }
+	tag := func(kind fanarchive.TagKind, top int) fanarchive.Tag {
+		names := tags[kind]
+		return fanarchive.Tag{Kind: kind, Name: names[rng.IntN(min(top, len(names)))]}
+	}
+	make1 := func(class string) fanarchive.SearchQuery {
+		switch class {
+		case "text":
+			q := fanarchive.SearchQuery{Text: word()}
+			if rng.IntN(2) == 0 {
+				q.Text += " " + word()
+			}
+			return q
+		case "text_tags":
+			other := fanarchive.TagCharacter
+			if rng.IntN(2) == 0 {
+				other = fanarchive.TagFreeform
+			}
+			return fanarchive.SearchQuery{Text: word(),
+				Include: []fanarchive.Tag{tag(fanarchive.TagFandom, 20), tag(other, 30)},
+				Exclude: []fanarchive.Tag{tag(fanarchive.TagFreeform, 100), tag(fanarchive.TagWarning, 6)}}
+		case "tags":
+			return fanarchive.SearchQuery{Sort: fanarchive.SortUpdated,
+				Include: []fanarchive.Tag{tag(fanarchive.TagFandom, 50), tag(fanarchive.TagFreeform, 50)},
+				Exclude: []fanarchive.Tag{tag(fanarchive.TagFreeform, 100)},
+				Ratings: []fanarchive.Rating{fanarchive.RatingGeneral, fanarchive.RatingTeen}}
+		case "facets":
+			switch rng.IntN(4) {
+			case 0:
+				return fanarchive.SearchQuery{}
+			case 1:
+				return fanarchive.SearchQuery{Complete: true}
+			case 2:
+				return fanarchive.SearchQuery{Ratings: []fanarchive.Rating{fanarchive.Ratings[rng.IntN(4)]}}
+			default:
+				return fanarchive.SearchQuery{Language: "en"}
+			}
+		default: // deep
+			q := fanarchive.SearchQuery{}
+			if rng.IntN(2) == 0 {
+				q.Include = []fanarchive.Tag{tag(fanarchive.TagFandom, 5)}
+			}
+			// A cursor names a place in the order: "<key>_<work ID>".
+			if rng.IntN(2) == 0 {
+				q.Sort = fanarchive.SortUpdated
+				at := time.Date(1996+rng.IntN(28), time.Month(1+rng.IntN(12)), 1, 0, 0, 0, 0, time.UTC)
+				q.After = strconv.FormatInt(at.Unix(), 10) + "_4294967295"
+			} else {
+				q.Sort = fanarchive.SortWords
+				q.After = strconv.Itoa(int(math.Exp(8+1.3*rng.NormFloat64()))) + "_4294967295"
+			}
+			return q
+		}
+	}
+	// Warm up the database's cache and the engine's pools, untimed.
+	for range 10 {
+		for _, c := range classes {
+			if _, err := engine.Search(ctx, make1(c)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	times := map[string][]float64{}
+	totals := map[string]int{}
+	for range perClass {
+		for _, c := range classes {
+			q := make1(c)
+			start := time.Now()
+			res, err := engine.Search(ctx, q)
+			if err != nil {
+				return nil, fmt.Errorf("%s query %+v: %w", c, q, err)
+			}
+			times[c] = append(times[c], float64(time.Since(start).Microseconds())/1000)
+			totals[c] += res.Total
+		}
+	}
+	out := map[string]*latency{}
+	for _, c := range classes {
+		t := times[c]
+		slices.Sort(t)
+		pct := func(p float64) float64 { return round(t[min(len(t)-1, int(math.Ceil(p*float64(len(t))))-1)], 1) }
+		out[c] = &latency{N: len(t), P50: pct(0.50), P95: pct(0.95), P99: pct(0.99), Max: round(t[len(t)-1], 1),
+			AvgHit: round(float64(totals[c])/float64(len(t)), 0)}
+	}
+	return out, nil
+}
