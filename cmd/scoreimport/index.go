@@ -33,7 +33,7 @@ var (
 	fictionPrefix = regexp.MustCompile(`(?i)^\s*(?:fan\s*fi\w*ction|fanfiction)\s*:?\s*`)
 	// nonFiction words in a description mark reviews, references and games;
 	// a description with none of them and no fiction prefix is unlabelled.
-	nonFiction = regexp.MustCompile(`(?i)\b(?:review|reviews|listing|list|lists|faq|guide|encyclopedia|timeline|chronology|drinking|interview|information|info|technical|manual|discussion|bible|quiz|index|biographies|program notes|ascii art|locations|novels|episodes?|compendium|comendium|symposium|how to|explain\w*|rules|comments|letter|peoples|ships|sjhips|worlds|personnel|adaptations|music|trivia|language|dateline|promo|speculative|effects|song|rationalization|inclusionary|dicsussions|treknology|super-physics|appearances|frequently asked)\b`)
+	nonFiction   = regexp.MustCompile(`(?i)\b(?:review|reviews|listing|list|lists|faq|guide|encyclopedia|timeline|chronology|drinking|interview|information|info|technical|manual|discussion|bible|quiz|index|biographies|program notes|ascii art|locations|novels|episodes?|compendium|comendium|symposium|how to|explain\w*|rules|comments|letter|peoples|ships|sjhips|worlds|personnel|adaptations|music|trivia|language|dateline|promo|speculative|effects|song|rationalization|inclusionary|dicsussions|treknology|super-physics|appearances|frequently asked)\b`)
 	trailingDate = regexp.MustCompile(`\s*\((?:[A-Za-z]+\.?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}\)?\s*$|\s*\([A-Za-z]+\s+\d{1,2}(?:st|nd|rd|th)?\)\s*$`)
 	trailingYear = regexp.MustCompile(`,?\s*\(?\d{4}\)?\s*$`)
 	titlePart    = regexp.MustCompile(`(?i),?\s*\b(?:part|chapter)\s+[0-9ivx]+\s*$`)
