@@ -16,10 +16,10 @@ import (
 // relay feedback and to verify claims, and is never rendered publicly.
 type Source struct {
 	ID     int64  `json:"id"`
-	WorkID int64  `json:"work_id,omitempty"`
-	Part   int    `json:"part"`     // 1-based position among the work's sources
-	Name   string `json:"filename"` // the path as given to the importer
-	SHA256 string `json:"sha256"`   // hex of the raw bytes
+	WorkID int64  `json:"work_id,omitempty"` // the first work made from the file
+	Part   int    `json:"part"`              // 1-based position among the work's sources
+	Name   string `json:"filename"`          // the path as given to the importer
+	SHA256 string `json:"sha256"`            // hex of the raw bytes
 	Size   int64  `json:"size"`
 
 	// Raw is the file byte for byte. It is loaded only by FindSourceByID.

@@ -78,7 +78,15 @@ type Work struct {
 	DuplicateOf int64 `json:"duplicate_of,omitempty"`
 
 	// Sources are the original files the work was built from, in part order.
+	// One file may be the source of several works (a file of several posts).
 	Sources []*Source `json:"sources,omitempty"`
+
+	// Origin identifies what the work was made from: its sources' SHA-256
+	// and, when a work uses only part of a file, which part. Importing the
+	// same origin again finds the existing work (ECONFLICT) instead of making
+	// a second one. Empty means "all of each source": the store then uses
+	// the sources' SHA-256 joined by "+".
+	Origin string `json:"origin,omitempty"`
 
 	// Evidence records, per field, how sure the importer was and why, so an
 	// archivist can review guesses. Keys are Field* constants.
@@ -132,12 +140,12 @@ type Note struct {
 // elements (<p>, <hr class="scene-break">, <pre>, <blockquote>) and inline
 // emphasis; see package prose.
 type Chapter struct {
-	ID       int64  `json:"id"`
-	WorkID   int64  `json:"work_id"`
-	Number   int    `json:"number"` // 1-based, contiguous within a work
-	Title    string `json:"title,omitempty"`
-	Body     string `json:"-"`
-	Words    int    `json:"words"`
+	ID     int64  `json:"id"`
+	WorkID int64  `json:"work_id"`
+	Number int    `json:"number"` // 1-based, contiguous within a work
+	Title  string `json:"title,omitempty"`
+	Body   string `json:"-"`
+	Words  int    `json:"words"`
 	// SourceID is the original file the chapter came from. When a work is
 	// created, 0 means the work's first source, -(i+1) means w.Sources[i],
 	// and a positive value is a source already stored; after CreateWork it
@@ -304,11 +312,12 @@ type WorkService interface {
 
 	// CreateWork stores a work with its chapters, authors, tags and sources
 	// (raw bytes included) in one transaction, and sets the IDs it assigns.
-	// Returns EINVALID if the work does not validate, and ECONFLICT if one of
-	// its sources (by SHA-256) is already stored; w.ID is then set to the
-	// work that already holds it, or 0 if that work was deleted (so that a
-	// takedown is not undone by importing the file again). Published
-	// defaults to now and Updated to Published when they are zero.
+	// A source whose bytes are already stored (by SHA-256) is shared, not
+	// stored twice. Returns EINVALID if the work does not validate, and
+	// ECONFLICT if a work with the same Origin exists; w.ID is then set to
+	// that work, or 0 if it was deleted (so that a takedown is not undone by
+	// importing the file again). Published defaults to now and Updated to
+	// Published when they are zero.
 	CreateWork(ctx context.Context, w *Work) error
 
 	// DeleteWork removes a work, its chapters and its tag links. Its sources

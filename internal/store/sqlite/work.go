@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"fanarchive"
@@ -31,11 +32,16 @@ import (
 // After CreateWork it holds the stored source's ID (0 when there is none).
 // Anything else (an index past the end, an unknown ID) is EINVALID.
 //
+// A source whose bytes are already stored (by SHA-256) is shared with the
+// works made from it before, not stored again: one file may hold several
+// works. Its ID is set; its other fields keep what was stored first.
+//
 // Returns EINVALID if the work does not validate, if two of its sources have
 // the same bytes, or if DuplicateOf or a source's ImportRunID names nothing
-// stored. Returns ECONFLICT if one of its sources (by SHA-256) is already
-// stored: w.ID is then set to the work that holds it, or to 0 if that work
-// has been deleted (a deleted work is not brought back by importing it again).
+// stored. Returns ECONFLICT if a work with the same origin (Work.Origin, or
+// when that is empty its sources' SHA-256 joined by "+") is stored: w.ID is
+// then set to that work, or to 0 if it has been deleted (a deleted work is
+// not brought back by importing it again).
 //
 // Authors and tags repeated within the work are stored once, at their first
 // position; a repeated tag is inferred only if every occurrence is.
@@ -154,8 +160,23 @@ type creation struct {
 	sourceIDs  []int64
 	chapterIDs []int64
 
+	origin    string
+	sourceNew []bool // whether each source was inserted (not shared)
+
 	conflict       bool
 	existingWorkID int64
+}
+
+// workOrigin returns the origin CreateWork stores for w.
+func workOrigin(w *fanarchive.Work) string {
+	if w.Origin != "" {
+		return w.Origin
+	}
+	sums := make([]string, len(w.Sources))
+	for i, src := range w.Sources {
+		sums[i] = src.SHA256
+	}
+	return strings.Join(sums, "+")
 }
 
 // defaults computes the values CreateWork fills in when the caller left them
@@ -169,6 +190,7 @@ func (c *creation) defaults() {
 	if c.updated.IsZero() {
 		c.updated = c.published
 	}
+	c.origin = workOrigin(c.w)
 	c.importedAt = make([]time.Time, len(c.w.Sources))
 	c.parts = make([]int, len(c.w.Sources))
 	for i, src := range c.w.Sources {
@@ -183,23 +205,33 @@ func (c *creation) defaults() {
 	}
 }
 
-// checkConflicts returns ECONFLICT if any of the work's sources is stored.
+// checkConflicts returns ECONFLICT if a work with the same origin is stored,
+// or was stored and deleted.
 func (c *creation) checkConflicts(ctx context.Context) error {
-	for _, src := range c.w.Sources {
-		var id int64
-		var workID sql.NullInt64
-		err := c.tx.QueryRowContext(ctx, `SELECT id, work_id FROM sources WHERE sha256 = ?`, src.SHA256).Scan(&id, &workID)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		} else if err != nil {
-			return fmt.Errorf("find source %s: %w", src.SHA256, err)
-		}
-		c.conflict, c.existingWorkID = true, workID.Int64
-		if !workID.Valid {
-			return fanarchive.Errorf(fanarchive.ECONFLICT,
-				"%q was imported before (source %d), and the work made from it has been deleted.", src.Name, id)
-		}
-		return fanarchive.Errorf(fanarchive.ECONFLICT, "%q is already in the archive (work %d).", src.Name, workID.Int64)
+	if c.origin == "" {
+		return nil // a work with no sources has no origin to repeat
+	}
+	name := ""
+	if len(c.w.Sources) > 0 {
+		name = c.w.Sources[0].Name
+	}
+	var id int64
+	err := c.tx.QueryRowContext(ctx, `SELECT id FROM works WHERE origin = ?`, c.origin).Scan(&id)
+	switch {
+	case err == nil:
+		c.conflict, c.existingWorkID = true, id
+		return fanarchive.Errorf(fanarchive.ECONFLICT, "%q is already in the archive (work %d).", name, id)
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("find work by origin: %w", err)
+	}
+	err = c.tx.QueryRowContext(ctx, `SELECT work_id FROM deleted_origins WHERE origin = ?`, c.origin).Scan(&id)
+	switch {
+	case err == nil:
+		c.conflict, c.existingWorkID = true, 0
+		return fanarchive.Errorf(fanarchive.ECONFLICT,
+			"%q was imported before (work %d), and that work has been deleted.", name, id)
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("find deleted origin: %w", err)
 	}
 	return nil
 }
@@ -255,11 +287,11 @@ func (c *creation) insert(ctx context.Context) error {
 		return err
 	}
 	res, err := c.tx.ExecContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
-		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at,
+		origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal,
 		w.Language, w.Words, w.Complete, w.Begins, formatTime(c.published), formatTime(c.updated),
-		nullID(w.DuplicateOf), evidence, problems, formatTime(c.now), formatTime(c.now))
+		nullID(w.DuplicateOf), evidence, problems, formatTime(c.now), formatTime(c.now), sql.NullString{String: c.origin, Valid: c.origin != ""})
 	if err != nil {
 		return fmt.Errorf("insert work: %w", err)
 	}
@@ -377,26 +409,47 @@ func getOrCreate(ctx context.Context, tx *sql.Tx, selectQuery, insertQuery strin
 
 func (c *creation) insertSources(ctx context.Context) error {
 	c.sourceIDs = make([]int64, len(c.w.Sources))
+	c.sourceNew = make([]bool, len(c.w.Sources))
 	for i, src := range c.w.Sources {
-		res, err := c.tx.ExecContext(ctx, `INSERT INTO sources (work_id, part, name, sha256, size, encoding, archive,
-			list, feedback_contact, import_run_id, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.workID, c.parts[i], src.Name, src.SHA256, src.Size, src.Encoding, src.Archive,
-			src.List, src.FeedbackContact, nullID(src.ImportRunID), formatTime(c.importedAt[i]))
-		if err != nil {
-			return fmt.Errorf("insert source %q: %w", src.Name, err)
+		if err := c.insertSource(ctx, i, src); err != nil {
+			return err
 		}
-		if c.sourceIDs[i], err = res.LastInsertId(); err != nil {
-			return fmt.Errorf("insert source %q: %w", src.Name, err)
-		}
-		raw := src.Raw
-		if raw == nil {
-			raw = []byte{}
-		}
-		if _, err := c.tx.ExecContext(ctx, `INSERT INTO source_blobs (source_id, raw) VALUES (?, ?)`,
-			c.sourceIDs[i], raw); err != nil {
-			return fmt.Errorf("insert bytes of source %q: %w", src.Name, err)
+		if _, err := c.tx.ExecContext(ctx, `INSERT INTO work_sources (work_id, source_id, position) VALUES (?, ?, ?)`,
+			c.workID, c.sourceIDs[i], i); err != nil {
+			return fmt.Errorf("link source %q: %w", src.Name, err)
 		}
 	}
+	return nil
+}
+
+// insertSource stores source i with its bytes, or finds it already stored.
+func (c *creation) insertSource(ctx context.Context, i int, src *fanarchive.Source) error {
+	err := c.tx.QueryRowContext(ctx, `SELECT id FROM sources WHERE sha256 = ?`, src.SHA256).Scan(&c.sourceIDs[i])
+	if err == nil {
+		return nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("find source %q: %w", src.Name, err)
+	}
+	c.sourceNew[i] = true
+	res, err := c.tx.ExecContext(ctx, `INSERT INTO sources (work_id, part, name, sha256, size, encoding, archive,
+		list, feedback_contact, import_run_id, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.workID, c.parts[i], src.Name, src.SHA256, src.Size, src.Encoding, src.Archive,
+		src.List, src.FeedbackContact, nullID(src.ImportRunID), formatTime(c.importedAt[i]))
+	if err != nil {
+		return fmt.Errorf("insert source %q: %w", src.Name, err)
+	}
+	if c.sourceIDs[i], err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("insert source %q: %w", src.Name, err)
+	}
+	raw := src.Raw
+	if raw == nil {
+		raw = []byte{}
+	}
+	if _, err := c.tx.ExecContext(ctx, `INSERT INTO source_blobs (source_id, raw) VALUES (?, ?)`,
+		c.sourceIDs[i], raw); err != nil {
+		return fmt.Errorf("insert bytes of source %q: %w", src.Name, err)
+	}
+
 	return nil
 }
 
@@ -434,9 +487,12 @@ func (c *creation) assign() {
 	for i := range w.Tags {
 		w.Tags[i].ID = c.tagIDs[i]
 	}
+	w.Origin = c.origin
 	for i, src := range w.Sources {
-		src.ID, src.WorkID = c.sourceIDs[i], c.workID
-		src.Part, src.ImportedAt = c.parts[i], c.importedAt[i]
+		src.ID, src.Part = c.sourceIDs[i], i+1
+		if c.sourceNew[i] {
+			src.WorkID, src.ImportedAt = c.workID, c.importedAt[i]
+		}
 	}
 	for i, ch := range w.Chapters {
 		ch.ID, ch.WorkID = c.chapterIDs[i], c.workID
@@ -456,6 +512,10 @@ func (s *Store) DeleteWork(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if err := unlistWork(ctx, tx, id); err != nil { // search_write.go
 			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO deleted_origins (origin, work_id, deleted_at)
+			SELECT origin, id, ? FROM works WHERE id = ? AND origin IS NOT NULL`, formatTime(s.now()), id); err != nil {
+			return fmt.Errorf("delete work %d: remember its origin: %w", id, err)
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM works WHERE id = ?`, id)
 		if err != nil {

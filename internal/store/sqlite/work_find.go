@@ -21,7 +21,7 @@ const (
 // workColumns are the columns scanWork reads, in order.
 const workColumns = `w.id, w.kind, w.title, w.summary, w.notes, w.rating, w.rating_original, w.language,
 	w.words, w.complete, w.begins, w.published, w.updated, w.duplicate_of, w.evidence, w.problems,
-	w.created_at, w.updated_at`
+	w.created_at, w.updated_at, w.origin`
 
 // FindWorkByID returns a work with its chapters (bodies included), authors and
 // tags in their stored order, and sources without their raw bytes. Returns
@@ -46,7 +46,11 @@ func (s *Store) FindWorkByID(ctx context.Context, id int64) (*fanarchive.Work, e
 		if err := loadChapters(ctx, tx, works, true); err != nil {
 			return err
 		}
-		w.Sources, err = findSources(ctx, tx, `WHERE s.work_id = ? ORDER BY s.part, s.id`, id)
+		w.Sources, err = findSources(ctx, tx, `JOIN work_sources ws ON ws.source_id = s.id
+			WHERE ws.work_id = ? ORDER BY ws.position`, id)
+		for i, src := range w.Sources {
+			src.Part = i + 1 // the position within this work, not the file's first work
+		}
 		return err
 	})
 	if err != nil {
@@ -219,15 +223,17 @@ func scanWork(row scanner) (*fanarchive.Work, error) {
 	var kind, rating, notes, evidence, problems string
 	var published, updated, createdAt, updatedAt sql.NullString
 	var duplicateOf sql.NullInt64
+	var origin sql.NullString
 	err := row.Scan(&w.ID, &kind, &w.Title, &w.Summary, &notes, &rating, &w.RatingOriginal, &w.Language,
 		&w.Words, &w.Complete, &w.Begins, &published, &updated, &duplicateOf, &evidence, &problems,
-		&createdAt, &updatedAt)
+		&createdAt, &updatedAt, &origin)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	} else if err != nil {
 		return nil, fmt.Errorf("scan work: %w", err)
 	}
 	w.Kind, w.Rating, w.DuplicateOf = fanarchive.Kind(kind), fanarchive.Rating(rating), duplicateOf.Int64
+	w.Origin = origin.String
 	for _, f := range []struct {
 		col  string
 		text string

@@ -254,20 +254,44 @@ func testDuplicateSource(t *testing.T, s fanarchive.Store) {
 		t.Errorf("conflict set w.ID = %d, want the existing work %d", again.ID, first.ID)
 	}
 
-	// One new file and one already stored: still a conflict, nothing stored.
+	// One new file and one already stored is another origin: a new work
+	// that shares the stored file (a story assembled from parts, one of
+	// which was imported alone before).
 	mixed := newWork("Mixed")
-	mixed.Authors = []fanarchive.Author{{Name: "Only in the failed import"}}
 	mixed.Sources = append(mixed.Sources, fanarchive.NewSource("orig.txt", first.Sources[0].Raw))
-	wantCode(t, s.CreateWork(ctx, mixed), fanarchive.ECONFLICT)
-	if mixed.ID != first.ID {
-		t.Errorf("conflict set w.ID = %d, want %d", mixed.ID, first.ID)
+	create(t, s, mixed)
+	if mixed.Sources[1].ID != first.Sources[0].ID {
+		t.Errorf("shared file stored twice: source IDs %d and %d", mixed.Sources[1].ID, first.Sources[0].ID)
 	}
-	_, err = s.FindSourceBySHA256(ctx, mixed.Sources[0].SHA256)
-	wantCode(t, err, fanarchive.ENOTFOUND)
-	_, err = s.FindAuthorByName(ctx, "Only in the failed import")
-	wantCode(t, err, fanarchive.ENOTFOUND)
-	if _, n, err := s.FindWorks(ctx, fanarchive.WorkFilter{}); err != nil || n != 1 {
-		t.Errorf("FindWorks total = %d, %v; want 1", n, err)
+	got, err := s.FindWorkByID(ctx, mixed.ID)
+	must(t, err)
+	if len(got.Sources) != 2 || got.Sources[1].ID != first.Sources[0].ID || got.Sources[1].Part != 2 {
+		t.Errorf("mixed work's sources = %+v", got.Sources)
+	}
+	if src, err := s.FindSourceByID(ctx, first.Sources[0].ID); err != nil || src.WorkID != first.ID {
+		t.Errorf("shared source's first work = %v, %v; want %d", src, err, first.ID)
+	}
+
+	// Two works from one file (posts glued together), told apart by origin.
+	raw := []byte("two posts in one file")
+	one, two := newWork("Post one"), newWork("Post two")
+	one.Sources = []*fanarchive.Source{fanarchive.NewSource("both.txt", raw)}
+	two.Sources = []*fanarchive.Source{fanarchive.NewSource("both.txt", raw)}
+	one.Origin, two.Origin = one.Sources[0].SHA256+"#1", two.Sources[0].SHA256+"#2"
+	create(t, s, one)
+	create(t, s, two)
+	if one.Sources[0].ID != two.Sources[0].ID {
+		t.Errorf("one file stored as sources %d and %d", one.Sources[0].ID, two.Sources[0].ID)
+	}
+	oneAgain := newWork("Post one")
+	oneAgain.Sources = []*fanarchive.Source{fanarchive.NewSource("both.txt", raw)}
+	oneAgain.Origin = one.Origin
+	wantCode(t, s.CreateWork(ctx, oneAgain), fanarchive.ECONFLICT)
+	if oneAgain.ID != one.ID {
+		t.Errorf("conflict set w.ID = %d, want %d", oneAgain.ID, one.ID)
+	}
+	if _, n, err := s.FindWorks(ctx, fanarchive.WorkFilter{}); err != nil || n != 4 {
+		t.Errorf("FindWorks total = %d, %v; want 4", n, err)
 	}
 }
 
