@@ -37,6 +37,7 @@ func main() {
 	queries := flag.Int("queries", 200, "queries per class")
 	serveOnly := flag.Bool("serve", false, "only measure the queries on an archive already built in -dir")
 	keep := flag.Bool("keep", false, "keep the data directory")
+	batch := flag.Int("batch", 200, "works per transaction while building: 1 is CreateWork per work, as an import does; more uses CreateWorks")
 	cpuProfile := flag.String("cpuprofile", "", "with -serve: write a CPU profile of the queries to `file`")
 	flag.Parse()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -67,7 +68,7 @@ func main() {
 	}
 
 	start := time.Now()
-	check(build(ctx, *dir, *works, *seed, logger))
+	check(build(ctx, *dir, *works, *batch, *seed, logger))
 	buildSeconds := time.Since(start).Seconds()
 
 	// Serve in a fresh process, so its memory is what a serve process
@@ -88,9 +89,10 @@ func main() {
 // dbName is the database file inside the data directory, as serve names it.
 const dbName = "fanarchive.db"
 
-// build generates the works and stores them one CreateWork (one
-// transaction) each, generating the next works on another core meanwhile.
-func build(ctx context.Context, dir string, n int, seed uint64, logger *slog.Logger) error {
+// build generates the works and stores them batchSize to a transaction
+// (CreateWork, or CreateWorks, which runs the same code for each work),
+// generating the next works on another core meanwhile.
+func build(ctx context.Context, dir string, n, batchSize int, seed uint64, logger *slog.Logger) error {
 	store, err := sqlite.Open(ctx, filepath.Join(dir, dbName), logger)
 	if err != nil {
 		return err
@@ -106,14 +108,34 @@ func build(ctx context.Context, dir string, n int, seed uint64, logger *slog.Log
 	}()
 	start := time.Now()
 	i := 0
-	for v := range ch {
-		if err := store.CreateWork(ctx, v); err != nil {
-			return fmt.Errorf("work %d: %w", i, err)
+	batch := make([]*fanarchive.Work, 0, batchSize)
+	flush := func() error {
+		var err error
+		if batchSize == 1 {
+			err = store.CreateWork(ctx, batch[0])
+		} else {
+			err = store.CreateWorks(ctx, batch)
 		}
+		if err != nil {
+			return fmt.Errorf("works %d-%d: %w", i-len(batch), i, err)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for w := range ch {
+		batch = append(batch, w)
 		i++
+		if len(batch) == batchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
 		if i%50000 == 0 {
 			fmt.Fprintf(os.Stderr, "benchsearch: stored %d works in %s\n", i, time.Since(start).Round(time.Second))
 		}
+	}
+	if len(batch) > 0 {
+		return flush()
 	}
 	return nil
 }

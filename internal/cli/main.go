@@ -57,6 +57,8 @@ func (m *Main) commands() []command {
 	return []command{
 		{"serve", "run the archive's web site", (*Main).serve},
 		{"import", "import legacy story files into the archive", (*Main).importFiles},
+		{"reindex", "rebuild the search index from the works", (*Main).reindex},
+		{"tags", "wrangle tags: synonym, rename, merge, suggest", (*Main).tagsCommand},
 	}
 }
 

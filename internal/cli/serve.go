@@ -12,6 +12,7 @@ import (
 	"fanarchive"
 	"fanarchive/internal/demo"
 	"fanarchive/internal/importer"
+	"fanarchive/internal/search"
 	"fanarchive/internal/web"
 )
 
@@ -43,12 +44,22 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 	}
 
+	// Search: the full-text index of a database from before it existed is
+	// built first, then the in-memory index is loaded (docs/search.md).
+	if _, err := store.EnsureSearchText(ctx); err != nil {
+		return err
+	}
+	engine, err := search.New(ctx, store, logger)
+	if err != nil {
+		return err
+	}
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           web.New(store, logger, web.Options{SecureCookies: *secure}),
+		Handler:           web.New(store, logger, web.Options{SecureCookies: *secure, Search: engine}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      2 * time.Minute, // raw originals can be large

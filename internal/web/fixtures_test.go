@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"fanarchive"
+	"fanarchive/internal/search"
 	"fanarchive/internal/store/sqlite"
 	"fanarchive/internal/web"
 )
@@ -60,6 +61,15 @@ func newFixture(t *testing.T, opts web.Options) *fixture {
 
 	f := &fixture{t: t, store: st, logs: &logs}
 	f.seed(ctx)
+	if opts.Search == nil {
+		// Search sees the seed through its snapshot, and anything a test
+		// adds later through the change log.
+		engine, err := search.New(ctx, st, logger)
+		if err != nil {
+			t.Fatalf("search engine: %v", err)
+		}
+		opts.Search = engine
+	}
 	f.srv = httptest.NewServer(web.New(st, logger, opts))
 	t.Cleanup(f.srv.Close)
 	return f

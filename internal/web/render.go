@@ -45,13 +45,14 @@ func templateFuncs() template.FuncMap {
 		"thousands": thousands,
 		"authorURL": authorURL,
 		"tagURL":    tagURL,
+		"tagParam":  tagParam,
 	}
 }
 
 // parsePages parses the layout and partials once and, for each page, a
 // clone of them with the page's own template added.
 func parsePages() (map[string]*template.Template, error) {
-	pageNames := []string{"list", "work", "adult", "error"}
+	pageNames := []string{"list", "work", "adult", "error", "search", "fandoms"}
 	base, err := template.New("").Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)

@@ -14,6 +14,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /works/{id}/source", s.handleSource)
 	mux.HandleFunc("GET /authors/{name...}", s.handleAuthor)
 	mux.HandleFunc("GET /tags/{kind}/{name...}", s.handleTag)
+	mux.HandleFunc("GET /search", s.handleSearch)
+	mux.HandleFunc("GET /fandoms", s.handleFandoms)
 	mux.HandleFunc("GET /static/{file}", s.handleStatic)
 
 	// State-changing requests must come from this site's own pages.

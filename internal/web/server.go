@@ -24,6 +24,10 @@ type Options struct {
 	// SiteName is shown in the header and in every page title. It defaults
 	// to "fanarchive".
 	SiteName string
+	// Search answers /search, /fandoms and the tag pages' filters. Without
+	// it those pages say search is unavailable, and tag pages list works
+	// without filters.
+	Search fanarchive.SearchService
 }
 
 // Server is the reading site. It implements http.Handler and is safe for

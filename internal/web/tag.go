@@ -18,6 +18,20 @@ func (s *Server) handleTag(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, "tag")
 		return
 	}
+	if tag.Canonical != "" {
+		// A synonym's page is its canonical's, which lists its works too.
+		target := tagURL(tag.Kind, tag.Canonical)
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return
+	}
+	if s.opts.Search != nil {
+		// The tag page is a search fixed to its tag, with the same filters.
+		s.runSearch(w, r, tagURL(tag.Kind, tag.Name), &fanarchive.Tag{Kind: tag.Kind, Name: tag.Name})
+		return
+	}
 	label := tagKindLabel(tag.Kind) + ": " + tag.Name
 	s.listWorks(w, r, fanarchive.WorkFilter{Tag: &fanarchive.Tag{Kind: tag.Kind, Name: tag.Name}},
 		label, "Works tagged "+label)
