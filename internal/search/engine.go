@@ -20,6 +20,8 @@ type Engine struct {
 	mu  sync.RWMutex
 	ix  *index
 	seq int64 // last change applied
+
+	scanLimit, materializeLimit int // as set by SetLimits, kept across reloads
 }
 
 var _ fanarchive.SearchService = (*Engine)(nil)
@@ -33,11 +35,23 @@ func New(ctx context.Context, src Source, logger *slog.Logger) (*Engine, error) 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{src: src, logger: logger}
+	e := &Engine{src: src, logger: logger, scanLimit: defaultScanLimit, materializeLimit: defaultMaterializeLimit}
 	if err := e.reload(ctx); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// SetLimits sets the result sizes up to which facets are counted by
+// scanning the results' tags and pages are found by sorting the whole
+// result (past them: bitmap intersections, and walking a stored order).
+// Both ways give the same answers; tests set 0 to exercise the second on
+// small archives.
+func (e *Engine) SetLimits(scan, materialize int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.scanLimit, e.materializeLimit = scan, materialize
+	e.ix.scanLimit, e.ix.materializeLimit = scan, materialize
 }
 
 // reload replaces the index with one built from a snapshot. The caller
@@ -45,6 +59,7 @@ func New(ctx context.Context, src Source, logger *slog.Logger) (*Engine, error) 
 func (e *Engine) reload(ctx context.Context) error {
 	start := time.Now()
 	ix := newIndex()
+	ix.scanLimit, ix.materializeLimit = e.scanLimit, e.materializeLimit
 	ntags := 0
 	seq, err := e.src.SearchSnapshot(ctx, func(rows []TagRow) error {
 		ix.setTags(rows)

@@ -11,12 +11,12 @@ import (
 	"fanarchive"
 )
 
-// scanLimit is the result size up to which facets are counted by reading
-// each result's tags from the forward index; past it, by intersecting the
-// result with each tag's bitmap, most used tags first, stopping as soon as
-// no tag left can reach the top (a count in the result can never exceed
-// the tag's count overall).
-const scanLimit = 40000
+// defaultScanLimit is the result size up to which facets are counted by
+// reading each result's tags from the forward index; past it, by
+// intersecting the result with each tag's bitmap, most used tags first,
+// stopping as soon as no tag left can reach the top (a count in the result
+// can never exceed the tag's count overall).
+const defaultScanLimit = 40000
 
 // counters are reused between searches: one slot per tag ID.
 var counters = sync.Pool{New: func() any { return &counter{} }}
@@ -31,7 +31,7 @@ type counter struct {
 // rating, among the works in set.
 func (ix *index) facets(set *roaring.Bitmap, limit int) []fanarchive.Facet {
 	var out []fanarchive.Facet
-	if set.GetCardinality() <= scanLimit {
+	if set.GetCardinality() <= uint64(ix.scanLimit) {
 		out = ix.facetsByScan(set, limit)
 	} else {
 		for _, k := range facetKinds {

@@ -33,6 +33,10 @@ type index struct {
 	// byCount lists the canonical tags of each facet kind, most used first,
 	// so facet counting can stop early.
 	byCount map[fanarchive.TagKind][]uint32
+
+	// Result sizes at which facets and pages switch strategy (facet.go,
+	// page.go).
+	scanLimit, materializeLimit int
 }
 
 // docRec is what the index keeps of one work: 40 bytes.
@@ -76,6 +80,9 @@ func newIndex() *index {
 		langs:    map[string]*roaring.Bitmap{},
 		byNorm:   map[string][]uint32{},
 		byCount:  map[fanarchive.TagKind][]uint32{},
+
+		scanLimit:        defaultScanLimit,
+		materializeLimit: defaultMaterializeLimit,
 	}
 	for _, r := range fanarchive.Ratings {
 		ix.ratings[r] = roaring.New()

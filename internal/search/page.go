@@ -14,12 +14,12 @@ import (
 	"fanarchive"
 )
 
-// materializeLimit is the result size up to which a page is found by
+// defaultMaterializeLimit is the result size up to which a page is found by
 // sorting the whole result; past it, by walking the stored order from the
 // cursor and keeping the works in the result. Either way a deep page costs
 // what the first one does: the result is at least 1 in 25 works when it is
 // walked, so a page is found within a few hundred steps.
-const materializeLimit = 40000
+const defaultMaterializeLimit = 40000
 
 // cursor names the work a page starts after (or ends before) and its sort
 // key, so it can be placed again in an order that has changed since.
@@ -109,7 +109,7 @@ func (ix *index) page(r *request, set *roaring.Bitmap, scored []Scored) (ids []u
 	o := orderFor(string(r.sort))
 	cmpCur := func(id uint32) int { return ix.cmpCursor(o, id, r.cursor) }
 	format := func(id uint32) string { return ix.formatCursor(o, id) }
-	if set.GetCardinality() <= materializeLimit {
+	if set.GetCardinality() <= uint64(ix.materializeLimit) {
 		list := set.ToArray()
 		slices.SortFunc(list, func(a, b uint32) int { return ix.compare(o, a, b) })
 		return pageSlice(r, len(list), func(i int) uint32 { return list[i] },
