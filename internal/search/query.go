@@ -152,7 +152,7 @@ func (p *parser) next() bool {
 func (p *parser) fieldPrefix() string {
 	rest := p.src[p.pos:]
 	i := strings.IndexByte(rest, ':')
-	if i <= 0 || i > len("author") {
+	if i <= 0 || i > len("authors") {
 		return ""
 	}
 	name := strings.ToLower(rest[:i])
