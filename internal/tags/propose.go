@@ -3,6 +3,7 @@ package tags
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -50,6 +51,9 @@ func ProposeSynonyms(usages []fanarchive.TagUsage) []Proposal {
 	})
 	return p.out
 }
+
+// qualifier matches a parenthesised disambiguation in a tag name.
+var qualifier = regexp.MustCompile(`\([^()]*\)`)
 
 type proposer struct {
 	byKey map[string]*fanarchive.TagUsage
@@ -147,9 +151,11 @@ func (p *proposer) shortNames(usages []fanarchive.TagUsage) {
 }
 
 // subsetWords reports whether every word of short is a word of full and
-// full has more words.
+// full has more words. A qualifier in parentheses ("Lex Luthor
+// (Alternate)") does not count: it tells two characters apart rather than
+// naming one more fully.
 func subsetWords(short, full string) bool {
-	sw, fw := words(short), words(full)
+	sw, fw := words(short), words(qualifier.ReplaceAllString(full, " "))
 	if len(sw) == 0 || len(sw) >= len(fw) {
 		return false
 	}
