@@ -82,8 +82,8 @@ func TestProposeSynonyms(t *testing.T) {
 		usage(rel, "Clark Kent/Lex Luthor", "", 12, "Smallville"),
 		usage(rel, "Clark/Lex", "", 5, "Smallville"),
 		usage(rel, "Lex/Clark", "Clark/Lex", 2, "Smallville"), // wrangled already
-		usage(rel, "Clark & Lex", "", 2, "Smallville"),       // friendship: not the romance
-		usage(rel, "clark/lex", "", 1, "Smallville"),         // same norm, not wrangled (stored before)
+		usage(rel, "Clark & Lex", "", 2, "Smallville"),        // friendship: not the romance
+		usage(rel, "clark/lex", "", 1, "Smallville"),          // same norm, not wrangled (stored before)
 		usage(free, "Angst", "", 9),
 		usage(free, "angst", "", 1),
 	}
