@@ -1,0 +1,106 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// headerParaName matches a line that starts a real header field, for the
+// corpus test's own, independent count of posts.
+var headerParaName = regexp.MustCompile(`^[>~]?(From|Subject|Path|Newsgroups|Message-I[Dd]|Date|Xref|Received|Organization|Lines|N[Nn][Tt][Pp]-Posting-Host|Sender|Reply-To|To|References|Distribution|X-[\w-]+):`)
+
+// headerParagraphs counts the posts a file holds without the splitter: the
+// paragraphs (runs of non-blank lines) with at least two real header
+// fields, plus a first paragraph that is a lone Subject line. ambiguous
+// is true when that count cannot be trusted: a header paragraph without
+// exactly one Subject, or a first paragraph of one other header field.
+func headerParagraphs(raw []byte) (n int, ambiguous bool) {
+	var para []string
+	first := true
+	flush := func() {
+		if len(para) == 0 {
+			return
+		}
+		h, subj := 0, 0
+		for _, l := range para {
+			if headerParaName.MatchString(l) {
+				h++
+			}
+			if strings.HasPrefix(strings.TrimLeft(l, ">~"), "Subject:") {
+				subj++
+			}
+		}
+		switch {
+		case h >= 2:
+			n++
+			ambiguous = ambiguous || subj != 1
+		case first && h == 1 && subj == 1:
+			n++
+		case first && h == 1:
+			ambiguous = true
+		}
+		para, first = para[:0], false
+	}
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		l := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(l) == "" {
+			flush()
+			continue
+		}
+		para = append(para, l)
+	}
+	flush()
+	return n, ambiguous
+}
+
+func TestMailCorpus(t *testing.T) {
+	dir := sharedCorpus(t, "usenet-startrek")
+	files, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mailFiles, posts, withHeader, mime, quoted, mismatched int
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, ok, err := SplitPosts(raw)
+		if err != nil {
+			t.Logf("%s: %v", filepath.Base(f), err)
+			continue
+		}
+		want, ambiguous := headerParagraphs(raw)
+		headed := 0
+		for _, p := range ps {
+			if len(p.Header) > 0 {
+				headed++
+			}
+			if p.MIME {
+				mime++
+			}
+			quoted += p.Quoted
+		}
+		if ok {
+			mailFiles++
+			posts += len(ps)
+			withHeader += headed
+		}
+		switch {
+		case headed == want:
+		case ambiguous:
+			mismatched++
+			t.Logf("%s: %d posts with headers, %d header paragraphs (the count is ambiguous here)", filepath.Base(f), headed, want)
+		default:
+			t.Errorf("%s: %d posts with headers, want %d (one per header paragraph)", filepath.Base(f), headed, want)
+		}
+	}
+	t.Logf("%d files, %d detected as mail/news, %d posts (%d with headers), %d MIME, %d quoted lines removed; %d ambiguous files differ", len(files), mailFiles, posts, withHeader, mime, quoted, mismatched)
+}

@@ -1,0 +1,350 @@
+package ingest
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+)
+
+// mailSpan is where one post lies in a raw file. envStart is -1 when the
+// post has no envelope line; hdrStart == hdrEnd when it has no header block.
+type mailSpan struct {
+	start, end       int
+	envStart, envEnd int
+	hdrStart, hdrEnd int
+	bodyStart        int
+}
+
+// mailLines reads the lines of a raw file by offset. A file without any line
+// feed (an old Macintosh file) is split at carriage returns instead.
+type mailLines struct {
+	raw []byte
+	nl  byte
+}
+
+func newMailLines(raw []byte) mailLines {
+	nl := byte('\n')
+	if bytes.IndexByte(raw, '\n') < 0 {
+		nl = '\r'
+	}
+	return mailLines{raw: raw, nl: nl}
+}
+
+// at returns the line that starts at pos, without its line end, and the
+// offset of the next line.
+func (r mailLines) at(pos int) (line []byte, next int) {
+	i := bytes.IndexByte(r.raw[pos:], r.nl)
+	if i < 0 {
+		return bytes.TrimSuffix(r.raw[pos:], []byte("\r")), len(r.raw)
+	}
+	return bytes.TrimSuffix(r.raw[pos:pos+i], []byte("\r")), pos + i + 1
+}
+
+// blockContext is what precedes a candidate header block; the less it looks
+// like the start of a message, the more evidence the block must carry.
+type blockContext int
+
+const (
+	afterEnvelope blockContext = iota // an mbox "From " or "Article N of group:" line
+	atFileStart                       // nothing but blank lines
+	afterBlank                        // a blank line
+	afterText                         // any other line, e.g. the previous post's last line
+)
+
+// headerBlock is what scanHeaderBlock learnt about a run of header lines.
+type headerBlock struct {
+	end       int  // offset of the first line after the header lines
+	bodyStart int  // after the blank line that ends the block, else end
+	endsBlank bool // the block ends at a blank line (not at text or the end of the file)
+	known     int  // fields with real mail or news header names
+	strong    int  // of those, fields whose value only mail has (see classify)
+	unknown   int  // fields with other names ("Title", "Author", "Rating")
+	subject   bool // a Subject field
+}
+
+// accept decides whether the block starts a post, given what precedes it.
+func (b headerBlock) accept(ctx blockContext) bool {
+	if b.unknown > b.known {
+		return false
+	}
+	switch ctx {
+	case afterEnvelope:
+		return b.known >= 1
+	case atFileStart:
+		if b.known >= 2 && b.strong >= 1 {
+			return true
+		}
+		return b.known >= 1 && b.unknown == 0 && b.endsBlank && (b.subject || b.strong >= 1)
+	case afterBlank:
+		return b.known >= 2 && b.strong >= 1
+	default:
+		return b.known >= 3 && b.strong >= 2
+	}
+}
+
+// utf8BOM is skipped at the start of a file.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// splitMailSpans finds where posts start in raw (see SplitPosts for the
+// rules) and returns their spans, with a headerless span for non-blank text
+// before the first post. It returns nil when no post starts anywhere.
+//
+// Every line is looked at a bounded number of times: a rejected run of
+// header lines is skipped whole, since any later start inside it would have
+// a subset of its fields and a stricter context.
+func splitMailSpans(raw []byte) []mailSpan {
+	r := newMailLines(raw)
+	pos := 0
+	if bytes.HasPrefix(raw, utf8BOM) {
+		pos = len(utf8BOM)
+	}
+	var starts []mailSpan
+	ctx := atFileStart
+	for pos < len(raw) {
+		line, next := r.at(pos)
+		if blankLine(line) || ruleLine(line) {
+			if ctx != atFileStart {
+				ctx = afterBlank
+			}
+			pos = next
+			continue
+		}
+		if envelopeLine(line) {
+			if next < len(raw) {
+				if nl, _ := r.at(next); isMailHeaderLine(nl) {
+					if b := scanHeaderBlock(r, next); b.accept(afterEnvelope) {
+						starts = append(starts, mailSpan{start: pos, envStart: pos, envEnd: next, hdrStart: next, hdrEnd: b.end, bodyStart: b.bodyStart})
+						pos, ctx = b.bodyStart, afterText
+						if b.endsBlank {
+							ctx = afterBlank
+						}
+						continue
+					}
+				}
+			}
+			if ctx == atFileStart && bytes.HasPrefix(line, []byte("From ")) {
+				// An mbox of one message whose headers were stripped.
+				starts = append(starts, mailSpan{start: pos, envStart: pos, envEnd: next, hdrStart: next, hdrEnd: next, bodyStart: next})
+				pos, ctx = next, afterText
+				continue
+			}
+		}
+		if isMailHeaderLine(line) {
+			b := scanHeaderBlock(r, pos)
+			if b.accept(ctx) {
+				starts = append(starts, mailSpan{start: pos, envStart: -1, hdrStart: pos, hdrEnd: b.end, bodyStart: b.bodyStart})
+				pos, ctx = b.bodyStart, afterText
+				if b.endsBlank {
+					ctx = afterBlank
+				}
+				continue
+			}
+			pos, ctx = b.end, afterText
+			continue
+		}
+		pos, ctx = next, afterText
+	}
+	if len(starts) == 0 {
+		return nil
+	}
+	spans := make([]mailSpan, 0, len(starts)+1)
+	if pre := raw[:starts[0].start]; len(bytes.TrimSpace(bytes.TrimPrefix(pre, utf8BOM))) > 0 {
+		spans = append(spans, mailSpan{start: 0, end: starts[0].start, envStart: -1, bodyStart: 0})
+	}
+	for i, s := range starts {
+		s.end = len(raw)
+		if i+1 < len(starts) {
+			s.end = starts[i+1].start
+		}
+		spans = append(spans, s)
+	}
+	return spans
+}
+
+// scanHeaderBlock reads the run of header lines (and their folded
+// continuations) starting at pos, which must be a header line.
+func scanHeaderBlock(r mailLines, pos int) headerBlock {
+	var b headerBlock
+	first := true
+	for pos < len(r.raw) {
+		line, next := r.at(pos)
+		if blankLine(line) {
+			b.end, b.bodyStart, b.endsBlank = pos, next, true
+			return b
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if first {
+				break
+			}
+			pos = next
+			continue
+		}
+		name, value, ok := mailHeaderName(line)
+		if !ok {
+			break
+		}
+		b.classify(name, value)
+		first = false
+		pos = next
+	}
+	b.end, b.bodyStart = pos, pos
+	return b
+}
+
+// blankLine reports whether l holds only white space.
+func blankLine(l []byte) bool {
+	for _, c := range l {
+		switch c {
+		case ' ', '\t', '\r', '\f', '\v':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ruleLine reports whether l is a horizontal rule ("-----", "=====",
+// "+====+"), which digests and archives put between posts: it separates
+// like a blank line.
+func ruleLine(l []byte) bool {
+	t := bytes.TrimSpace(l)
+	if len(t) < 3 {
+		return false
+	}
+	for _, c := range t {
+		if !strings.ContainsRune("-=*_~+#", rune(c)) {
+			return false
+		}
+	}
+	return true
+}
+
+// articleLine is how rn and trn began a saved article.
+var articleLine = regexp.MustCompile(`^Article \d+ of [^\s:]+:?\s*$`)
+
+// envelopeLine reports whether l introduces a message: an mbox "From "
+// line with a sender and a full date, or a saved-article line.
+func envelopeLine(l []byte) bool {
+	switch {
+	case bytes.HasPrefix(l, []byte("From ")):
+		_, _, ok := parseMailEnvelope(string(l))
+		return ok
+	case bytes.HasPrefix(l, []byte("Article ")):
+		return articleLine.Match(l)
+	}
+	return false
+}
+
+// isMailHeaderLine reports whether l has the shape of a header field.
+func isMailHeaderLine(l []byte) bool {
+	_, _, ok := mailHeaderName(l)
+	return ok
+}
+
+// mailHeaderName splits a "Name: value" line. A name is a letter followed by
+// up to 63 letters, digits, hyphens, underscores or dots. A single leading
+// '>' or '~' is allowed and dropped: mbox tools escaped "From:" as
+// ">From:", and one news archive marked reposted headers as "~From:".
+func mailHeaderName(l []byte) (name, value []byte, ok bool) {
+	i := 0
+	if len(l) > 1 && (l[0] == '>' || l[0] == '~') {
+		i = 1
+	}
+	start := i
+	for ; i < len(l) && i-start < 64; i++ {
+		c := l[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case i > start && (c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'):
+		case c == ':' && i > start:
+			return l[start:i], l[i+1:], true
+		default:
+			return nil, nil, false
+		}
+	}
+	return nil, nil, false
+}
+
+// mailHeaderKind says how a header name counts as evidence of mail.
+type mailHeaderKind int
+
+const (
+	mhWeak    mailHeaderKind = iota + 1 // a mail header name whose value proves nothing
+	mhStrong                            // only mail has it (Received, Xref…)
+	mhAddress                           // strong if the value has an address in it
+	mhPath                              // strong if the value is a bang path or host name
+	mhGroups                            // strong if the value is dotted group names
+	mhID                                // strong if the value looks like <id@host>
+	mhDate                              // known and strong only if it is a date with a time
+	mhNeutral                           // also a story label ("Summary", "Keywords"): not counted
+)
+
+// mailHeaderKinds are the header names of Usenet articles and mail of the
+// 1980s–2000s, lower-cased. Names starting with "x-" count as mhWeak.
+var mailHeaderKinds = map[string]mailHeaderKind{
+	"from": mhAddress, "sender": mhAddress, "reply-to": mhAddress, "to": mhAddress, "cc": mhAddress,
+	"bcc": mhAddress, "return-path": mhAddress, "apparently-to": mhAddress, "errors-to": mhAddress,
+	"resent-from": mhAddress, "resent-to": mhAddress, "delivered-to": mhAddress, "return-receipt-to": mhAddress,
+	"path": mhPath, "newsgroups": mhGroups, "followup-to": mhGroups,
+	"message-id": mhID, "in-reply-to": mhID, "references": mhID, "supersedes": mhID, "resent-message-id": mhID,
+	"date": mhDate, "resent-date": mhDate, "date-received": mhDate, "nntp-posting-date": mhDate,
+	"received": mhStrong, "xref": mhStrong, "relay-version": mhStrong, "posting-version": mhStrong,
+	"nntp-posting-host": mhStrong, "mime-version": mhStrong, "content-type": mhStrong,
+	"content-transfer-encoding": mhStrong, "article-i.d.": mhStrong, "nf-id": mhStrong, "nf-from": mhStrong,
+	"subject": mhWeak, "organization": mhWeak, "organisation": mhWeak, "lines": mhWeak, "distribution": mhWeak,
+	"approved": mhWeak, "expires": mhWeak, "originator": mhWeak, "precedence": mhWeak, "control": mhWeak,
+	"content-length": mhWeak, "content-disposition": mhWeak, "content-description": mhWeak, "user-agent": mhWeak,
+	"mail-system-version": mhWeak, "message": mhWeak, "encoding": mhWeak, "priority": mhWeak, "importance": mhWeak,
+	"summary": mhNeutral, "keywords": mhNeutral, "status": mhNeutral, "comments": mhNeutral, "posted": mhNeutral,
+}
+
+// classify counts one header field as evidence.
+func (b *headerBlock) classify(name, value []byte) {
+	var buf [64]byte
+	lower := buf[:0]
+	for _, c := range name {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower = append(lower, c)
+	}
+	kind, ok := mailHeaderKinds[string(lower)]
+	if !ok && bytes.HasPrefix(lower, []byte("x-")) {
+		kind, ok = mhWeak, true
+	}
+	if !ok {
+		b.unknown++
+		return
+	}
+	v := strings.TrimSpace(string(value))
+	strong := false
+	switch kind {
+	case mhNeutral:
+		return
+	case mhStrong:
+		strong = true
+	case mhAddress:
+		strong = strings.ContainsAny(v, "@!")
+	case mhPath:
+		strong = v != "" && !strings.ContainsAny(v, " \t") && strings.ContainsAny(v, "!.")
+	case mhGroups:
+		strong = newsgroupsValue.MatchString(v)
+	case mhID:
+		strong = strings.Contains(v, "@") || strings.Contains(v, "<") && strings.Contains(v, ">")
+	case mhDate:
+		if _, ok := parseMailDate(v, true); !ok {
+			return
+		}
+		strong = true
+	}
+	b.known++
+	if strong {
+		b.strong++
+	}
+	if string(lower) == "subject" {
+		b.subject = true
+	}
+}
+
+// newsgroupsValue matches a list of dotted newsgroup names.
+var newsgroupsValue = regexp.MustCompile(`^[A-Za-z0-9+_-]+(\.[A-Za-z0-9+_-]+)+(\s*,\s*[A-Za-z0-9+_.-]+)*,?$`)
