@@ -59,17 +59,33 @@ const (
 // ParseText parses one plain-text story file: a labelled header and/or
 // byline, the story, and a footer of feedback requests and list promotion.
 func ParseText(name string, raw []byte, opts Options) (*fanarchive.Work, error) {
-	maxBytes := opts.MaxBytes
-	if maxBytes <= 0 {
-		maxBytes = DefaultMaxBytes
-	}
-	if int64(len(raw)) > maxBytes {
-		return nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "The file is %s; the import limit is %s per file.", humanBytes(int64(len(raw))), humanBytes(maxBytes))
+	if err := checkSize(raw, opts); err != nil {
+		return nil, err
 	}
 	text, enc, err := Decode(raw)
 	if err != nil {
 		return nil, err
 	}
+	src := fanarchive.NewSource(name, raw)
+	src.Encoding = enc
+	return parseBody(text, src, opts, envelope{})
+}
+
+// checkSize refuses a file over the import limit.
+func checkSize(raw []byte, opts Options) error {
+	maxBytes := opts.MaxBytes
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	if int64(len(raw)) > maxBytes {
+		return fanarchive.Errorf(fanarchive.EUNREADABLE, "The file is %s; the import limit is %s per file.", humanBytes(int64(len(raw))), humanBytes(maxBytes))
+	}
+	return nil
+}
+
+// parseBody parses decoded story text taken from src (the whole file, or
+// one post of it, whose headers env describes) into a work.
+func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) (*fanarchive.Work, error) {
 	ps := paragraphs(normalise(text))
 	h, bodyStart := parseHeader(ps)
 	f, bodyEnd := parseFooter(ps, bodyStart)
@@ -77,6 +93,7 @@ func ParseText(name string, raw []byte, opts Options) (*fanarchive.Work, error) 
 
 	w := &fanarchive.Work{Kind: fanarchive.KindFiction, Complete: true, Evidence: map[string]fanarchive.Evidence{}}
 	lay := measure(body)
+	var plain []string
 	for _, ct := range splitChapters(body) {
 		blocks := lay.blocks(ct.paras)
 		if len(blocks) == 0 {
@@ -91,22 +108,30 @@ func ParseText(name string, raw []byte, opts Options) (*fanarchive.Work, error) 
 		if w.Begins == "" {
 			w.Begins = prose.FirstWords(prose.BlockText(blocks, 40), 40)
 		}
+		for _, p := range ct.paras {
+			plain = append(plain, p.lines...)
+		}
 	}
 	if len(w.Chapters) == 0 {
-		return nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "No story text was found in the file (%d paragraphs, all header or footer).", len(ps))
+		return nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "No story text was found (%d paragraphs, all header or footer).", len(ps))
 	}
 	for _, c := range w.Chapters {
 		w.Words += c.Words
 	}
-	w.Evidence[fanarchive.FieldKind] = fanarchive.Evidence{Confidence: confDefault, Via: "default:text-file"}
 	w.Evidence[fanarchive.FieldChapters] = fanarchive.Evidence{Confidence: confDefault, Via: fmt.Sprintf("headings:%d", len(w.Chapters))}
-
-	src := fanarchive.NewSource(name, raw)
-	src.Encoding = enc
 	w.Sources = []*fanarchive.Source{src}
 	applyFront(w, h)
+	applyEnvelope(w, env)
 	applyFooter(w, f)
 	applyOptions(w, opts)
+	c := classify(classifierInput{
+		labels:     []string{w.Title, env.Subject, src.Name},
+		newsgroups: env.Newsgroups,
+		text:       strings.Join(plain, "\n"),
+		reply:      env.Reply,
+	})
+	w.Kind = c.Kind
+	w.Evidence[fanarchive.FieldKind] = c.Evidence()
 	fillDefaults(w)
 	fitLimits(w)
 	return w, nil

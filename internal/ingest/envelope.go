@@ -1,0 +1,121 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"fanarchive"
+)
+
+// envelope is what a post's headers say about the text inside it. The
+// zero value is a file that was not a post.
+type envelope struct {
+	Subject    string
+	FromName   string
+	FromAddr   string
+	Date       time.Time
+	Newsgroups []string
+	Reply      bool // the subject starts with "Re:"
+}
+
+// Confidences of what headers say.
+const (
+	confSubject       = 0.8  // a title from the subject line
+	confSubjectByline = 0.85 // "… by X" in the subject
+	confFrom          = 0.7  // the From header's display name
+)
+
+var (
+	replyPrefix = regexp.MustCompile(`(?i)^\s*(?:re|sv|aw)\s*(?:\[\d+\])?\s*:\s*`)
+	// bracketTag matches a leading tag such as "[TNG]", "(FIC)", "{NEW}".
+	bracketTag = regexp.MustCompile(`^\s*(?:\[[^\]]{1,30}\]|\([^)]{1,30}\)|\{[^}]{1,30}\})\s*`)
+	// noisePrefix matches a leading "REPOST:", "New story:", "FIC -",
+	// "TNG:", "ST:TNG:" — labels about the post, not the story's title.
+	noisePrefix = regexp.MustCompile(`(?i)^\s*((?:[a-z0-9'/]+[ .]?){1,5}?)\s*(?::|\s-{1,2})\s+`)
+	// noiseWords are the words such a prefix is made of.
+	noiseWords = regexp.MustCompile(`(?i)^repost\b.*$|^(?:(?:re|repost(?:ed|ing)?|new|fic|fics|fanfic|fan|fiction|story|stories|short|tng|ds9|voy|tos|st|st:tng|st/tng|trek|part|update|complete|final|finished|request(?:ed)?|real|long|sequel|prequel|creative|post|posting|for|the|a)\b[\s./:]*)+$`)
+	// leadingTag is a series abbreviation or label before the title without
+	// a colon: "TNG _Enterprized_ part 1".
+	leadingTag = regexp.MustCompile(`(?i)^(?:tng|ds9|voy|tos|st:?tng|fic|repost|new)\s+`)
+	// trailingNoise is a description after the title: ", A Novel", "(repost)".
+	trailingNoise = regexp.MustCompile(`(?i)(?:[,;:]?\s*-*\s*(?:\ba\s+)?\b(?:novel|novella|short\s+story|story|fan\s*fic(?:tion)?|fic|repost(?:ed)?|sequel|new\s+story)\b\s*)$|\s*\([^)]*\brepost\b[^)]*\)\s*$`)
+	subjectBy      = regexp.MustCompile(`(?i)^(.*?)[,;:]?\s+(?:-{1,2}\s*)?(?:by|from)\s+(.+)$`)
+	titleDecorTrim = " \t\"'“”‘’_*~<>[](){}-–—:,;."
+)
+
+// subjectTitle reads a post's subject as a story title, returning the
+// title, any author named in it ("… by X"), whether it is a reply, and the
+// part marker it carries.
+func subjectTitle(subject string) (title, author string, reply bool, part PartMarker, hasPart bool) {
+	s := strings.TrimSpace(subject)
+	if loc := replyPrefix.FindStringIndex(s); loc != nil {
+		reply = true
+		s = s[loc[1]:]
+	}
+	part, hasPart = FindPartMarker(s)
+	s = StripPartMarker(s)
+	for range 4 {
+		before := s
+		if loc := bracketTag.FindStringIndex(s); loc != nil && loc[1] < len(s) {
+			s = s[loc[1]:]
+		}
+		if m := noisePrefix.FindStringSubmatchIndex(s); m != nil && m[1] < len(s) &&
+			noiseWords.MatchString(strings.TrimSpace(s[m[2]:m[3]])) {
+			s = s[m[1]:]
+		}
+		if loc := leadingTag.FindStringIndex(s); loc != nil && loc[1] < len(s) {
+			s = s[loc[1]:]
+		}
+		if s == before {
+			break
+		}
+	}
+	// "… by X" names an author when it is set off ("Title, by X"), or when X
+	// is more than one word: "Baptism by Fire" keeps its title.
+	if m := subjectBy.FindStringSubmatch(s); m != nil && (strings.ContainsAny(m[0][len(m[1]):len(m[1])+2], ",;:-") ||
+		len(strings.Fields(m[2])) > 1 || strings.Contains(m[2], ".")) {
+		if names, _ := authorNames(m[2]); len(names) > 0 && strings.TrimSpace(m[1]) != "" {
+			author = strings.Join(names, " & ")
+			s = m[1]
+		}
+	}
+	for range 3 {
+		s = strings.TrimSpace(trailingNoise.ReplaceAllString(s, ""))
+	}
+	title = strings.Trim(s, titleDecorTrim)
+	return title, author, reply, part, hasPart
+}
+
+// applyEnvelope fills what a post's headers say where the text itself said
+// nothing better: the title from the subject, the author from "by X" in the
+// subject or from the From header, the feedback address, the date.
+func applyEnvelope(w *fanarchive.Work, env envelope) {
+	if env.Subject == "" && env.FromName == "" && env.FromAddr == "" && env.Date.IsZero() {
+		return
+	}
+	title, author, _, _, _ := subjectTitle(env.Subject)
+	if title != "" && w.Evidence[fanarchive.FieldTitle].Confidence < confSubject {
+		w.Title = title
+		w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: confSubject, Via: "subject", Detail: env.Subject}
+	}
+	if len(w.Authors) == 0 {
+		switch {
+		case author != "":
+			names, _ := authorNames(author)
+			w.Authors = authorsOf(names)
+			w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confSubjectByline, Via: "subject:by", Detail: env.Subject}
+		case env.FromName != "":
+			if names, _ := authorNames(env.FromName); len(names) > 0 {
+				w.Authors = authorsOf(names)
+				w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confFrom, Via: "header:From", Detail: env.FromName}
+			}
+		}
+	}
+	if env.FromAddr != "" {
+		setFeedback(w, env.FromAddr, "header:From")
+	}
+	if w.Published.IsZero() && !env.Date.IsZero() {
+		w.Published, w.Updated = env.Date, env.Date
+	}
+}

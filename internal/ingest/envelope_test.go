@@ -1,0 +1,33 @@
+package ingest
+
+import "testing"
+
+func TestSubjectTitle(t *testing.T) {
+	tests := []struct {
+		subject, title, author string
+		reply                  bool
+		part                   int
+	}{
+		{"(TNG) Silence, A Novel by Kellie Matthews-Simmons, Part 3", "Silence", "Kellie Matthews-Simmons", false, 3},
+		{"REPOST: No Escape (no-escape.p01)", "No Escape", "", false, 1},
+		{"Atax, ch. 3 of 15", "Atax", "", false, 3},
+		{"GRADUATION (Pt. 1/10) by MELISSA WILSON", "GRADUATION", "MELISSA WILSON", false, 1},
+		{"TNG _Enterprized_ part 1", "Enterprized", "", false, 1},
+		{"New story: More Than... [2 of 2]", "More Than", "", false, 2},
+		{"REPOST FOR WANG: Julia pt.1", "Julia", "", false, 1},
+		{"A'la Q, Part 1, by Kellie Matthews-Simmons & Julia Kosatka", "A'la Q", "Kellie Matthews-Simmons & Julia Kosatka", false, 1},
+		{"Re: Trek Wars Part II", "Trek Wars", "", true, 2},
+		{"Story - A Cruel Universe", "A Cruel Universe", "", false, 0},
+		{"REAL : DELPHI : Chapter 10", "DELPHI", "", false, 10},
+		{"[FIC] Salt and Static", "Salt and Static", "", false, 0},
+		{"Baptism by Fire", "Baptism by Fire", "", false, 0},
+		{"A meets D (Repost, ask and ye shall get)", "A meets D", "", false, 0},
+	}
+	for _, tt := range tests {
+		title, author, reply, part, _ := subjectTitle(tt.subject)
+		if title != tt.title || author != tt.author || reply != tt.reply || part.N != tt.part {
+			t.Errorf("subjectTitle(%q) = %q, %q, %v, part %d; want %q, %q, %v, %d",
+				tt.subject, title, author, reply, part.N, tt.title, tt.author, tt.reply, tt.part)
+		}
+	}
+}
