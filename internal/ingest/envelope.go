@@ -39,7 +39,7 @@ var (
 	// a colon: "TNG _Enterprized_ part 1".
 	leadingTag = regexp.MustCompile(`(?i)^(?:tng|ds9|voy|tos|st:?tng|fic|repost|new)\s+`)
 	// trailingNoise is a description after the title: ", A Novel", "(repost)".
-	trailingNoise = regexp.MustCompile(`(?i)(?:[,;:]?\s*-*\s*(?:\ba\s+)?\b(?:novel|novella|short\s+story|story|fan\s*fic(?:tion)?|fic|repost(?:ed)?|sequel|new\s+story)\b\s*)$|\s*\([^)]*\brepost\b[^)]*\)\s*$`)
+	trailingNoise  = regexp.MustCompile(`(?i)(?:[,;:]?\s*-*\s*(?:\ba\s+)?\b(?:novel|novella|short\s+story|story|fan\s*fic(?:tion)?|fic|repost(?:ed)?|sequel|new\s+story)\b\s*)$|\s*\([^)]*\brepost\b[^)]*\)\s*$`)
 	subjectBy      = regexp.MustCompile(`(?i)^(.*?)[,;:]?\s+(?:-{1,2}\s*)?(?:by|from)\s+(.+)$`)
 	titleDecorTrim = " \t\"'“”‘’_*~<>[](){}-–—:,;."
 )
