@@ -3,10 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"fanarchive"
 	"fanarchive/internal/search"
@@ -50,23 +53,60 @@ func ftsMatch(must, mustNot []search.Clause) (string, error) {
 // MatchText returns the IDs of the works whose text matches, in increasing
 // order. SQLite joins them into one string, which is far cheaper than a
 // row per work through database/sql when a common word matches most of the
-// archive.
+// archive; the rowid range is split between the CPUs (textParts).
 func (s *Store) MatchText(ctx context.Context, must, mustNot []search.Clause) ([]uint32, error) {
 	expr, err := ftsMatch(must, mustNot)
 	if err != nil {
 		return nil, err
 	}
-	var list sql.NullString
-	err = s.rdb.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM work_text WHERE work_text MATCH ?`, expr).Scan(&list)
+	parts, err := s.textParts(ctx, `SELECT group_concat(rowid) FROM work_text
+		WHERE work_text MATCH ? AND rowid BETWEEN ? AND ?`, expr)
 	if err != nil {
 		return nil, fmt.Errorf("match text: %w", err)
 	}
-	ids, err := parseIDs(list.String)
-	if err != nil {
-		return nil, fmt.Errorf("match text: %w", err)
+	var ids []uint32
+	for _, list := range parts {
+		more, err := parseIDs(list)
+		if err != nil {
+			return nil, fmt.Errorf("match text: %w", err)
+		}
+		ids = append(ids, more...)
 	}
-	slices.Sort(ids) // FTS5 returns rowid order already; this is cheap then
+	slices.Sort(ids) // FTS5 returns rowid order already, and parts are in order: this is cheap
 	return ids, nil
+}
+
+// splitTextAtDefault is the number of works from which textParts splits a
+// query; below it a single query is quicker.
+const splitTextAtDefault = 10000
+
+// textParts runs query (a full-text query taking the MATCH expression and a
+// rowid range, returning one text value) over as many rowid ranges as there
+// are CPUs, at once, on separate read connections, and returns the values
+// in range order. Scoring every match is most of a text search's cost, and
+// one query uses one CPU.
+func (s *Store) textParts(ctx context.Context, query, expr string) ([]string, error) {
+	var maxID int64
+	if err := s.rdb.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM works`).Scan(&maxID); err != nil {
+		return nil, err
+	}
+	n := int64(max(1, min(runtime.NumCPU(), 8)))
+	if maxID < s.splitTextAt {
+		n = 1
+	}
+	step := maxID/n + 1
+	out := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			var v sql.NullString
+			errs[i] = s.rdb.QueryRowContext(ctx, query, expr, i*step, (i+1)*step-1).Scan(&v)
+			out[i] = v.String
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // parseIDs reads a comma-separated list of work IDs.
@@ -93,19 +133,19 @@ func (s *Store) RankText(ctx context.Context, must, mustNot []search.Clause) ([]
 	if err != nil {
 		return nil, err
 	}
-	var list sql.NullString
 	// bm25() cannot be an aggregate's argument, so the scores are made in a
 	// materialised subquery first (a plain one would be flattened).
-	err = s.rdb.QueryRowContext(ctx, `WITH m AS MATERIALIZED (SELECT rowid || ' ' || bm25(work_text, `+bm25Weights+`) AS r
-		FROM work_text WHERE work_text MATCH ?) SELECT group_concat(r) FROM m`, expr).Scan(&list)
+	parts, err := s.textParts(ctx, `WITH m AS MATERIALIZED (SELECT rowid || ' ' || bm25(work_text, `+bm25Weights+`) AS r
+		FROM work_text WHERE work_text MATCH ? AND rowid BETWEEN ? AND ?) SELECT group_concat(r) FROM m`, expr)
 	if err != nil {
 		return nil, fmt.Errorf("rank text: %w", err)
 	}
-	if list.String == "" {
+	list := strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), ",")
+	if list == "" {
 		return nil, nil
 	}
-	out := make([]search.Scored, 0, strings.Count(list.String, ",")+1)
-	for f := range strings.SplitSeq(list.String, ",") {
+	out := make([]search.Scored, 0, strings.Count(list, ",")+1)
+	for f := range strings.SplitSeq(list, ",") {
 		idText, scoreText, ok := strings.Cut(f, " ")
 		id, err1 := strconv.ParseUint(idText, 10, 32)
 		score, err2 := strconv.ParseFloat(scoreText, 64)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"fanarchive"
@@ -49,4 +50,40 @@ func FuzzMatch(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTextParts checks that splitting a text query by rowid between
+// connections returns what one query does, scores included.
+func TestTextParts(t *testing.T) {
+	s := openTest(t)
+	defer s.Close()
+	ctx := context.Background()
+	words := []string{"kettle", "rain", "lamp", "tide"}
+	for i := range 40 {
+		body := "<p>" + words[i%4] + " " + words[(i/4)%4] + " kettle</p>"
+		w := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "T", Rating: fanarchive.RatingGeneral,
+			Chapters: []*fanarchive.Chapter{{Number: 1, Body: body}}}
+		if err := s.CreateWork(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must := []search.Clause{{Text: "kettle"}}
+	not := []search.Clause{{Text: "rain"}}
+	whole, err := s.RankText(ctx, must, not)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wholeIDs, _ := s.MatchText(ctx, must, not)
+	s.splitTextAt = 0
+	split, err := s.RankText(ctx, must, not)
+	if err != nil {
+		t.Fatal(err)
+	}
+	splitIDs, _ := s.MatchText(ctx, must, not)
+	sortScored := func(v []search.Scored) { slices.SortFunc(v, func(a, b search.Scored) int { return int(a.ID) - int(b.ID) }) }
+	sortScored(whole)
+	sortScored(split)
+	if len(whole) == 0 || !slices.Equal(whole, split) || !slices.Equal(wholeIDs, splitIDs) || len(wholeIDs) != len(whole) {
+		t.Errorf("split differs:\n%v\n%v\n%v\n%v", whole, split, wholeIDs, splitIDs)
+	}
 }

@@ -39,6 +39,10 @@ type Store struct {
 
 	// now returns the current time; tests replace it to control the clock.
 	now func() time.Time
+
+	// splitTextAt is the highest work ID from which full-text queries are
+	// split between the CPUs (fts.go); tests lower it.
+	splitTextAt int64
 }
 
 var _ fanarchive.Store = (*Store)(nil)
@@ -67,7 +71,7 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 		return nil, fmt.Errorf("sqlite: create database directory: %w", err)
 	}
 
-	s := &Store{path: abs, logger: logger, now: time.Now}
+	s := &Store{path: abs, logger: logger, now: time.Now, splitTextAt: splitTextAtDefault}
 
 	if s.db, err = sql.Open("sqlite", dsn(abs, false)); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", abs, err)
