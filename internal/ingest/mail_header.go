@@ -124,7 +124,9 @@ func parseMailAddress(v string) Address {
 				rest = append(rest, f)
 			}
 		}
-		if strings.TrimSpace(name) == "" {
+		if found == "" || strings.TrimSpace(name) == "" {
+			// No address at all ("Klingon Empire (Austin, Texas)"): the
+			// words outside the comment are the name.
 			name = strings.Join(rest, " ")
 		}
 		addr = found

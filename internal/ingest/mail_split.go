@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"mime"
 	"regexp"
 	"strings"
 )
@@ -60,6 +61,9 @@ type headerBlock struct {
 	strong    int  // of those, fields whose value only mail has (see classify)
 	unknown   int  // fields with other names ("Title", "Author", "Rating")
 	subject   bool // a Subject field
+	// ctFrom and ctTo are the bytes of the first Content-Type field,
+	// continuation lines included; ctFrom is -1 if there is none.
+	ctFrom, ctTo int
 }
 
 // accept decides whether the block starts a post, given what precedes it.
@@ -93,57 +97,55 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // header lines is skipped whole, since any later start inside it would have
 // a subset of its fields and a stricter context.
 func splitMailSpans(raw []byte) []mailSpan {
-	r := newMailLines(raw)
+	s := mailSplitter{r: newMailLines(raw), ctx: atFileStart}
 	pos := 0
 	if bytes.HasPrefix(raw, utf8BOM) {
 		pos = len(utf8BOM)
 	}
-	var starts []mailSpan
-	ctx := atFileStart
 	for pos < len(raw) {
-		line, next := r.at(pos)
+		line, next := s.r.at(pos)
 		if blankLine(line) || ruleLine(line) {
-			if ctx != atFileStart {
-				ctx = afterBlank
+			if s.ctx != atFileStart {
+				s.ctx = afterBlank
 			}
 			pos = next
 			continue
 		}
 		if envelopeLine(line) {
 			if next < len(raw) {
-				if nl, _ := r.at(next); isMailHeaderLine(nl) {
-					if b := scanHeaderBlock(r, next); b.accept(afterEnvelope) {
-						starts = append(starts, mailSpan{start: pos, envStart: pos, envEnd: next, hdrStart: next, hdrEnd: b.end, bodyStart: b.bodyStart})
-						pos, ctx = b.bodyStart, afterText
-						if b.endsBlank {
-							ctx = afterBlank
-						}
+				if nl, _ := s.r.at(next); isMailHeaderLine(nl) {
+					if b := scanHeaderBlock(s.r, next); b.accept(afterEnvelope) {
+						pos = s.begin(pos, pos, next, b)
 						continue
 					}
 				}
 			}
-			if ctx == atFileStart && bytes.HasPrefix(line, []byte("From ")) {
+			if s.ctx == atFileStart && bytes.HasPrefix(line, []byte("From ")) {
 				// An mbox of one message whose headers were stripped.
-				starts = append(starts, mailSpan{start: pos, envStart: pos, envEnd: next, hdrStart: next, hdrEnd: next, bodyStart: next})
-				pos, ctx = next, afterText
+				pos = s.begin(pos, pos, next, headerBlock{end: next, bodyStart: next, ctFrom: -1})
 				continue
 			}
 		}
-		if isMailHeaderLine(line) {
-			b := scanHeaderBlock(r, pos)
-			if b.accept(ctx) {
-				starts = append(starts, mailSpan{start: pos, envStart: -1, hdrStart: pos, hdrEnd: b.end, bodyStart: b.bodyStart})
-				pos, ctx = b.bodyStart, afterText
-				if b.endsBlank {
-					ctx = afterBlank
-				}
-				continue
+		if s.mime {
+			// Inside a MIME body, header blocks are its parts' headers.
+			if s.closing != nil && bytes.HasPrefix(line, s.closing) {
+				s.mime = false
 			}
-			pos, ctx = b.end, afterText
+			pos, s.ctx = next, afterText
 			continue
 		}
-		pos, ctx = next, afterText
+		if isMailHeaderLine(line) {
+			b := scanHeaderBlock(s.r, pos)
+			if b.accept(s.ctx) {
+				pos = s.begin(pos, -1, pos, b)
+				continue
+			}
+			pos, s.ctx = b.end, afterText
+			continue
+		}
+		pos, s.ctx = next, afterText
 	}
+	starts := s.starts
 	if len(starts) == 0 {
 		return nil
 	}
@@ -161,11 +163,59 @@ func splitMailSpans(raw []byte) []mailSpan {
 	return spans
 }
 
+// mailSplitter is the state of splitMailSpans.
+type mailSplitter struct {
+	r       mailLines
+	starts  []mailSpan
+	ctx     blockContext
+	mime    bool   // inside a multipart or message/* body
+	closing []byte // the delimiter that ends the multipart body, if any
+}
+
+// begin records a post starting at start, with an envelope line at env
+// (-1 if none) and the header block b at hdr, and returns where its body
+// starts.
+func (s *mailSplitter) begin(start, env, hdr int, b headerBlock) int {
+	s.starts = append(s.starts, mailSpan{start: start, envStart: env, envEnd: hdr, hdrStart: hdr, hdrEnd: b.end, bodyStart: b.bodyStart})
+	s.ctx = afterText
+	if b.endsBlank {
+		s.ctx = afterBlank
+	}
+	s.mime, s.closing = b.mimeBody(s.r.raw)
+	return b.bodyStart
+}
+
+// mimeBody reports whether the block's Content-Type makes its body a
+// container of other header blocks (multipart/*, message/*), and for a
+// multipart the closing delimiter line ("--boundary--") that ends it.
+func (b headerBlock) mimeBody(raw []byte) (bool, []byte) {
+	if b.ctFrom < 0 {
+		return false, nil
+	}
+	v := bytes.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' {
+			return -1
+		}
+		return r
+	}, raw[b.ctFrom:b.ctTo])
+	_, v, _ = bytes.Cut(v, []byte(":"))
+	mt, params, err := mime.ParseMediaType(string(v))
+	switch {
+	case err != nil && mt == "":
+		return false, nil
+	case strings.HasPrefix(mt, "message/"):
+		return true, nil
+	case strings.HasPrefix(mt, "multipart/") && params["boundary"] != "":
+		return true, []byte("--" + params["boundary"] + "--")
+	}
+	return false, nil
+}
+
 // scanHeaderBlock reads the run of header lines (and their folded
 // continuations) starting at pos, which must be a header line.
 func scanHeaderBlock(r mailLines, pos int) headerBlock {
-	var b headerBlock
-	first := true
+	b := headerBlock{ctFrom: -1}
+	first, inCT := true, false
 	for pos < len(r.raw) {
 		line, next := r.at(pos)
 		if blankLine(line) {
@@ -176,6 +226,9 @@ func scanHeaderBlock(r mailLines, pos int) headerBlock {
 			if first {
 				break
 			}
+			if inCT {
+				b.ctTo = next
+			}
 			pos = next
 			continue
 		}
@@ -184,6 +237,10 @@ func scanHeaderBlock(r mailLines, pos int) headerBlock {
 			break
 		}
 		b.classify(name, value)
+		inCT = b.ctFrom < 0 && bytes.EqualFold(name, []byte("Content-Type"))
+		if inCT {
+			b.ctFrom, b.ctTo = pos, next
+		}
 		first = false
 		pos = next
 	}
