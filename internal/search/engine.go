@@ -22,6 +22,8 @@ type Engine struct {
 	seq int64 // last change applied
 
 	scanLimit, materializeLimit int // as set by SetLimits, kept across reloads
+
+	cache textCache // recent full-text matches
 }
 
 var _ fanarchive.SearchService = (*Engine)(nil)
@@ -36,6 +38,7 @@ func New(ctx context.Context, src Source, logger *slog.Logger) (*Engine, error) 
 		logger = slog.New(slog.DiscardHandler)
 	}
 	e := &Engine{src: src, logger: logger, scanLimit: defaultScanLimit, materializeLimit: defaultMaterializeLimit}
+	e.cache.limit = defaultTextCacheBytes
 	if err := e.reload(ctx); err != nil {
 		return nil, err
 	}

@@ -93,34 +93,9 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 
 	// Full text first, outside the lock: it is the slow part, and the
 	// database answers it from its own snapshot.
-	var hits *roaring.Bitmap
-	var scored []Scored
-	var negative []*roaring.Bitmap
-	if len(r.q.Must) > 0 {
-		if r.sort == fanarchive.SortRelevance {
-			if scored, err = e.src.RankText(ctx, r.q.Must, r.q.MustNot); err != nil {
-				return nil, fmt.Errorf("search: rank text: %w", err)
-			}
-			hits = roaring.New()
-			for _, s := range scored {
-				hits.Add(s.ID)
-			}
-		} else {
-			ids, err := e.src.MatchText(ctx, r.q.Must, r.q.MustNot)
-			if err != nil {
-				return nil, fmt.Errorf("search: match text: %w", err)
-			}
-			hits = roaring.BitmapOf(ids...)
-		}
-	} else {
-		// Only exclusions: each is looked up and taken away.
-		for _, c := range r.q.MustNot {
-			ids, err := e.src.MatchText(ctx, []Clause{c}, nil)
-			if err != nil {
-				return nil, fmt.Errorf("search: match text: %w", err)
-			}
-			negative = append(negative, roaring.BitmapOf(ids...))
-		}
+	hits, scored, negative, err := e.text(ctx, r)
+	if err != nil {
+		return nil, err
 	}
 
 	var pageIDs []uint32
@@ -142,6 +117,61 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 		}
 	}
 	return res, nil
+}
+
+// text asks the database for the works the text matches (with scores when
+// sorting by relevance), or for those to leave out when the text has only
+// exclusions, through the cache.
+func (e *Engine) text(ctx context.Context, r *request) (hits *roaring.Bitmap, scored []Scored, negative []*roaring.Bitmap, err error) {
+	if len(r.q.Must) == 0 && len(r.q.MustNot) == 0 {
+		return nil, nil, nil, nil
+	}
+	e.mu.RLock()
+	seq := e.seq
+	e.mu.RUnlock()
+	rank := r.sort == fanarchive.SortRelevance
+	lookup := func(must, mustNot []Clause, rank bool) (*textEntry, error) {
+		key := (&Query{Must: must, MustNot: mustNot}).String()
+		if c := e.cache.get(seq, key, rank); c != nil {
+			return c, nil
+		}
+		c := &textEntry{}
+		if rank {
+			if c.scored, err = e.src.RankText(ctx, must, mustNot); err != nil {
+				return nil, fmt.Errorf("search: rank text: %w", err)
+			}
+			ids := make([]uint32, len(c.scored))
+			for i, s := range c.scored {
+				ids[i] = s.ID
+			}
+			slices.Sort(ids)
+			c.hits = roaring.BitmapOf(ids...)
+		} else {
+			ids, err := e.src.MatchText(ctx, must, mustNot)
+			if err != nil {
+				return nil, fmt.Errorf("search: match text: %w", err)
+			}
+			c.hits = roaring.BitmapOf(ids...)
+		}
+		e.cache.put(seq, key, c)
+		return c, nil
+	}
+	if len(r.q.Must) > 0 {
+		c, err := lookup(r.q.Must, r.q.MustNot, rank)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return c.hits, c.scored, nil, nil
+	}
+	// Only exclusions: each is looked up and taken away.
+	for _, cl := range r.q.MustNot {
+		c, err := lookup([]Clause{cl}, nil, false)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		negative = append(negative, c.hits)
+	}
+	return nil, nil, negative, nil
 }
 
 // filter returns the listed works that pass every filter of r, given the
