@@ -80,7 +80,9 @@ func TestTextParts(t *testing.T) {
 		t.Fatal(err)
 	}
 	splitIDs, _ := s.MatchText(ctx, must, not)
-	sortScored := func(v []search.Scored) { slices.SortFunc(v, func(a, b search.Scored) int { return int(a.ID) - int(b.ID) }) }
+	sortScored := func(v []search.Scored) {
+		slices.SortFunc(v, func(a, b search.Scored) int { return int(a.ID) - int(b.ID) })
+	}
 	sortScored(whole)
 	sortScored(split)
 	if len(whole) == 0 || !slices.Equal(whole, split) || !slices.Equal(wholeIDs, splitIDs) || len(wholeIDs) != len(whole) {
