@@ -1,0 +1,343 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"fanarchive"
+	"fanarchive/internal/prose"
+)
+
+// ParseHTML parses one HTML story page: an old archive's story page, a
+// story saved from a personal site, or AO3's own download HTML. It returns
+// a work shaped exactly as ParseText's are (see docs/importer.md, "HTML
+// story pages"):
+//
+//   - the charset comes from a byte-order mark, the bytes themselves when
+//     they are valid UTF-8, the page's declaration, or sniffing (decodeHTML);
+//   - site chrome goes first: scripts, styles, forms, images, frames, <nav>,
+//     elements whose class or id names navigation, and paragraphs or lists
+//     that are only links ("Next | Back to index | Home");
+//   - the rest becomes blocks, whose text runs through the text parser's
+//     header, byline, footer and chapter rules, and whose markup (em,
+//     strong, u, s…) becomes the body; <hr>, centred asterisks and lone
+//     divider images are scene breaks; <br><br> ends a paragraph;
+//   - STORYINFO-style comments add labelled fields, and the <title>,
+//     headings and <meta name="author"> settle what the header leaves open;
+//   - a page that is mostly <pre>, or plain text with no markup, is shaped
+//     as a text file;
+//   - an AO3 download maps its preface, tags, chapters and notes field by
+//     field.
+//
+// Everything is sanitised with prose.Sanitize. Empty, binary, oversized
+// and hostile pages, and pages with no story text, are EUNREADABLE errors.
+func ParseHTML(name string, raw []byte, opts Options) (*fanarchive.Work, error) {
+	maxBytes := opts.MaxBytes
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	if int64(len(raw)) > maxBytes {
+		return nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "The file is %s; the import limit is %s per file.", humanBytes(int64(len(raw))), humanBytes(maxBytes))
+	}
+	text, enc, err := decodeHTML(raw)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := parseDocument(text)
+	if err != nil {
+		return nil, err
+	}
+	pg, err := readPage(doc)
+	if err != nil {
+		return nil, err
+	}
+	w := &fanarchive.Work{Kind: fanarchive.KindFiction, Complete: true, Evidence: map[string]fanarchive.Evidence{}}
+	src := fanarchive.NewSource(name, raw)
+	src.Encoding = enc
+	w.Sources = []*fanarchive.Source{src}
+	if ao3 := findAO3(pg.body); ao3 != nil {
+		err = readAO3(w, pg, ao3)
+	} else {
+		err = readStoryPage(w, pg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range w.Chapters {
+		w.Words += c.Words
+	}
+	if len(w.Chapters) > 0 && w.Begins == "" {
+		w.Begins = prose.FirstWords(prose.PlainText(w.Chapters[0].Body), 40)
+	}
+	applyOptions(w, opts)
+	fillDefaults(w)
+	fitLimits(w)
+	return w, nil
+}
+
+// noStoryText is the error for a page with nothing left after its header,
+// footer and navigation.
+func noStoryText(what string) error {
+	return fanarchive.Errorf(fanarchive.EUNREADABLE, "No story text was found in the page (%s).", what)
+}
+
+// readStoryPage reads any page that is not an AO3 download.
+func readStoryPage(w *fanarchive.Work, pg pageInfo) error {
+	raw := unmarkedText(pg.body)
+	blocks := keptBlocks(walkBody(pg.body, raw))
+	if raw || preDominant(blocks) {
+		return readTextPage(w, pg, blocks)
+	}
+	return readMarkupPage(w, pg, blocks)
+}
+
+// unmarkedText reports whether a body is plain text that only happens to
+// be inside <html>: no more than two block elements or line breaks, and
+// blank lines between paragraphs of its text.
+func unmarkedText(body *html.Node) bool {
+	blocks, blank := 0, 0
+	var visit func(*html.Node) bool
+	visit = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode:
+				blank += blankLines(c.Data)
+			case c.Type != html.ElementNode || isChrome(c) || c.DataAtom == atom.Pre:
+				// <pre> is preformatted, not unmarked: see preDominant
+			case blockElements[c.DataAtom] || c.DataAtom == atom.Br:
+				if blocks++; blocks > 2 {
+					return false
+				}
+				fallthrough
+			default:
+				if !visit(c) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return visit(body) && blank >= 2
+}
+
+// blankLines counts the blank lines in s.
+func blankLines(s string) int {
+	n := 0
+	for i := strings.IndexByte(s, '\n'); i >= 0; {
+		rest := strings.TrimLeft(s[i+1:], " \t\r")
+		if strings.HasPrefix(rest, "\n") {
+			n++
+		}
+		s = s[i+1:]
+		i = strings.IndexByte(s, '\n')
+	}
+	return n
+}
+
+// preDominant reports whether most of a page's text is preformatted: a
+// text story wrapped in <pre>.
+func preDominant(bs []hblock) bool {
+	pre, all := 0, 0
+	for i := range bs {
+		n := 0
+		for _, l := range bs[i].lines {
+			n += len(strings.TrimSpace(l))
+		}
+		if all += n; bs[i].kind == blockPre {
+			pre += n
+		}
+	}
+	return pre > 0 && pre*10 >= all*7
+}
+
+// readTextPage shapes a page that is really a text file, with the text
+// parser's rules from start to end; its headings and paragraphs outside
+// the <pre> take part as paragraphs of text.
+func readTextPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
+	var b strings.Builder
+	for i := range blocks {
+		if blocks[i].isBreak() {
+			b.WriteString("* * *")
+		} else {
+			b.WriteString(strings.Join(blocks[i].lines, "\n"))
+		}
+		b.WriteString("\n\n")
+	}
+	ps := paragraphs(normalise(b.String()))
+	h, _, end := findHeader(ps)
+	f, bodyEnd := pageFooter(ps, end)
+	var pf pageFront
+	pf.header = h
+	top := min(bodyEnd, end+3)
+	for i := 0; i < top; i++ {
+		if titleLike(ps[i]) {
+			pf.headlines = append(pf.headlines, ps[i].text())
+		} else if i >= end {
+			break
+		}
+	}
+	settleFront(w, pg, pf)
+	body := ps[end:bodyEnd]
+	if len(body) > 0 && w.Title != "" && len(body[0].lines) == 1 && sameTitle(body[0].text(), w.Title) {
+		body = body[1:]
+	}
+	lay := measure(body)
+	for _, ct := range splitChapters(body) {
+		bs := lay.blocks(ct.paras)
+		if len(bs) == 0 {
+			continue
+		}
+		w.Chapters = append(w.Chapters, &fanarchive.Chapter{
+			Number: len(w.Chapters) + 1,
+			Title:  ct.title,
+			Body:   sanitizeBody(prose.HTML(bs)),
+			Words:  prose.BlockWords(bs),
+		})
+	}
+	if len(w.Chapters) == 0 {
+		return noStoryText(fmt.Sprintf("%d paragraphs of text, all header or footer", len(ps)))
+	}
+	w.Evidence[fanarchive.FieldKind] = fanarchive.Evidence{Confidence: confDefault, Via: "default:html-page"}
+	w.Evidence[fanarchive.FieldChapters] = fanarchive.Evidence{Confidence: confDefault, Via: fmt.Sprintf("headings:%d", len(w.Chapters))}
+	applyFooter(w, f)
+	inferArchive(w, pg.title)
+	return nil
+}
+
+// readMarkupPage reads a page of paragraphs: the blocks' text finds the
+// header, footer and chapter headings; their HTML becomes the body.
+func readMarkupPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
+	ps := make([]para, len(blocks))
+	for i := range blocks {
+		ps[i] = blocks[i].para(i)
+	}
+	h, _, end := findHeader(ps)
+	f, bodyEnd := pageFooter(ps, end)
+
+	var pf pageFront
+	pf.header = h
+	var headings []string
+	var levels []int
+	for i := 0; i < bodyEnd && i < end+3; i++ {
+		b := &blocks[i]
+		switch {
+		case headingRe.MatchString(ps[i].text()):
+			// "Chapter 1" names a chapter, not the story.
+		case b.kind == blockHeading:
+			pf.headlines = append(pf.headlines, ps[i].text())
+			headings, levels = append(headings, ps[i].text()), append(levels, b.level)
+		case b.kind == blockText && titleLike(ps[i]):
+			pf.headlines = append(pf.headlines, ps[i].text())
+		case i >= end && !b.isBreak():
+			i = bodyEnd // the story has begun
+		}
+	}
+	pf.headings = sortHeadings(headings, levels)
+	settleFront(w, pg, pf)
+
+	start := end
+	for start < bodyEnd && blocks[start].isBreak() {
+		start++
+	}
+	if start < bodyEnd && w.Title != "" && len(ps[start].lines) == 1 && blocks[start].kind != blockPre && sameTitle(ps[start].text(), w.Title) {
+		start++
+	}
+	body := ps[start:bodyEnd]
+	lay := htmlLayout(body)
+	unwrap := layoutQuotes(blocks[start:bodyEnd])
+	for _, ct := range splitChapters(body) {
+		chapter := make([]hblock, 0, len(ct.paras))
+		for _, p := range ct.paras {
+			chapter = append(chapter, blocks[p.first])
+		}
+		addChapter(w, ct.title, renderBlocks(chapter, lay, unwrap))
+	}
+	if len(w.Chapters) == 0 {
+		return noStoryText(fmt.Sprintf("%d blocks, all header, footer or navigation", len(blocks)))
+	}
+	w.Evidence[fanarchive.FieldKind] = fanarchive.Evidence{Confidence: confDefault, Via: "default:html-page"}
+	w.Evidence[fanarchive.FieldChapters] = fanarchive.Evidence{Confidence: confDefault, Via: fmt.Sprintf("headings:%d", len(w.Chapters))}
+	applyFooter(w, f)
+	inferArchive(w, pg.title)
+	return nil
+}
+
+// htmlLayout measures a page's body as measure does a text file's, but
+// calls it hard-wrapped only when at least three paragraphs have several
+// lines: a <br> is the author's choice unless the page was plainly made
+// from a wrapped text file.
+func htmlLayout(body []para) layout {
+	lay := measure(body)
+	multi := 0
+	for _, p := range body {
+		if len(p.lines) > 1 {
+			multi++
+		}
+	}
+	lay.hardWrapped = lay.hardWrapped && multi >= 3
+	return lay
+}
+
+// addChapter sanitises a rendered body and adds it as the next chapter,
+// unless it has no text.
+func addChapter(w *fanarchive.Work, title, body string) {
+	body = sanitizeBody(body)
+	text := prose.PlainText(body)
+	if strings.TrimSpace(strings.ReplaceAll(text, "* * *", "")) == "" {
+		return
+	}
+	w.Chapters = append(w.Chapters, &fanarchive.Chapter{
+		Number: len(w.Chapters) + 1,
+		Title:  title,
+		Body:   body,
+		Words:  prose.CountWords(text),
+	})
+}
+
+// sniffLen is how much of a file LooksLikeHTML reads.
+const sniffLen = 4 << 10
+
+var (
+	// htmlStart matches what an HTML document opens with.
+	htmlStart = regexp.MustCompile(`(?i)^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|title>|meta\s)`)
+	// htmlTag matches the tags story pages are made of; structural ones
+	// are counted apart, so a text with a few <i>…</i> is still text.
+	htmlTag      = regexp.MustCompile(`(?i)<(/?)(p|br|hr|div|center|blockquote|pre|h[1-6]|table|tr|td|ul|ol|li|font|b|i|em|strong|u|a\s+href|span)(?:\s[^<>]{0,200})?/?>`)
+	htmlBlockTag = regexp.MustCompile(`(?i)^</?(?:p|br|hr|div|center|blockquote|pre|h[1-6]|table|tr|td|ul|ol|li)\b`)
+)
+
+// LooksLikeHTML reports whether raw is an HTML page rather than a text
+// file: after any byte-order mark and white space it opens like a
+// document (doctype, <html>, <head>, <body>, <title>), or its first few
+// kilobytes have at least three story-page tags, two of them structural
+// (<p>, <br>, <div>, <hr>…). Plain text that merely contains an
+// <address@example.com>, a <g> or a few <i>s is not HTML.
+func LooksLikeHTML(raw []byte) bool {
+	switch {
+	case bytes.HasPrefix(raw, []byte("\xef\xbb\xbf")):
+		raw = raw[3:]
+	case bytes.HasPrefix(raw, []byte("\xff\xfe")), bytes.HasPrefix(raw, []byte("\xfe\xff")):
+		text, _, err := Decode(raw[:min(len(raw), 2*sniffLen)&^1])
+		if err != nil {
+			return false
+		}
+		raw = []byte(text)
+	}
+	sample := bytes.TrimLeft(raw[:min(len(raw), sniffLen)], " \t\r\n\f")
+	if htmlStart.Match(sample) {
+		return true
+	}
+	tags := htmlTag.FindAll(sample, -1)
+	structural := 0
+	for _, t := range tags {
+		if htmlBlockTag.Match(t) {
+			structural++
+		}
+	}
+	return len(tags) >= 3 && structural >= 2
+}

@@ -1,0 +1,158 @@
+package ingest
+
+import (
+	"strings"
+
+	"fanarchive/internal/prose"
+)
+
+// keptBlocks returns the blocks that are not navigation, linked images
+// (buttons, banners) or empty, in order.
+func keptBlocks(bs []hblock) []hblock {
+	out := bs[:0]
+	for _, b := range bs {
+		switch {
+		case b.navigation():
+		case b.kind == blockImage && b.links > 0:
+		case b.kind != blockRule && b.kind != blockImage && len(b.para(0).lines) == 0:
+		default:
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// isBreak reports whether a block separates scenes: a rule, a lone image,
+// or a paragraph that is a single line of asterisks, tildes or "o0o".
+func (b *hblock) isBreak() bool {
+	switch b.kind {
+	case blockRule, blockImage:
+		return true
+	case blockText:
+		return len(b.lines) == 1 && sceneBreakLine(b.lines[0])
+	}
+	return false
+}
+
+// blockWords counts the words of a block as the body counts them.
+func (b *hblock) blockWords() int {
+	if b.isBreak() {
+		return 0
+	}
+	n := 0
+	for _, l := range b.lines {
+		n += prose.CountWords(l)
+	}
+	return n
+}
+
+// layoutQuotes returns the blockquotes that hold most of a body's words:
+// old pages indent the whole story with one, which is layout, not a
+// quotation, and is dropped from the body.
+func layoutQuotes(bs []hblock) map[int]bool {
+	total := 0
+	inQuote := map[int]int{}
+	for i := range bs {
+		n := bs[i].blockWords()
+		total += n
+		for _, wr := range bs[i].wrap {
+			if wr.tag == "blockquote" {
+				inQuote[wr.id] += n
+			}
+		}
+	}
+	out := map[int]bool{}
+	for id, n := range inQuote {
+		if n*10 >= total*6 {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// renderBlocks renders blocks as a chapter body. Breaks at the start or
+// end, and runs of breaks, become nothing and one break; lines a <br>
+// ended are joined when the page was hard-wrapped prose and kept (as
+// verse when short) otherwise.
+func renderBlocks(bs []hblock, lay layout, unwrap map[int]bool) string {
+	var b strings.Builder
+	var open []wrapper
+	setWrap := func(ws []wrapper) {
+		var want []wrapper
+		for _, wr := range ws {
+			if !unwrap[wr.id] {
+				want = append(want, wr)
+			}
+		}
+		common := 0
+		for common < len(open) && common < len(want) && open[common] == want[common] {
+			common++
+		}
+		for i := len(open) - 1; i >= common; i-- {
+			b.WriteString("</" + open[i].tag + ">\n")
+		}
+		for _, wr := range want[common:] {
+			b.WriteString("<" + wr.tag + ">\n")
+		}
+		open = want
+	}
+	wrote, pendingBreak := false, false
+	for i := range bs {
+		bl := &bs[i]
+		if bl.isBreak() {
+			pendingBreak = wrote
+			continue
+		}
+		inner := blockHTML(bl, lay)
+		if inner == "" {
+			continue
+		}
+		setWrap(bl.wrap)
+		if pendingBreak {
+			b.WriteString("<hr class=\"scene-break\">\n")
+			pendingBreak = false
+		}
+		b.WriteString(inner)
+		wrote = true
+	}
+	setWrap(nil)
+	return b.String()
+}
+
+// blockHTML renders one block, or returns "" when it shows nothing.
+func blockHTML(bl *hblock, lay layout) string {
+	h := bl.html
+	if strings.TrimSpace(strings.ReplaceAll(h, brMark, "")) == "" {
+		return ""
+	}
+	switch bl.kind {
+	case blockHeading:
+		return "<h3>" + strings.ReplaceAll(h, brMark, "<br>") + "</h3>\n"
+	case blockPre:
+		return "<pre>" + h + "</pre>\n"
+	}
+	if !strings.Contains(h, brMark) {
+		return "<p>" + h + "</p>\n"
+	}
+	p := bl.para(0)
+	switch {
+	case lay.hardWrapped && !lay.verse(p) && !lay.preformatted(p):
+		return "<p>" + strings.ReplaceAll(h, brMark, " ") + "</p>\n"
+	case lay.verse(p):
+		return "<p class=\"verse\">" + strings.ReplaceAll(h, brMark, "<br>\n") + "</p>\n"
+	}
+	return "<p>" + strings.ReplaceAll(h, brMark, "<br>\n") + "</p>\n"
+}
+
+// sanitizeBody passes a rendered body through the body policy until it is
+// stable, so that sanitising the stored body again changes nothing.
+func sanitizeBody(body string) string {
+	for range 3 {
+		clean := prose.Sanitize(body)
+		if clean == body {
+			break
+		}
+		body = clean
+	}
+	return body
+}
