@@ -18,8 +18,8 @@ import (
 // message of a file (an archivist's note, a first part whose headers were
 // cut off). Posts never overlap and appear in file order.
 type Post struct {
-	// From is the author: the From header, or the mbox envelope sender when
-	// there is none.
+	// From is the author: the From header, else the Sender header, else
+	// the mbox envelope's sender.
 	From    Address
 	ReplyTo Address
 	Subject string    // decoded, unfolded, white space collapsed

@@ -201,11 +201,14 @@ func decodeMailText(data []byte, declared string, converted bool) (text, enc str
 		if enc == "" {
 			enc = EncUTF8
 		}
-		text = strings.TrimPrefix(string(data), "\ufeff")
-		return strings.ToValidUTF8(fixC1(text), "\uFFFD"), enc
+		text = fixC1(strings.TrimPrefix(string(data), "\ufeff"))
+		if converted && !utf8.ValidString(text) {
+			text = strings.ToValidUTF8(text, "\uFFFD")
+		}
+		return text, enc
 	}
 	if text, enc, err := Decode(data); err == nil {
-		return strings.ToValidUTF8(text, "\uFFFD"), enc
+		return fixC1(strings.ToValidUTF8(text, "\uFFFD")), enc
 	}
 	return decode8bit(data), EncWindows1252
 }

@@ -124,6 +124,22 @@ func syntheticMbox(n int) []byte {
 	return b.Bytes()
 }
 
+// TestSplitPostsHuge splits a 200 MB mbox when MAIL_HUGE is set (it needs
+// about 1 GB of memory and a few seconds), and reports the time taken.
+func TestSplitPostsHuge(t *testing.T) {
+	if os.Getenv("MAIL_HUGE") == "" {
+		t.Skip("set MAIL_HUGE=1 to split a 200 MB mbox")
+	}
+	raw := syntheticMbox(66000)
+	start := time.Now()
+	posts, ok, err := SplitPosts(raw)
+	if err != nil || !ok || len(posts) != 66000 {
+		t.Fatalf("ok=%v err=%v posts=%d", ok, err, len(posts))
+	}
+	d := time.Since(start)
+	t.Logf("%.0f MB, %d posts in %v: %.0f MB/s", float64(len(raw))/1e6, len(posts), d.Round(time.Millisecond), float64(len(raw))/1e6/d.Seconds())
+}
+
 // TestSplitPostsLinear checks that the splitter stays linear on a large
 // mbox and on inputs built to make a naive splitter quadratic.
 func TestSplitPostsLinear(t *testing.T) {

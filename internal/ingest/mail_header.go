@@ -65,6 +65,9 @@ func (p *Post) applyHeaders() {
 		return ""
 	}
 	p.From = parseMailAddress(get("From"))
+	if p.From == (Address{}) {
+		p.From = parseMailAddress(get("Sender"))
+	}
 	p.ReplyTo = parseMailAddress(get("Reply-To"))
 	p.Subject = collapseMailSpace(decodeMailWords(get("Subject")))
 	p.Organization = collapseMailSpace(decodeMailWords(get("Organization")))
@@ -207,7 +210,8 @@ func decode8bit(b []byte) string {
 // punctuation they almost always were: text labelled ISO-8859-1 that was
 // really written on Windows, with its curly quotes and dashes.
 func fixC1(s string) string {
-	if !strings.ContainsFunc(s, isC1) {
+	// In UTF-8 every C1 character starts with the byte 0xC2.
+	if !strings.Contains(s, "\xc2") || !strings.ContainsFunc(s, isC1) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {

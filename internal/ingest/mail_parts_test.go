@@ -183,6 +183,23 @@ func TestCleanMailText(t *testing.T) {
 	}
 }
 
+// TestMailHeaderEncodings checks header values written in 8-bit charsets
+// and as RFC 2047 encoded-words, and the fallbacks for a missing From.
+func TestMailHeaderEncodings(t *testing.T) {
+	raw := "Path: a!b\nSender: news@host (News)\nNewsgroups: alt.x\nSubject: Caf\xe9 =?utf-8?q?=E2=80=94?= na\xefve\nOrganization: =?iso-8859-1?b?U+Nv?= Paulo\n\nbody\n"
+	posts, ok, err := SplitPosts([]byte(raw))
+	if err != nil || !ok || len(posts) != 1 {
+		t.Fatalf("ok=%v err=%v posts=%d", ok, err, len(posts))
+	}
+	p := posts[0]
+	if p.Subject != "Café — naïve" || p.Organization != "São Paulo" || p.From != (Address{"News", "news@host"}) {
+		t.Errorf("Subject %q, Organization %q, From %+v", p.Subject, p.Organization, p.From)
+	}
+	if got := p.Header["Subject"][0]; got != "Café =?utf-8?q?=E2=80=94?= naïve" {
+		t.Errorf("Header[Subject] = %q: want the value as written, read as windows-1252", got)
+	}
+}
+
 // TestMailMIMEVariants covers MIME shapes without fixtures of their own.
 func TestMailMIMEVariants(t *testing.T) {
 	head := "From: a@b.c\nSubject: s\nMIME-Version: 1.0\n"

@@ -18,8 +18,10 @@ func cleanMailText(text string, reply bool) (body, signature string, quoted int)
 	if text == "" {
 		return "", "", 0
 	}
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
+	if strings.Contains(text, "\r") {
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
 	lines := strings.Split(text, "\n")
 	unescapeFrom(lines)
 	lines, signature = cutSignature(lines)

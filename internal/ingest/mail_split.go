@@ -269,7 +269,9 @@ func ruleLine(l []byte) bool {
 		return false
 	}
 	for _, c := range t {
-		if !strings.ContainsRune("-=*_~+#", rune(c)) {
+		switch c {
+		case '-', '=', '*', '_', '~', '+', '#':
+		default:
 			return false
 		}
 	}
