@@ -94,6 +94,7 @@ type Scores struct {
 // score compares the importer's works with the index.
 func score(index map[string]entry, results []importer.Result, dir string) Scores {
 	byFile := map[string][]*fanarchive.Work{}
+	duplicate := map[*fanarchive.Work]bool{}
 	var s Scores
 	for _, r := range results {
 		if r.Status == importer.StatusFailed {
@@ -102,6 +103,7 @@ func score(index map[string]entry, results []importer.Result, dir string) Scores
 			continue
 		}
 		s.Works++
+		duplicate[r.Work] = r.DuplicateOf != nil
 		for _, f := range r.Files {
 			rel, _ := filepath.Rel(dir, f)
 			byFile[rel] = append(byFile[rel], r.Work)
@@ -119,7 +121,7 @@ func score(index map[string]entry, results []importer.Result, dir string) Scores
 		switch e.label {
 		case labelNonFiction:
 			s.NonFiction++
-			listed := listedFiction(works)
+			listed := listedFiction(works, duplicate)
 			if len(listed) == 0 {
 				s.NonFictionOut++
 			} else {
@@ -127,7 +129,7 @@ func score(index map[string]entry, results []importer.Result, dir string) Scores
 			}
 		case labelFiction:
 			s.Fiction++
-			listed := listedFiction(works)
+			listed := listedFiction(works, duplicate)
 			if len(listed) > 0 {
 				s.FictionListed++
 			}
@@ -140,6 +142,14 @@ func score(index map[string]entry, results []importer.Result, dir string) Scores
 				}
 			}
 			w := best(listed, works, e)
+			if len(listed) == 0 && w != nil && duplicate[w] {
+				// A duplicate's original holds the same story: judge that.
+				for _, r := range results {
+					if r.Work == w && r.DuplicateOf != nil {
+						w = r.DuplicateOf
+					}
+				}
+			}
 			titleOK := w != nil && norm(w.Title) == norm(e.title)
 			authorOK := w != nil && authorMatch(w.AuthorNames(), e.author)
 			if titleOK {
@@ -169,10 +179,10 @@ func score(index map[string]entry, results []importer.Result, dir string) Scores
 
 // listedFiction returns the works a reader would see: fiction that is not a
 // duplicate.
-func listedFiction(works []*fanarchive.Work) []*fanarchive.Work {
+func listedFiction(works []*fanarchive.Work, duplicate map[*fanarchive.Work]bool) []*fanarchive.Work {
 	var out []*fanarchive.Work
 	for _, w := range works {
-		if w.Kind == fanarchive.KindFiction && w.DuplicateOf == 0 {
+		if w.Kind == fanarchive.KindFiction && !duplicate[w] {
 			out = append(out, w)
 		}
 	}

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -53,4 +54,40 @@ func BenchmarkImportSeed50MB(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(len(names)), "files/op")
+}
+
+// corpusSource collects the development corpus, skipping the benchmark when
+// it is absent.
+func corpusSource(b *testing.B) (Source, int64) {
+	dir := filepath.Join("..", "..", "..", "shared", "corpus", "usenet-startrek")
+	if _, err := os.Stat(dir); err != nil {
+		b.Skipf("corpus not found at %s (it lives outside the repository): %v", dir, err)
+	}
+	src, err := Collect([]string{dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total int64
+	for _, n := range src.Names {
+		info, err := fs.Stat(src.FS, n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += info.Size()
+	}
+	return src, total
+}
+
+// BenchmarkPlanCorpus measures reading, parsing and assembling the whole
+// development corpus without storing it (a dry run). Reproduce:
+//
+//	go test ./internal/importer -run '^$' -bench PlanCorpus -benchtime 3x
+func BenchmarkPlanCorpus(b *testing.B) {
+	src, total := corpusSource(b)
+	b.SetBytes(total)
+	for b.Loop() {
+		if _, err := (&Importer{DryRun: true}).Run(context.Background(), src, "bench", nil); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

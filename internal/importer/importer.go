@@ -25,22 +25,31 @@ type Status string
 // Statuses.
 const (
 	StatusCreated Status = "created" // stored as a new work
-	StatusPresent Status = "present" // its bytes were already stored
+	StatusPresent Status = "present" // the same work was stored before
 	StatusFailed  Status = "failed"  // unreadable or could not be stored
 	StatusPlanned Status = "planned" // parsed in a dry run; nothing stored
 )
 
 // Result is the outcome for one work, or for one file that failed.
 type Result struct {
-	Files  []string
+	Files  []string // the files the work was made from, in part order
 	Status Status
 	Work   *fanarchive.Work // nil when Status is StatusFailed
 	Err    error            // set when Status is StatusFailed
+	// DuplicateOf is the work this one repeats, when it is a duplicate.
+	DuplicateOf *fanarchive.Work
+	// Posts is how many posts or pages the work was assembled from, and
+	// Dropped how many repeated parts were left out.
+	Posts, Dropped int
 }
 
 // Report counts the outcomes of a run.
 type Report struct {
 	Created, Present, Failed, Planned int
+	Files      int // files read
+	Merged     int // files whose text joined a work begun in another file
+	Duplicates int // works kept as duplicates of another
+	Other      int // documents that are not fiction, kept aside
 }
 
 // Add counts one result.
@@ -55,6 +64,16 @@ func (r *Report) Add(res Result) {
 	case StatusPlanned:
 		r.Planned++
 	}
+	if res.Status == StatusFailed {
+		return
+	}
+	r.Merged += len(res.Files) - 1
+	if res.DuplicateOf != nil {
+		r.Duplicates++
+	}
+	if res.Work.Kind == fanarchive.KindOther {
+		r.Other++
+	}
 }
 
 // Importer imports files into a store.
@@ -66,6 +85,9 @@ type Importer struct {
 	Logger  *slog.Logger
 	// DryRun parses and reports without storing anything.
 	DryRun bool
+	// Progress, if set, is told how far each stage is: "read" counts files,
+	// "store" counts works.
+	Progress func(stage string, done, total int)
 }
 
 // Source is where an import reads files from: a file system and the names
@@ -78,31 +100,38 @@ type Source struct {
 	Display func(name string) string
 }
 
-// Run imports every file of src, calling emit (if not nil) with each
-// result as soon as it is known, and returns the counts. It stops early only
-// when ctx is cancelled; the error is then ctx's.
+// Run imports every file of src: it reads and parses them all, assembles
+// the pieces into works (parts of one story across posts and files become
+// one work; reposts become duplicates), then stores the works, each in its
+// own transaction, originals before their duplicates. emit (if not nil) is
+// called with each result as soon as it is known. Run stops early only when
+// ctx is cancelled; the error is then ctx's. Running it again on the same
+// files gives the same works, reported as already present, so an import
+// cut short (even by kill -9) is finished by running it again.
 func (im *Importer) Run(ctx context.Context, src Source, args string, emit func(Result)) (Report, error) {
-	var rep Report
+	rep := Report{Files: len(src.Names)}
+	report := func(res Result) {
+		rep.Add(res)
+		if emit != nil {
+			emit(res)
+		}
+	}
 	run := &fanarchive.ImportRun{Args: args}
 	if im.Runs != nil && !im.DryRun {
 		if err := im.Runs.CreateImportRun(ctx, run); err != nil {
 			return rep, fmt.Errorf("record import run: %w", err)
 		}
 	}
-	for _, name := range src.Names {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		display := name
-		if src.Display != nil {
-			display = src.Display(name)
-		}
-		for _, res := range im.importFile(ctx, src.FS, name, display, run.ID) {
-			rep.Add(res)
-			if emit != nil {
-				emit(res)
-			}
-		}
+	pieces, failures, err := im.parseAll(ctx, src)
+	if err != nil {
+		return rep, err
+	}
+	for _, f := range failures {
+		report(f)
+	}
+	works := ingest.Assemble(pieces)
+	if err := im.storeAll(ctx, works, run.ID, report); err != nil {
+		return rep, err
 	}
 	if im.Runs != nil && !im.DryRun {
 		run.Created, run.Present, run.Failed = rep.Created, rep.Present, rep.Failed
@@ -113,44 +142,96 @@ func (im *Importer) Run(ctx context.Context, src Source, args string, emit func(
 	return rep, nil
 }
 
-// importFile reads, parses and stores one file.
-func (im *Importer) importFile(ctx context.Context, fsys fs.FS, name, display string, runID int64) []Result {
-	failed := func(err error) []Result {
-		im.logger().Debug("import failed", "file", display, "err", err)
-		return []Result{{Files: []string{display}, Status: StatusFailed, Err: err}}
+// parseAll reads and parses every file; files that cannot be read or
+// parsed become failed results.
+func (im *Importer) parseAll(ctx context.Context, src Source) ([]*ingest.Piece, []Result, error) {
+	var pieces []*ingest.Piece
+	var failures []Result
+	for i, name := range src.Names {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		display := name
+		if src.Display != nil {
+			display = src.Display(name)
+		}
+		ps, err := im.parseFile(src.FS, name, display)
+		if err != nil {
+			im.logger().Debug("import failed", "file", display, "err", err)
+			failures = append(failures, Result{Files: []string{display}, Status: StatusFailed, Err: err})
+		}
+		for _, p := range ps {
+			p.File = i
+			pieces = append(pieces, p)
+		}
+		if im.Progress != nil {
+			im.Progress("read", i+1, len(src.Names))
+		}
 	}
+	return pieces, failures, nil
+}
+
+// parseFile reads and parses one file.
+func (im *Importer) parseFile(fsys fs.FS, name, display string) ([]*ingest.Piece, error) {
 	maxBytes := im.Options.MaxBytes
 	if maxBytes <= 0 {
 		maxBytes = ingest.DefaultMaxBytes
 	}
 	// Refuse an over-large file before reading it into memory.
 	if info, err := fs.Stat(fsys, name); err == nil && info.Size() > maxBytes {
-		return failed(fanarchive.Errorf(fanarchive.EUNREADABLE, "The file is %.1f MB; the import limit is %.1f MB per file.", float64(info.Size())/(1<<20), float64(maxBytes)/(1<<20)))
+		return nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "The file is %.1f MB; the import limit is %.1f MB per file.", float64(info.Size())/(1<<20), float64(maxBytes)/(1<<20))
 	}
 	raw, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return failed(fanarchive.Errorf(fanarchive.EUNREADABLE, "The file cannot be read: %v", errors.Unwrap(err)))
+		return nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "The file cannot be read: %v", errors.Unwrap(err))
 	}
-	w, err := ingest.ParseText(display, raw, im.Options)
-	if err != nil {
-		return failed(err)
+	return ingest.ParseFile(display, raw, im.Options)
+}
+
+// storeAll stores the assembled works: originals first, so that each
+// duplicate can point at its original's ID.
+func (im *Importer) storeAll(ctx context.Context, works []*ingest.Assembled, runID int64, report func(Result)) error {
+	order := make([]int, 0, len(works))
+	for pass := 0; pass < 2; pass++ {
+		for i, a := range works {
+			if (a.DuplicateOf >= 0) == (pass == 1) {
+				order = append(order, i)
+			}
+		}
 	}
-	res := Result{Files: []string{display}, Work: w, Status: StatusPlanned}
-	if im.DryRun {
-		return []Result{res}
+	for n, i := range order {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		a := works[i]
+		w := a.Work
+		res := Result{Work: w, Status: StatusPlanned, Posts: len(a.Pieces), Dropped: len(a.Dropped)}
+		for _, s := range w.Sources {
+			res.Files = append(res.Files, s.Name)
+		}
+		if a.DuplicateOf >= 0 {
+			res.DuplicateOf = works[a.DuplicateOf].Work
+			w.DuplicateOf = res.DuplicateOf.ID // 0 in a dry run
+		}
+		if !im.DryRun {
+			for _, s := range w.Sources {
+				s.ImportRunID = runID
+			}
+			switch err := im.Works.CreateWork(ctx, w); fanarchive.ErrorCode(err) {
+			case "":
+				res.Status = StatusCreated
+			case fanarchive.ECONFLICT:
+				res.Status = StatusPresent
+			default:
+				res.Status, res.Err = StatusFailed, err
+			}
+		}
+		report(res)
+		if im.Progress != nil {
+			im.Progress("store", n+1, len(order))
+		}
 	}
-	for _, s := range w.Sources {
-		s.ImportRunID = runID
-	}
-	switch err := im.Works.CreateWork(ctx, w); fanarchive.ErrorCode(err) {
-	case "":
-		res.Status = StatusCreated
-	case fanarchive.ECONFLICT:
-		res.Status = StatusPresent
-	default:
-		return failed(err)
-	}
-	return []Result{res}
+	return nil
 }
 
 func (im *Importer) logger() *slog.Logger {

@@ -105,5 +105,20 @@ func looksLikeName(n string) bool {
 	if notNames[strings.ToLower(f[0])] {
 		return false
 	}
+	// Prose, not a name: a sentence's small words, or a sentence break.
+	for i, w := range f {
+		if nameStopwords[w] || (i < len(f)-1 && strings.HasSuffix(w, ".") && len(strings.TrimRight(w, ".")) > 2 && !strings.Contains(w, "Jr") && !strings.Contains(w, "Dr") && !strings.Contains(w, "Mr")) {
+			return false
+		}
+	}
 	return strings.IndexFunc(n, unicode.IsLetter) >= 0
+}
+
+// nameStopwords are lower-case words that occur in sentences but not in
+// names ("von", "de" and "van" do; they are not here).
+var nameStopwords = map[string]bool{
+	"and": true, "for": true, "is": true, "was": true, "there": true, "this": true, "that": true, "to": true,
+	"of": true, "in": true, "on": true, "with": true, "at": true, "it": true, "are": true, "be": true,
+	"not": true, "but": true, "so": true, "as": true, "or": true, "if": true, "we": true, "you": true,
+	"i": true, "my": true, "me": true, "has": true, "have": true, "had": true, "will": true, "would": true,
 }

@@ -34,7 +34,7 @@ var (
 	// "TNG:", "ST:TNG:" — labels about the post, not the story's title.
 	noisePrefix = regexp.MustCompile(`(?i)^\s*((?:[a-z0-9'/]+[ .]?){1,5}?)\s*(?::|\s-{1,2})\s+`)
 	// noiseWords are the words such a prefix is made of.
-	noiseWords = regexp.MustCompile(`(?i)^repost\b.*$|^(?:(?:re|repost(?:ed|ing)?|new|fic|fics|fanfic|fan|fiction|story|stories|short|tng|ds9|voy|tos|st|st:tng|st/tng|trek|part|update|complete|final|finished|request(?:ed)?|real|long|sequel|prequel|creative|post|posting|for|the|a)\b[\s./:]*)+$`)
+	noiseWords = regexp.MustCompile(`(?i)^repost\b.*$|^(?:(?:re|repost(?:ed|ing)?|new|fic|fics|fanfic|fan|fiction|story|stories|short|tng|ds9|voy|tos|st|st:tng|st/tng|star|trek|startrek|startreck|dsn|part|update|complete|final|finished|request(?:ed)?|real|long|sequel|prequel|creative|post|posting|for|the|a)\b[\s./:]*)+$`)
 	// leadingTag is a series abbreviation or label before the title without
 	// a colon: "TNG _Enterprized_ part 1".
 	leadingTag = regexp.MustCompile(`(?i)^(?:tng|ds9|voy|tos|st:?tng|fic|repost|new)\s+`)
@@ -55,22 +55,10 @@ func subjectTitle(subject string) (title, author string, reply bool, part PartMa
 	}
 	part, hasPart = FindPartMarker(s)
 	s = StripPartMarker(s)
-	for range 4 {
-		before := s
-		if loc := bracketTag.FindStringIndex(s); loc != nil && loc[1] < len(s) {
-			s = s[loc[1]:]
-		}
-		if m := noisePrefix.FindStringSubmatchIndex(s); m != nil && m[1] < len(s) &&
-			noiseWords.MatchString(strings.TrimSpace(s[m[2]:m[3]])) {
-			s = s[m[1]:]
-		}
-		if loc := leadingTag.FindStringIndex(s); loc != nil && loc[1] < len(s) {
-			s = s[loc[1]:]
-		}
-		if s == before {
-			break
-		}
+	if loc := bracketTag.FindStringIndex(s); loc != nil && loc[1] < len(s) {
+		s = s[loc[1]:]
 	}
+	s = cleanTitle(s)
 	// "… by X" names an author when it is set off ("Title, by X"), or when X
 	// is more than one word: "Baptism by Fire" keeps its title.
 	if m := subjectBy.FindStringSubmatch(s); m != nil && (strings.ContainsAny(m[0][len(m[1]):len(m[1])+2], ",;:-") ||
@@ -80,11 +68,48 @@ func subjectTitle(subject string) (title, author string, reply bool, part PartMa
 			s = m[1]
 		}
 	}
-	for range 3 {
-		s = strings.TrimSpace(trailingNoise.ReplaceAllString(s, ""))
+	return cleanTitle(s), author, reply, part, hasPart
+}
+
+var (
+	// trailingAside is a parenthesised or bracketed remark, or an emote,
+	// after a title: "(long story)", "[revised]", "*grin*".
+	trailingAside = regexp.MustCompile(`\s*(?:\([^()]*\)?|\[[^\[\]]*\]?|\*\w+\*?|<\w+>)\s*[!.]*\s*$`)
+	// camelWord finds the words of a title written without spaces.
+	camelWord = regexp.MustCompile(`[A-Z][a-z]+|[A-Z]+(?:$|[A-Z])|[a-z]+|\d+`)
+)
+
+// cleanTitle removes what surrounds a title in a subject or a heading:
+// series labels before it ("STAR TREK:", "TNG"), remarks after it ("(long
+// story)", ", A Novel", "*grin*"), decoration (quotes, underscores), and
+// splits a title written as one CamelCase word.
+func cleanTitle(s string) string {
+	for range 4 {
+		before := s
+		if m := noisePrefix.FindStringSubmatchIndex(s); m != nil && m[1] < len(s) &&
+			noiseWords.MatchString(strings.TrimSpace(s[m[2]:m[3]])) {
+			s = s[m[1]:]
+		}
+		if loc := leadingTag.FindStringIndex(s); loc != nil && loc[1] < len(s) {
+			s = s[loc[1]:]
+		}
+		if t := strings.TrimSpace(trailingAside.ReplaceAllString(s, "")); t != "" {
+			s = t
+		}
+		if t := strings.TrimSpace(trailingNoise.ReplaceAllString(s, "")); t != "" {
+			s = t
+		}
+		if s == before {
+			break
+		}
 	}
-	title = strings.Trim(s, titleDecorTrim)
-	return title, author, reply, part, hasPart
+	s = strings.Trim(s, titleDecorTrim)
+	if !strings.ContainsAny(s, " _-") && len(s) > 12 {
+		if words := camelWord.FindAllString(s, -1); len(words) >= 3 {
+			s = strings.Join(words, " ")
+		}
+	}
+	return s
 }
 
 // applyEnvelope fills what a post's headers say where the text itself said

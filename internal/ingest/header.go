@@ -200,6 +200,20 @@ type frontMatter struct {
 	// title guessed from short lines above a byline, when no Title field
 	// names it.
 	guessedTitle string
+	guessedConf  float64 // 0 means confGuess
+
+	// preface is the poster's words before a late byline (see lateByline).
+	preface string
+}
+
+// has reports whether the header has a field of kind f.
+func (h frontMatter) has(f field) bool {
+	for _, hf := range h.fields {
+		if hf.field == f {
+			return true
+		}
+	}
+	return false
 }
 
 // parseHeader reads the labelled fields, byline and title lines at the top
@@ -283,7 +297,8 @@ func titleLike(p para) bool {
 		}
 	}
 	t := p.text()
-	return !strings.HasSuffix(t, ".") && !strings.HasSuffix(t, ",")
+	// A period ends sentences, and also some short titles ("Alliances.").
+	return !strings.HasSuffix(t, ",") && (!strings.HasSuffix(t, ".") || (p.words() <= 6 && !strings.HasSuffix(t, "..")))
 }
 
 // titleThenByline reads a paragraph of short title lines followed by a
@@ -296,8 +311,14 @@ func titleThenByline(p para) (title string, names []string, contact string, ok b
 			if !titleLike(top) {
 				return "", nil, "", false
 			}
+			if bylineLead.MatchString(top.text()) {
+				return "", names, contact, true // "written\nby X"
+			}
 			return top.text(), names, contact, true
 		}
 	}
 	return "", nil, "", false
 }
+
+// bylineLead is the first half of a byline broken over two lines.
+var bylineLead = regexp.MustCompile(`(?i)^\W*(?:written|a\s+story|story|a\s+tale|a\s+fic|fic|an?\s+\w+\s+story)\W*$`)

@@ -61,12 +61,3 @@ func TestSeedStory(t *testing.T) {
 	check("one chapter", len(r.Chapters) == 1, r.Chapters)
 	check("rating not rated", r.Rating == "Not Rated", r.Rating)
 }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}

@@ -88,6 +88,15 @@ func checkSize(raw []byte, opts Options) error {
 func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) (*fanarchive.Work, error) {
 	ps := paragraphs(normalise(text))
 	h, bodyStart := parseHeader(ps)
+	if h.authors == nil && !h.has(fieldAuthor) {
+		if names, contact, title, conf, preface, end, ok := lateByline(ps, bodyStart); ok {
+			h.authors, h.authorsVia, h.contact = names, "byline:after-preface", contact
+			if title != "" && h.guessedTitle == "" {
+				h.guessedTitle, h.guessedConf = title, conf
+			}
+			h.preface, bodyStart = preface, end
+		}
+	}
 	f, bodyEnd := parseFooter(ps, bodyStart)
 	body := ps[bodyStart:bodyEnd]
 
@@ -279,14 +288,25 @@ func applyFront(w *fanarchive.Work, h frontMatter) {
 	}
 	if len(w.Authors) == 0 && len(h.authors) > 0 {
 		w.Authors = authorsOf(h.authors)
-		w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confByline, Via: h.authorsVia, Detail: strings.Join(h.authors, ", ")}
+		conf := confByline
+		if h.authorsVia != "byline" {
+			conf = confLateBy
+		}
+		w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: conf, Via: h.authorsVia, Detail: strings.Join(h.authors, ", ")}
 	}
 	if h.contact != "" {
 		setFeedback(w, h.contact, h.authorsVia)
 	}
 	if w.Title == "" && h.guessedTitle != "" {
-		w.Title = h.guessedTitle
-		w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: confGuess, Via: "guess:line-above-byline", Detail: h.guessedTitle}
+		conf := h.guessedConf
+		if conf == 0 {
+			conf = confGuess
+		}
+		w.Title = cleanTitle(h.guessedTitle)
+		w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: conf, Via: "guess:line-above-byline", Detail: h.guessedTitle}
+	}
+	if h.preface != "" {
+		w.Notes = append(w.Notes, fanarchive.Note{Label: prefaceLabel, Text: h.preface})
 	}
 }
 

@@ -1,0 +1,190 @@
+package ingest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"fanarchive"
+)
+
+// Assembled is a work put together from pieces, with the pieces it was
+// made from in chapter order.
+type Assembled struct {
+	Work   *fanarchive.Work
+	Pieces []*Piece
+	// Dropped are pieces that repeated a part already used (a repost of
+	// part 7 in the same file); their bytes stay in their sources.
+	Dropped []*Piece
+	// DuplicateOf is the index, in Assemble's result, of the work this one
+	// repeats, or -1.
+	DuplicateOf int
+}
+
+// Assemble puts pieces together into works: the parts of one story become
+// one work with ordered chapters, whether they were posted in one file or
+// several; repeated parts are used once; a work whose text another work
+// also holds (a repost, or a whole story its parts also hold) is marked as
+// that work's duplicate. Pieces must carry their File and Seq; the result
+// is in the order of each work's first piece, and is the same for the same
+// input.
+func Assemble(pieces []*Piece) []*Assembled {
+	groups := groupInFiles(pieces)
+	groups = mergeAcrossFiles(groups)
+	var out []*Assembled
+	for _, g := range groups {
+		out = append(out, build(g))
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Pieces[0], out[j].Pieces[0]
+		return a.File < b.File || (a.File == b.File && a.Seq < b.Seq)
+	})
+	markDuplicates(out)
+	return out
+}
+
+// group is pieces believed to be one work.
+type group struct {
+	pieces []*Piece
+	title  string // normalised title key
+	author string // normalised first author, "" when unknown
+}
+
+func (g *group) hasParts() bool {
+	for _, p := range g.pieces {
+		if p.HasPart {
+			return true
+		}
+	}
+	return false
+}
+
+// groupInFiles groups the pieces of each file: a piece joins the story
+// before it when their titles agree (one title's words contain the
+// other's), their authors do not disagree, and both are fiction; or when it
+// has no title of its own and continues a story. Replies go on their own.
+func groupInFiles(pieces []*Piece) []*group {
+	var groups []*group
+	var last *group // the current story of the current file
+	lastFile := -1
+	for _, p := range pieces {
+		if p.File != lastFile {
+			last, lastFile = nil, p.File
+		}
+		title, author := titleKey(p.Work.Title), authorKey(p.Work)
+		fiction := p.Work.Kind == fanarchive.KindFiction
+		if last != nil && !p.Reply && fiction && last.fiction() &&
+			(title == "" || similarTitles(title, last.title)) &&
+			(author == "" || last.author == "" || author == last.author || title == last.title) {
+			last.pieces = append(last.pieces, p)
+			if last.author == "" {
+				last.author = author
+			}
+			continue
+		}
+		g := &group{pieces: []*Piece{p}, title: title, author: author}
+		groups = append(groups, g)
+		if !p.Reply && fiction {
+			last = g
+		}
+	}
+	return groups
+}
+
+func (g *group) fiction() bool { return g.pieces[0].Work.Kind == fanarchive.KindFiction }
+
+// mergeAcrossFiles joins groups from different files that are parts of one
+// story: the same title and author, both with part markers, and no part in
+// common.
+func mergeAcrossFiles(groups []*group) []*group {
+	byKey := map[string]*group{}
+	var out []*group
+	for _, g := range groups {
+		if !g.hasParts() || g.title == "" || !g.fiction() {
+			out = append(out, g)
+			continue
+		}
+		key := g.title + "\x00" + g.author
+		if prev, ok := byKey[key]; ok && !overlap(prev, g) {
+			prev.pieces = append(prev.pieces, g.pieces...)
+			continue
+		}
+		byKey[key] = g
+		out = append(out, g)
+	}
+	return out
+}
+
+// overlap reports whether two groups hold a part with the same number.
+func overlap(a, b *group) bool {
+	seen := map[string]bool{}
+	for _, p := range a.pieces {
+		if p.HasPart {
+			seen[partID(p.Part)] = true
+		}
+	}
+	for _, p := range b.pieces {
+		if p.HasPart && seen[partID(p.Part)] {
+			return true
+		}
+	}
+	return false
+}
+
+func partID(m PartMarker) string { return fmt.Sprintf("%d%s/%d", m.N, m.Sub, m.Role) }
+
+// titleKey normalises a title for grouping: lower case, letters and digits,
+// single spaces, no leading article.
+func titleKey(title string) string {
+	s := strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			return unicode.ToLower(r)
+		case r == '\'' || r == '’':
+			return -1
+		}
+		return ' '
+	}, title)
+	s = strings.Join(strings.Fields(s), " ")
+	for _, a := range []string{"the ", "a ", "an "} {
+		s = strings.TrimPrefix(s, a)
+	}
+	return s
+}
+
+func authorKey(w *fanarchive.Work) string {
+	if len(w.Authors) == 0 {
+		return ""
+	}
+	return titleKey(w.Authors[0].Name)
+}
+
+// similarTitles reports whether two title keys name the same story: equal,
+// or one's words all appear in the other, which has at most two more
+// ("delphi" and "real delphi"; not "q" and "q and the grail").
+func similarTitles(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if a == "" || b == "" {
+		return false
+	}
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	if len(wb)-len(wa) > 2 {
+		return false
+	}
+	set := map[string]bool{}
+	for _, w := range wb {
+		set[w] = true
+	}
+	for _, w := range wa {
+		if !set[w] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,201 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// textStats are the counts the classifier's text features are made of,
+// measured in one pass over the words and one over the lines (a regular
+// expression per feature over the whole text was most of an import's time).
+type textStats struct {
+	words, quotes, said, third, opinion    int
+	nonBlank, listLines, questions, rating int
+	speakers                               int
+	speakerNames                           map[string]bool
+	verse                                  int // lines in runs of three or more short lines
+	filk                                   bool
+	drink                                  int
+}
+
+var (
+	saidSet = wordSet("said asked replied answered whispered shouted muttered nodded smiled looked turned walked sighed frowned grinned laughed stared")
+	// thirdSet are third-person pronouns: narration's, not a review's "I".
+	thirdSet = wordSet("he she his her him they their")
+	// opinionSingles and opinionPairs are a reviewer's words.
+	opinionSingles = wordSet("imho imo season overall rating")
+	opinionPairs   = wordSet("i_thought i_think i_liked i_loved i_hated this_episode the_episode this_week's the_show the_series the_writers the_actor the_actors the_script the_plot my_opinion")
+	drinkPairs     = wordSet("a_drink a_shot a_sip your_drink drink_once drink_twice")
+
+	speakerPrefix = regexp.MustCompile(`^([A-Z][A-Za-z.'-]{1,20}(?: [A-Z][A-Za-z.'-]{1,20})?)\s*:\s+\S`)
+	ratingOnLine  = regexp.MustCompile(`(?i)^\s*(?:plot|plot handling|characterization|technical|acting|total|overall|rating)\s*:\s*\d|\b\d+(?:\.\d+)?\s*/\s*(?:10|5|4)\b(?:\s*[^/\d]|$)|\b\d\s+(?:out\s+of|of)\s+(?:10|5|4)\b`)
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// measureText counts what the classifier needs.
+func measureText(text string) textStats {
+	st := textStats{speakerNames: map[string]bool{}}
+	st.countWords(text)
+	run := 0
+	flush := func() {
+		if run >= 3 {
+			st.verse += run
+		}
+		run = 0
+	}
+	for _, line := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			flush()
+			continue
+		}
+		st.nonBlank++
+		if len(t) < 55 {
+			run++
+		} else {
+			flush()
+		}
+		st.countLine(t, line)
+	}
+	flush()
+	lower := strings.ToLower(text)
+	st.filk = strings.Contains(lower, "to the tune of") || strings.Contains(lower, "(tune:") || strings.Contains(lower, " filk")
+	return st
+}
+
+// countWords walks the words once, counting the word-level features.
+func (st *textStats) countWords(text string) {
+	var prev string
+	var buf []byte
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c == '"' {
+			st.quotes++
+		}
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			if r == '“' || r == '”' {
+				st.quotes++
+			}
+		}
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			i += size
+			continue
+		}
+		// A word: letters and digits, with inner apostrophes.
+		buf = buf[:0]
+		j := i
+		for j < len(text) {
+			r, size := rune(text[j]), 1
+			if text[j] >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(text[j:])
+			}
+			switch {
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				buf = utf8.AppendRune(buf, unicode.ToLower(r))
+			case (r == '\'' || r == '’') && j+size < len(text) && unicode.IsLetter(rune(text[j+size])):
+				buf = append(buf, '\'')
+			default:
+				goto done
+			}
+			j += size
+		}
+	done:
+		w := string(buf)
+		st.words++
+		switch {
+		case saidSet[w]:
+			st.said++
+		case thirdSet[w]:
+			st.third++
+		case opinionSingles[w]:
+			st.opinion++
+		}
+		if prev != "" {
+			pair := prev + "_" + w
+			if opinionPairs[pair] {
+				st.opinion++
+			}
+			if drinkPairs[pair] || w == "chug" {
+				st.drink++
+			}
+		}
+		prev = w
+		i = j
+	}
+}
+
+// countLine counts the line-level features of one non-blank line (t is
+// the line trimmed).
+func (st *textStats) countLine(t, line string) {
+	if isListLine(t, line) {
+		st.listLines++
+	}
+	lt := strings.ToLower(t)
+	if strings.HasPrefix(lt, "q.") || strings.HasPrefix(lt, "q:") || strings.HasPrefix(lt, "q)") || strings.HasPrefix(lt, "question") ||
+		(startsNumbered(t) && strings.HasSuffix(t, "?")) {
+		st.questions++
+	}
+	if strings.ContainsAny(t, "0123456789") && (strings.ContainsAny(t, ":/") || strings.Contains(lt, " of ")) && ratingOnLine.MatchString(t) {
+		st.rating++
+	}
+	if c := t[0]; c >= 'A' && c <= 'Z' && strings.IndexByte(t, ':') > 0 {
+		if m := speakerPrefix.FindStringSubmatch(t); m != nil {
+			st.speakers++
+			st.speakerNames[strings.ToLower(m[1])] = true
+		}
+	}
+}
+
+// isListLine reports whether a line is laid out as a list item or a table
+// row: a bullet, a number or letter with a stop, or columns.
+func isListLine(t, line string) bool {
+	switch t[0] {
+	case '-', '*', '+', 'o':
+		if len(t) > 2 && t[1] == ' ' && t[2] != ' ' {
+			return true
+		}
+	}
+	if strings.HasPrefix(t, "• ") || startsNumbered(t) {
+		return true
+	}
+	if len(t) > 3 && t[0] >= 'a' && t[0] <= 'z' && (t[1] == '.' || t[1] == ')') && t[2] == ' ' {
+		return true
+	}
+	// Columns: two inner runs of three or more spaces.
+	inner := strings.TrimSpace(line)
+	if i := strings.Index(inner, "   "); i > 0 {
+		rest := strings.TrimLeft(inner[i:], " ")
+		return strings.Contains(rest, "   ")
+	}
+	return false
+}
+
+// startsNumbered reports whether t starts "12. ", "3) ", "1994 - " or "7: ".
+func startsNumbered(t string) bool {
+	n := 0
+	for n < len(t) && n < 4 && t[n] >= '0' && t[n] <= '9' {
+		n++
+	}
+	if n == 0 || n >= len(t) {
+		return false
+	}
+	rest := t[n:]
+	switch {
+	case n <= 3 && (rest[0] == '.' || rest[0] == ')') && len(rest) > 1 && rest[1] == ' ':
+		return true
+	case strings.HasPrefix(strings.TrimLeft(rest, " "), "- "), strings.HasPrefix(strings.TrimLeft(rest, " "), ": "):
+		return true
+	}
+	return false
+}

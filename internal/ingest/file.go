@@ -1,0 +1,181 @@
+package ingest
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"fanarchive"
+	"fanarchive/internal/prose"
+)
+
+// trailingNumber is a title ending in a number: "Story 3", "Story.3", "Story #3".
+var trailingNumber = regexp.MustCompile(`^(.*?\D)[\s.#_-]*(\d{1,3})$`)
+
+// Piece is one story-shaped text found in a file: the whole file, one post
+// of a mail or news file, or an HTML page. Pieces are what Assemble puts
+// together into works: the parts of a story, reposts, replies.
+type Piece struct {
+	// Work is what the piece says on its own. Its only source is the whole
+	// file; pieces of one file share that *Source.
+	Work *fanarchive.Work
+	// Part is the piece's place in a story, from its subject or title.
+	Part    PartMarker
+	HasPart bool
+	// Start and End are the piece's byte range in the file; Whole is set
+	// when it is the whole file.
+	Start, End int
+	Whole      bool
+	Subject    string
+	MessageID  string
+	Reply      bool
+	Date       time.Time
+	// File and Seq place the piece: the index of its file in the import and
+	// its position in that file.
+	File, Seq int
+}
+
+// ParseFile reads one file into pieces: an HTML page is one piece, a mail
+// or news file one piece per post with text, anything else one piece of
+// plain text. A post without story text is skipped; a file without any is
+// an EUNREADABLE error, as is an over-large, empty or binary file.
+func ParseFile(name string, raw []byte, opts Options) ([]*Piece, error) {
+	if err := checkSize(raw, opts); err != nil {
+		return nil, err
+	}
+	if LooksLikeHTML(raw) {
+		w, err := ParseHTML(name, raw, opts)
+		if err != nil {
+			return nil, err
+		}
+		return []*Piece{wholePiece(w, raw)}, nil
+	}
+	posts, ok, err := SplitPosts(raw)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || len(posts) == 0 {
+		w, err := ParseText(name, raw, opts)
+		if err != nil {
+			return nil, err
+		}
+		return []*Piece{wholePiece(w, raw)}, nil
+	}
+	src := fanarchive.NewSource(name, raw)
+	var pieces []*Piece
+	var firstErr error
+	for _, p := range posts {
+		text := p.Text
+		if strings.TrimSpace(text) == "" && p.HTML != "" {
+			text = prose.PlainText(p.HTML)
+		}
+		if src.Encoding == "" {
+			src.Encoding = p.Encoding
+		}
+		env := envelope{Subject: p.Subject, FromName: p.From.Name, FromAddr: p.From.Addr, Date: p.Date, Newsgroups: p.Newsgroups}
+		_, _, env.Reply, _, _ = subjectTitle(p.Subject)
+		w, err := parseBody(text, src, opts, env)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		piece := &Piece{Work: w, Start: p.Start, End: p.End, Subject: p.Subject, MessageID: p.MessageID,
+			Reply: env.Reply, Date: p.Date, Seq: len(pieces)}
+		piece.Part, piece.HasPart = piecePart(p.Subject, w)
+		pieces = append(pieces, piece)
+	}
+	if len(pieces) == 0 {
+		if firstErr != nil {
+			return nil, firstErr
+		}
+		return nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "No story text was found in any of the file's %d posts.", len(posts))
+	}
+	if len(pieces) == 1 && len(posts) == 1 {
+		pieces[0].Whole = true
+	}
+	pieces = attachPreamble(pieces, posts)
+	numberedParts(pieces)
+	return pieces, nil
+}
+
+// preambleWords is the most a headerless text before a file's first post
+// may hold to be taken as a note about the posts rather than a work.
+const preambleWords = 250
+
+// attachPreamble turns a short text before a file's first post (an
+// archivist's note, a forwarding remark) into a note on the next piece.
+func attachPreamble(pieces []*Piece, posts []Post) []*Piece {
+	if len(pieces) < 2 || len(posts) < 2 || len(posts[0].Header) > 0 || posts[0].Envelope != "" ||
+		pieces[0].Start != posts[0].Start || pieces[0].Work.Words > preambleWords {
+		return pieces
+	}
+	pre, next := pieces[0].Work, pieces[1].Work
+	var text []string
+	for _, c := range pre.Chapters {
+		text = append(text, prose.PlainText(c.Body))
+	}
+	label := "Note"
+	for _, n := range pre.Notes {
+		label = n.Label // "Archivist note: …" was read as a labelled note
+		text = append([]string{n.Text}, text...)
+	}
+	next.Notes = append([]fanarchive.Note{{Label: label, Text: strings.Join(text, "\n\n")}}, next.Notes...)
+	return pieces[1:]
+}
+
+// numberedParts reads a trailing number shared by several posts' titles in
+// one file as their part number: "Better The Devil You Know 3",
+// "GhostsFromThePast.4". Across files such numbers usually number a series
+// of stories instead, so only one file's posts are read this way.
+func numberedParts(pieces []*Piece) {
+	type numbered struct {
+		p    *Piece
+		base string
+		n    int
+	}
+	var found []numbered
+	count := map[string]int{}
+	for _, p := range pieces {
+		if p.HasPart {
+			continue
+		}
+		if m := trailingNumber.FindStringSubmatch(p.Work.Title); m != nil {
+			n, _ := strconv.Atoi(m[2])
+			base := strings.TrimSpace(m[1])
+			found = append(found, numbered{p, base, n})
+			count[titleKey(base)]++
+		}
+	}
+	for _, f := range found {
+		if count[titleKey(f.base)] >= 2 && f.n > 0 {
+			f.p.Part, f.p.HasPart = PartMarker{N: f.n, Text: f.p.Work.Title[len(f.base):]}, true
+			f.p.Work.Title = f.base
+		}
+	}
+}
+
+// wholePiece wraps a work made from a whole file.
+func wholePiece(w *fanarchive.Work, raw []byte) *Piece {
+	p := &Piece{Work: w, End: len(raw), Whole: true}
+	p.Part, p.HasPart = piecePart("", w)
+	return p
+}
+
+// piecePart finds a piece's part marker in its subject, else in its title,
+// and takes it out of the title: "Trek Wars Part II" is part 2 of "Trek
+// Wars".
+func piecePart(subject string, w *fanarchive.Work) (PartMarker, bool) {
+	m, ok := FindPartMarker(subject)
+	if tm, tok := FindPartMarker(w.Title); tok {
+		if stripped := StripPartMarker(w.Title); stripped != "" {
+			w.Title = stripped
+		}
+		if !ok {
+			m, ok = tm, true
+		}
+	}
+	return m, ok
+}
