@@ -46,10 +46,10 @@ type Result struct {
 // Report counts the outcomes of a run.
 type Report struct {
 	Created, Present, Failed, Planned int
-	Files      int // files read
-	Merged     int // files whose text joined a work begun in another file
-	Duplicates int // works kept as duplicates of another
-	Other      int // documents that are not fiction, kept aside
+	Files                             int // files read
+	Merged                            int // files whose text joined a work begun in another file
+	Duplicates                        int // works kept as duplicates of another
+	Other                             int // documents that are not fiction, kept aside
 }
 
 // Add counts one result.
