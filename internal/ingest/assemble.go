@@ -75,7 +75,7 @@ func groupInFiles(pieces []*Piece) []*group {
 		title, author := titleKey(p.Work.Title), authorKey(p.Work)
 		fiction := p.Work.Kind == fanarchive.KindFiction
 		if last != nil && !p.Reply && fiction && last.fiction() &&
-			(title == "" || similarTitles(title, last.title)) &&
+			((title == "" || similarTitles(title, last.title)) || continues(last, p)) &&
 			(author == "" || last.author == "" || author == last.author || title == last.title) {
 			last.pieces = append(last.pieces, p)
 			if last.author == "" {
@@ -90,6 +90,21 @@ func groupInFiles(pieces []*Piece) []*group {
 		}
 	}
 	return groups
+}
+
+// continues reports whether p is the next part of the story g holds
+// although their titles differ: p is numbered n ≥ 2 and g ends with part
+// n-1, or g is a single unnumbered text (a first part posted without a
+// subject).
+func continues(g *group, p *Piece) bool {
+	if !p.HasPart || p.Part.N < 2 {
+		return false
+	}
+	last := g.pieces[len(g.pieces)-1]
+	if last.HasPart {
+		return last.Part.N == p.Part.N-1
+	}
+	return len(g.pieces) == 1 && p.Part.N == 2
 }
 
 func (g *group) fiction() bool { return g.pieces[0].Work.Kind == fanarchive.KindFiction }

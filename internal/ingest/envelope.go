@@ -30,16 +30,24 @@ var (
 	replyPrefix = regexp.MustCompile(`(?i)^\s*(?:re|sv|aw)\s*(?:\[\d+\])?\s*:\s*`)
 	// bracketTag matches a leading tag such as "[TNG]", "(FIC)", "{NEW}".
 	bracketTag = regexp.MustCompile(`^\s*(?:\[[^\]]{1,30}\]|\([^)]{1,30}\)|\{[^}]{1,30}\})\s*`)
-	// noisePrefix matches a leading "REPOST:", "New story:", "FIC -",
-	// "TNG:", "ST:TNG:" — labels about the post, not the story's title.
-	noisePrefix = regexp.MustCompile(`(?i)^\s*((?:[a-z0-9'/]+[ .]?){1,5}?)\s*(?::|\s-{1,2})\s+`)
-	// noiseWords are the words such a prefix is made of.
-	noiseWords = regexp.MustCompile(`(?i)^repost\b.*$|^(?:(?:re|repost(?:ed|ing)?|new|fic|fics|fanfic|fan|fiction|story|stories|short|tng|ds9|voy|tos|st|st:tng|st/tng|star|trek|startrek|startreck|dsn|part|update|complete|final|finished|request(?:ed)?|real|long|sequel|prequel|creative|post|posting|for|the|a)\b[\s./:]*)+$`)
+	// noisePrefix matches a leading label and its separator: "REPOST:",
+	// "New story:", "FIC -", "TNG:", "DSN Story:", "CORRECTED REPOST;",
+	// "Submission to archive:".
+	noisePrefix = regexp.MustCompile(`(?i)^\s*((?:[a-z0-9'/]+[ .]?){1,5}?)\s*(?:::?|;|\s-{1,2})\s*`)
+	// noiseWords are words that mark such a prefix as a label about the
+	// post, not part of the title: a label of at most five words with one
+	// of them is removed.
+	noiseWords = regexp.MustCompile(`(?i)\b(?:re|repost(?:ed|ing)?|new|fic|fics|fanfic|fanfiction|fiction|story|stories|tng|ds9|voy|tos|st|st:tng|st/tng|startrek|startreck|star\s+trek|dsn|update|updated|complete|finished|request(?:ed)?|real|sequel|prequel|creative|post|posting|submission|archive|script|drabble|vignette|corrected|revised|version|copy|official|offical|crossover|parody|poem|filk|teaser)\b`)
 	// leadingTag is a series abbreviation or label before the title without
-	// a colon: "TNG _Enterprized_ part 1".
-	leadingTag = regexp.MustCompile(`(?i)^(?:tng|ds9|voy|tos|st:?tng|fic|repost|new)\s+`)
-	// trailingNoise is a description after the title: ", A Novel", "(repost)".
-	trailingNoise  = regexp.MustCompile(`(?i)(?:[,;:]?\s*-*\s*(?:\ba\s+)?\b(?:novel|novella|short\s+story|story|fan\s*fic(?:tion)?|fic|repost(?:ed)?|sequel|new\s+story)\b\s*)$|\s*\([^)]*\brepost\b[^)]*\)\s*$`)
+	// a colon: "TNG _Enterprized_ part 1", "story Frontier Medicine".
+	leadingTag = regexp.MustCompile(`(?i)^(?:tng|ds9|voy|tos|st:?tng|fic|repost|new|story|script|drabble)\s+`)
+	// trailingNoise is a description after the title: ", A Novel",
+	// "(repost)", "- Teaser", "Introduction and Teaser", "-- Finally!",
+	// "Parts 1,2,3 of Eight …", "The whole story", "-a long".
+	trailingNoise = regexp.MustCompile(`(?i)(?:[,;:]?\s*-*\s*(?:\ba\s+)?\b(?:novel|novella|short\s+story|story|fan\s*fic(?:tion)?|fic|repost(?:ed)?|sequel|new\s+story|teaser|introduction(?:\s+and\s+teaser)?|intro|first\s+half|second\s+half|the\s+whole(?:\s+story)?|a\s+long|long|finally|complete|revised|corrected)\b\s*[!.]*)$|\s*\([^)]*\brepost\b[^)]*\)\s*$|[,;:]?\s*-*\s*\bparts?\s+[\divx]+(?:\s*(?:,|and|&|-|to)\s*[\divx]+)+\b.*$|,?\s*(?:copyright|copywrite|\(c\)|©).*$`)
+	// quotedTitle is a title in quotes after its label or series name:
+	// `SCRIPT: "Inheritance" - Teaser`, "an offical copy of \"Aeia\"".
+	quotedTitle = regexp.MustCompile("^[^\"`“]{0,40}[\"`“]([^\"'“”]{2,80})[\"'”]")
 	subjectBy      = regexp.MustCompile(`(?i)^(.*?)[,;:]?\s+(?:-{1,2}\s*)?(?:by|from)\s+(.+)$`)
 	titleDecorTrim = " \t\"'“”‘’_*~<>[](){}-–—:,;."
 )
@@ -92,6 +100,9 @@ func cleanTitle(s string) string {
 		}
 		if loc := leadingTag.FindStringIndex(s); loc != nil && loc[1] < len(s) {
 			s = s[loc[1]:]
+		}
+		if m := quotedTitle.FindStringSubmatch(s); m != nil && (noiseWords.MatchString(s[:strings.IndexAny(s, "\"`“")]) || strings.IndexAny(s, "\"`“") == 0) {
+			s = m[1]
 		}
 		if t := strings.TrimSpace(trailingAside.ReplaceAllString(s, "")); t != "" {
 			s = t

@@ -22,6 +22,16 @@ func TestSubjectTitle(t *testing.T) {
 		{"[FIC] Salt and Static", "Salt and Static", "", false, 0},
 		{"Baptism by Fire", "Baptism by Fire", "", false, 0},
 		{"A meets D (Repost, ask and ye shall get)", "A meets D", "", false, 0},
+		{"Submission to archive: Cadet Cruise", "Cadet Cruise", "", false, 0},
+		{"DSN Story:_Flashback_ (revised)", "Flashback", "", false, 0},
+		{`SCRIPT: "Inheritance" - Teaser`, "Inheritance", "", false, 0},
+		{"CORRECTED REPOST; _T'Selar_", "T'Selar", "", false, 0},
+		{"Heritage - teaser", "Heritage", "", false, 0},
+		{"Grey Stars, copyright 1992", "Grey Stars", "", false, 0},
+		{"atax, part 15 (that's all folks!)*grin*", "atax", "", false, 15},
+		{"GhostsFromThePast.1", "Ghosts From The Past 1", "", false, 0},
+		{"Generations 2: Generations Ahead", "Generations 2: Generations Ahead", "", false, 0},
+		{"Fools in hell: Emergency", "Fools in hell: Emergency", "", false, 0},
 	}
 	for _, tt := range tests {
 		title, author, reply, part, _ := subjectTitle(tt.subject)

@@ -31,6 +31,36 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 	words := 0
 	for k := from; k < len(ps) && k < from+prefaceParas && words < prefaceWords; k++ {
 		p := ps[k]
+		if n, c, t, ok := copyrightAuthor(p); ok {
+			// "Copyright Jonathan Geld 1991": a standalone name line and the
+			// title lines above it come before.
+			start := k
+			if t == "" && k > from && len(ps[k-1].lines) == 1 && titleKey(ps[k-1].text()) == titleKey(n[0]) {
+				start = k - 1
+			}
+			if t == "" && start > from && titleLike(ps[start-1]) && !isDedication(ps[start-1]) {
+				t, start = ps[start-1].text(), start-1
+			}
+			for t == "" && start > from && isDedication(ps[start-1]) {
+				start-- // "for Randy's birthday / from Dad" sits between title and notice
+				if start > from && titleLike(ps[start-1]) && !isDedication(ps[start-1]) {
+					t, start = ps[start-1].text(), start-1
+				}
+			}
+			return n, c, t, confLateTtl, joinParas(ps[from:start]), k + 1, true
+		}
+		if isBareBy(p) && k+1 < len(ps) {
+			// "by" alone between the title and the name, each centred on
+			// its own line.
+			if n, c := authorNames(ps[k+1].text()); len(n) > 0 && len(ps[k+1].lines) == 1 {
+				start := k
+				title := ""
+				if k > from && titleLike(ps[k-1]) {
+					title, start = ps[k-1].text(), k-1
+				}
+				return n, c, title, confLateTtl, joinParas(ps[from:start]), k + 2, true
+			}
+		}
 		if n, c, ok := byline(p); ok {
 			names, contact = n, c
 			// The title is the short paragraph just above, if any.
@@ -60,6 +90,49 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 		words += p.words()
 	}
 	return nil, "", "", 0, "", from, false
+}
+
+// copyrightLine is a copyright notice that names the author:
+// "Copyright (c) 1993 by Ann Lee", "(c) 1991 Ann Lee", "Copywrite Ann Lee
+// 1991", and "1994 Ann Lee" (a © lost to a wrong code page).
+var copyrightLine = regexp.MustCompile(`(?i)^\W{0,3}(?:(?:copyright|copywrite|copr\.?|\(c\)|©)\s*(?:\(c\)|©)?\s*(?:\d{4}[,\s]+)?|\d{4}\s+)(?:by\s+)?([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s*,?\s*(?:\d{4})?\W*$`)
+
+// copyrightAuthor reads the author from a paragraph of up to five lines
+// whose last line is a copyright notice, and the title from the line above
+// the notice (or above a line that just repeats the name).
+func copyrightAuthor(p para) (names []string, contact, title string, ok bool) {
+	n := len(p.lines)
+	if n > 5 {
+		return nil, "", "", false
+	}
+	m := copyrightLine.FindStringSubmatch(strings.TrimSpace(p.lines[n-1]))
+	if m == nil {
+		return nil, "", "", false
+	}
+	names, contact = authorNames(m[1])
+	if len(names) == 0 || strings.EqualFold(names[0], "paramount") {
+		return nil, "", "", false
+	}
+	above := n - 2
+	if above >= 0 && titleKey(p.lines[above]) == titleKey(names[0]) {
+		above--
+	}
+	if above >= 0 {
+		title = strings.TrimSpace(p.lines[above])
+	}
+	return names, contact, title, true
+}
+
+// isDedication reports whether a short paragraph dedicates the story:
+// "for Randy's Eleventh Birthday", "to my sister".
+func isDedication(p para) bool {
+	t := strings.ToLower(strings.TrimSpace(p.text()))
+	return len(p.lines) <= 3 && (strings.HasPrefix(t, "for ") || strings.HasPrefix(t, "to ") || strings.HasPrefix(t, "dedicated"))
+}
+
+// isBareBy reports whether a paragraph is the word "by" alone.
+func isBareBy(p para) bool {
+	return len(p.lines) == 1 && strings.EqualFold(strings.Trim(p.text(), " -~*_"), "by")
 }
 
 // joinParas joins paragraphs' text with blank lines.
