@@ -213,11 +213,17 @@ func readTextPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
 // header, footer and chapter headings; their HTML becomes the body.
 func readMarkupPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
 	ps := make([]para, len(blocks))
+	extra := map[int][]fanarchive.Note{}
 	for i := range blocks {
-		ps[i] = blocks[i].para(i)
+		ps[i], extra[i] = splitUnknownLabels(blocks[i].para(i))
 	}
 	h, _, end := findHeader(ps)
 	f, bodyEnd := pageFooter(ps, end)
+	addExtra := func(from, to int) {
+		for i := from; i < to; i++ {
+			w.Notes = append(w.Notes, extra[i]...)
+		}
+	}
 
 	var pf pageFront
 	pf.header = h
@@ -239,6 +245,7 @@ func readMarkupPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
 	}
 	pf.headings = sortHeadings(headings, levels)
 	settleFront(w, pg, pf)
+	addExtra(0, end)
 
 	start := end
 	for start < bodyEnd && blocks[start].isBreak() {
@@ -263,8 +270,36 @@ func readMarkupPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
 	w.Evidence[fanarchive.FieldKind] = fanarchive.Evidence{Confidence: confDefault, Via: "default:html-page"}
 	w.Evidence[fanarchive.FieldChapters] = fanarchive.Evidence{Confidence: confDefault, Via: fmt.Sprintf("headings:%d", len(w.Chapters))}
 	applyFooter(w, f)
+	addExtra(bodyEnd, len(blocks))
 	inferArchive(w, pg.title)
 	return nil
+}
+
+// splitUnknownLabels takes out of a labelled block the lines whose label
+// the text rules do not know ("Completed: Yes", "Reviews: 3"), returning
+// them as notes. In a text file such a line continues the field above it;
+// on a page, where every field has its own <br>-line or table row, it is
+// a field of its own, and left in it would run into the one above.
+func splitUnknownLabels(p para) (para, []fanarchive.Note) {
+	if len(p.lines) < 2 {
+		return p, nil
+	}
+	if _, _, _, ok := parseLabel(p.lines[0]); !ok {
+		return p, nil
+	}
+	var notes []fanarchive.Note
+	kept := make([]string, 0, len(p.lines))
+	for _, l := range p.lines {
+		if _, _, _, ok := parseLabel(l); !ok {
+			if m := labelLine.FindStringSubmatch(l); m != nil && strings.TrimSpace(m[2]) != "" && len(strings.Fields(m[1])) <= 3 {
+				notes = append(notes, fanarchive.Note{Label: strings.TrimSpace(m[1]), Text: strings.TrimSpace(m[2])})
+				continue
+			}
+		}
+		kept = append(kept, l)
+	}
+	p.lines = kept
+	return p, notes
 }
 
 // htmlLayout measures a page's body as measure does a text file's, but

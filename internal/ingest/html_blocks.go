@@ -49,6 +49,7 @@ type hblock struct {
 	// is a feedback address, not navigation.
 	linkWords, otherWords, linkOther, links int
 	mail                                    bool
+	rows                                    bool // lines are the rows of a table or list
 }
 
 // para returns the block as the text parsers see it; i is its index, which
@@ -185,6 +186,9 @@ func (w *blockWalker) walk(n *html.Node) {
 	case a == atom.Br:
 		w.br()
 	case a == atom.Img:
+		if tracker(n) {
+			return
+		}
 		w.images++
 		if w.link > 0 {
 			w.cur.links++
@@ -250,6 +254,16 @@ func (w *blockWalker) walk(n *html.Node) {
 			w.pop()
 		}
 	}
+}
+
+// trackerSrc matches the addresses of hit counters and tracking pixels.
+var trackerSrc = regexp.MustCompile(`(?i)count|track|pixel|beacon|stat|hits?\b|spacer|blank\.gif|transparent\.gif|\.cgi|\.php|\?`)
+
+// tracker reports whether an image is a counter, a tracking pixel or a
+// spacer rather than something a reader sees.
+func tracker(n *html.Node) bool {
+	w, h := attr(n, "width"), attr(n, "height")
+	return w == "0" || w == "1" || h == "0" || h == "1" || trackerSrc.MatchString(attr(n, "src"))
 }
 
 // isHeading reports whether a is one of h1…h6 (atoms are not ordered).
@@ -520,6 +534,7 @@ func (w *blockWalker) flush() {
 	}
 	b := w.cur
 	b.wrap = w.wrapCopy()
+	b.rows = w.row > 0
 	switch {
 	case w.pre > 0 || w.raw:
 		b.kind = blockPre

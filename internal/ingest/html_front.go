@@ -94,7 +94,21 @@ func chooseTitle(w *fanarchive.Work, pageTitle string, pf pageFront) {
 		w.Title = title
 		w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: conf, Via: via, Detail: detail}
 	}
+	// "The Salt Road by Ione Carver" on one line, as archive scripts print
+	// it: the title, and a byline when no header named the author.
+	byAuthor := func(line string) string {
+		title, names := splitTitleBy(line)
+		if len(names) > 0 && len(w.Authors) == 0 {
+			w.Authors = authorsOf(names)
+			w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confDefault, Via: "byline:title-line", Detail: line}
+		}
+		return title
+	}
 	if w.Title != "" {
+		ev := w.Evidence[fanarchive.FieldTitle]
+		if t := byAuthor(w.Title); t != w.Title {
+			set(t, ev.Confidence, ev.Via, ev.Detail)
+		}
 		switch {
 		case agrees(w.Title):
 			set(w.Title, confAgreed, "html:title+byline", pageTitle)
@@ -104,37 +118,28 @@ func chooseTitle(w *fanarchive.Work, pageTitle string, pf pageFront) {
 		return
 	}
 	for _, c := range pf.headlines {
-		if agrees(c) {
-			set(c, confAgreed, "html:title+heading", pageTitle)
+		if t, _ := splitTitleBy(c); agrees(t) {
+			set(byAuthor(c), confAgreed, "html:title+heading", pageTitle)
 			return
 		}
 	}
 	for _, p := range parts {
-		m := titleBy.FindStringSubmatch(p)
-		if m == nil {
-			continue
-		}
-		names, contact := authorNames(m[2])
-		if len(names) == 0 {
-			continue
-		}
-		if len(w.Authors) == 0 {
+		title, names := splitTitleBy(p)
+		switch {
+		case len(names) == 0:
+		case len(w.Authors) == 0:
 			w.Authors = authorsOf(names)
 			w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confHeading, Via: "html:title-byline", Detail: pageTitle}
-			if contact != "" {
-				setFeedback(w, contact, "html:title-byline")
-			}
-			set(strings.TrimSpace(m[1]), confHeading, "html:title-byline", pageTitle)
+			set(title, confHeading, "html:title-byline", pageTitle)
 			return
-		}
-		if containsName(w.AuthorNames(), names[0]) {
-			set(strings.TrimSpace(m[1]), confFooter, "html:title-by-author", pageTitle)
+		case containsName(w.AuthorNames(), names[0]):
+			set(title, confFooter, "html:title-by-author", pageTitle)
 			return
 		}
 	}
 	switch {
 	case len(pf.headings) > 0:
-		set(pf.headings[0], confHeading, "html:heading", pf.headings[0])
+		set(byAuthor(pf.headings[0]), confHeading, "html:heading", pf.headings[0])
 	case pageTitle != "" && len(parts) == 1:
 		set(pageTitle, confDefault, "html:title", pageTitle)
 	case pageTitle != "":
@@ -142,26 +147,50 @@ func chooseTitle(w *fanarchive.Work, pageTitle string, pf pageFront) {
 	}
 }
 
-// inferArchive names the archive a page came from after the site name in
-// its <title> ("The Lighthouse Archive :: The Keeper's Ledger"), when the
-// rest of the <title> is the story's title and nothing better named it.
+// inferArchive names the archive a page came from after the site name at
+// either end of its <title> ("The Lighthouse Archive :: The Keeper's
+// Ledger"), when another part of the <title> is the story's title and
+// nothing better named the archive.
 func inferArchive(w *fanarchive.Work, pageTitle string) {
 	src := w.Sources[0]
 	if src.Archive != "" || w.Title == "" {
 		return
 	}
 	parts := titleSep.Split(pageTitle, -1)
-	if len(parts) != 2 {
+	if len(parts) < 2 {
 		return
 	}
-	for i, p := range parts {
-		site := strings.TrimSpace(parts[1-i])
-		if sameTitle(p, w.Title) && archiveWords.MatchString(site) && len(site) <= 100 {
+	named := false
+	for _, p := range parts {
+		t, _ := splitTitleBy(p)
+		named = named || sameTitle(t, w.Title) || sameTitle(p, w.Title)
+	}
+	if !named {
+		return
+	}
+	for _, site := range []string{parts[0], parts[len(parts)-1]} {
+		site = strings.TrimSpace(site)
+		if t, _ := splitTitleBy(site); !sameTitle(t, w.Title) && archiveWords.MatchString(site) && len(site) <= 100 {
 			src.Archive = site
 			w.Evidence[fanarchive.FieldArchive] = fanarchive.Evidence{Confidence: confInferred, Via: "inferred:title-decoration", Detail: pageTitle}
 			return
 		}
 	}
+}
+
+// splitTitleBy reads "Title by Author" on one line. As with subject
+// lines, "by X" is a byline when it is set off ("Title, by X", "Title --
+// by X") or X is more than one word, so "Baptism by Fire" stays a title.
+func splitTitleBy(line string) (title string, names []string) {
+	m := titleBy.FindStringSubmatch(line)
+	if m == nil || strings.TrimSpace(m[1]) == "" {
+		return line, nil
+	}
+	setOff := strings.HasPrefix(line[len(m[1]):], ",") || strings.HasSuffix(m[1], "-")
+	if names, _ = authorNames(m[2]); len(names) == 0 || !(setOff || len(strings.Fields(m[2])) > 1) {
+		return line, nil
+	}
+	return strings.TrimRight(strings.TrimSpace(m[1]), " ,-–—"), names
 }
 
 // titleParts returns a <title> and the pieces its separators divide it

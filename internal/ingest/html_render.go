@@ -136,7 +136,7 @@ func blockHTML(bl *hblock, lay layout) string {
 	}
 	p := bl.para(0)
 	switch {
-	case lay.hardWrapped && !lay.verse(p) && !lay.preformatted(p):
+	case lay.hardWrapped && !bl.rows && !lay.verse(p) && !lay.preformatted(p):
 		return "<p>" + strings.ReplaceAll(h, brMark, " ") + "</p>\n"
 	case lay.verse(p):
 		return "<p class=\"verse\">" + strings.ReplaceAll(h, brMark, "<br>\n") + "</p>\n"

@@ -335,3 +335,43 @@ func TestLooksLikeHTML(t *testing.T) {
 		})
 	}
 }
+
+// TestPreIsText checks that a text story wrapped in <pre> is shaped as
+// ParseText shapes the same text: same chapters, bodies and header.
+func TestPreIsText(t *testing.T) {
+	text := "Title: Rain\nAuthor: Ann Lee\n\n    The rain came down on the harbour all night long, and the boats\nstayed in.  Nobody went out.\n\n* * *\n\nIn the morning the sea was flat.\n\n    Roses are red,\n    the sea is grey.\n\nPart 2\n\nThe end of it.\n\nPart 3\n\nAfter.\n"
+	tw, err := ParseText("rain.txt", []byte(text), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hw, err := ParseHTML("rain.html", []byte("<html><head><title>Rain</title></head><body><pre>"+text+"</pre></body></html>"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hw.Title != tw.Title || len(hw.Authors) != 1 || hw.Authors[0] != tw.Authors[0] || len(hw.Chapters) != len(tw.Chapters) {
+		t.Fatalf("html %q %v %d chapters, text %q %v %d chapters", hw.Title, hw.Authors, len(hw.Chapters), tw.Title, tw.Authors, len(tw.Chapters))
+	}
+	for i := range tw.Chapters {
+		if h, x := hw.Chapters[i], tw.Chapters[i]; h.Body != x.Body || h.Title != x.Title || h.Words != x.Words {
+			t.Errorf("chapter %d differs:\nhtml %q %d\n%s\ntext %q %d\n%s", i+1, h.Title, h.Words, h.Body, x.Title, x.Words, x.Body)
+		}
+	}
+}
+
+// TestLooksLikeHTMLFixtures: no text fixture is taken for HTML, and every
+// HTML fixture is.
+func TestLooksLikeHTMLFixtures(t *testing.T) {
+	texts, _ := filepath.Glob("testdata/text/*.txt")
+	pages, _ := filepath.Glob("testdata/html/*.html")
+	for _, list := range [][]string{texts, pages} {
+		for _, f := range list {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := LooksLikeHTML(raw), strings.HasSuffix(f, ".html"); got != want {
+				t.Errorf("LooksLikeHTML(%s) = %v", f, got)
+			}
+		}
+	}
+}
