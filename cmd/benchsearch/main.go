@@ -160,6 +160,11 @@ type latency struct {
 	P99    float64 `json:"p99_ms"`
 	Max    float64 `json:"max_ms"`
 	AvgHit float64 `json:"avg_total"` // mean number of matching works
+	// Text queries' cost grows with the number of works their words match
+	// (every match is scored): how many matched more than 50,000, and the
+	// p95 of the others.
+	Over50k  int     `json:"over_50k_hits,omitempty"`
+	P95Small float64 `json:"p95_ms_50k_or_fewer_hits,omitempty"`
 }
 
 // serve opens the archive as serve does, builds the engine and runs the

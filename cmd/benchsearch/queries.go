@@ -101,6 +101,7 @@ func runMix(ctx context.Context, engine *search.Engine, seed uint64, perClass in
 		}
 	}
 	times := map[string][]float64{}
+	small := map[string][]float64{} // queries matching at most 50,000 works
 	totals := map[string]int{}
 	for range perClass {
 		for _, c := range classes {
@@ -110,7 +111,11 @@ func runMix(ctx context.Context, engine *search.Engine, seed uint64, perClass in
 			if err != nil {
 				return nil, fmt.Errorf("%s query %+v: %w", c, q, err)
 			}
-			times[c] = append(times[c], float64(time.Since(start).Microseconds())/1000)
+			ms := float64(time.Since(start).Microseconds()) / 1000
+			times[c] = append(times[c], ms)
+			if res.Total <= 50000 {
+				small[c] = append(small[c], ms)
+			}
 			totals[c] += res.Total
 		}
 	}
@@ -121,6 +126,11 @@ func runMix(ctx context.Context, engine *search.Engine, seed uint64, perClass in
 		pct := func(p float64) float64 { return round(t[min(len(t)-1, int(math.Ceil(p*float64(len(t))))-1)], 1) }
 		out[c] = &latency{N: len(t), P50: pct(0.50), P95: pct(0.95), P99: pct(0.99), Max: round(t[len(t)-1], 1),
 			AvgHit: round(float64(totals[c])/float64(len(t)), 0)}
+		if sm := small[c]; len(sm) < len(t) && len(sm) > 0 {
+			slices.Sort(sm)
+			out[c].Over50k = len(t) - len(sm)
+			out[c].P95Small = round(sm[min(len(sm)-1, int(math.Ceil(0.95*float64(len(sm))))-1)], 1)
+		}
 	}
 	return out, nil
 }
