@@ -62,8 +62,9 @@ func (g *group) hasParts() bool {
 
 // groupInFiles groups the pieces of each file: a piece joins the story
 // before it when their titles agree (one title's words contain the
-// other's), their authors do not disagree, and both are fiction; or when it
-// has no title of its own and continues a story. Replies go on their own.
+// other's) and their authors do not disagree, or when it has no title of
+// its own, or when its part number continues the story's. Replies go on
+// their own.
 func groupInFiles(pieces []*Piece) []*group {
 	var groups []*group
 	var last *group // the current story of the current file
@@ -73,8 +74,10 @@ func groupInFiles(pieces []*Piece) []*group {
 			last, lastFile = nil, p.File
 		}
 		title, author := titleKey(p.Work.Title), authorKey(p.Work)
-		fiction := p.Work.Kind == fanarchive.KindFiction
-		if last != nil && !p.Reply && fiction && last.fiction() &&
+		// Kind is not compared: one part of a story may read like a
+		// document (a part that is all log entries); the work's kind is
+		// its pieces' majority, weighed by words.
+		if last != nil && !p.Reply &&
 			((title == "" || similarTitles(title, last.title)) || continues(last, p)) &&
 			(author == "" || last.author == "" || author == last.author || title == last.title) {
 			last.pieces = append(last.pieces, p)
@@ -85,7 +88,7 @@ func groupInFiles(pieces []*Piece) []*group {
 		}
 		g := &group{pieces: []*Piece{p}, title: title, author: author}
 		groups = append(groups, g)
-		if !p.Reply && fiction {
+		if !p.Reply {
 			last = g
 		}
 	}
@@ -107,8 +110,6 @@ func continues(g *group, p *Piece) bool {
 	return len(g.pieces) == 1 && p.Part.N == 2
 }
 
-func (g *group) fiction() bool { return g.pieces[0].Work.Kind == fanarchive.KindFiction }
-
 // mergeAcrossFiles joins groups from different files that are parts of one
 // story: the same title and author, both with part markers, and no part in
 // common.
@@ -116,7 +117,7 @@ func mergeAcrossFiles(groups []*group) []*group {
 	byKey := map[string]*group{}
 	var out []*group
 	for _, g := range groups {
-		if !g.hasParts() || g.title == "" || !g.fiction() {
+		if !g.hasParts() || g.title == "" {
 			out = append(out, g)
 			continue
 		}

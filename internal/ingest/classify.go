@@ -3,6 +3,8 @@ package ingest
 import (
 	"fmt"
 	"math"
+	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -67,13 +69,19 @@ func classify(in classifierInput) Classification {
 			cs = append(cs, contrib{name, w})
 		}
 	}
-	// Titles and subjects name their kind more surely than file names do.
+	// Titles, subjects and file name extensions (".rev", ".faq") name their
+	// kind more surely than the rest of a file name does.
 	for i, l := range in.labels {
-		if m := otherTitle.FindString(l); m != "" {
-			w := -3.0
-			if i == len(in.labels)-1 && len(in.labels) > 1 {
-				w = -2.0 // the file name
+		w := -3.0
+		if i == len(in.labels)-1 && len(in.labels) > 1 {
+			l = path.Base(filepath.ToSlash(l)) // the file name
+			if ext := path.Ext(l); ext != "" && otherTitle.MatchString(ext[1:]) {
+				add(fmt.Sprintf("file name extension %q", ext), w)
+				break
 			}
+			w = -2.0
+		}
+		if m := otherTitle.FindString(l); m != "" {
 			add(fmt.Sprintf("%q in %q", strings.ToLower(m), truncateLabel(l)), w)
 			break
 		}
@@ -104,16 +112,25 @@ func classify(in classifierInput) Classification {
 	addText := func(name string, w float64) { add(name, w*reliability) }
 	share := func(n int) float64 { return float64(n) / float64(max(st.nonBlank, 1)) }
 
-	quotes := per1k(st.quotes)
-	addText(fmt.Sprintf("quotation marks %.0f/1k words", quotes), clamp((quotes-8)*0.12, -1.2, 2.5))
+	// Quotation marks are dialogue only beside narrative verbs; references
+	// quote titles.
+	quotes, said := per1k(st.quotes), per1k(st.said)
+	dialogue := math.Min(quotes, said*6)
+	addText(fmt.Sprintf("dialogue: quotation marks %.0f/1k words with narrative verbs %.1f/1k", quotes, said), clamp((dialogue-8)*0.1, -1, 1.5))
+	if tensed := st.past + st.present; tensed >= 10 {
+		past := float64(st.past) / float64(tensed)
+		addText(fmt.Sprintf("past tense %.0f%% of was/is", past*100), clamp((past-0.45)*5, -1.5, 1.5))
+	}
+	if caps := share(st.capsNames); caps >= 0.08 && len(st.speakerNames) <= st.capsNames/3 {
+		addText(fmt.Sprintf("screenplay: %.0f%% of lines are speakers' names in capitals", caps*100), clamp(caps*10, 0, 2.5))
+	}
 	script := share(st.speakers)
 	if script >= 0.1 && len(st.speakerNames) <= st.speakers/3 {
 		addText(fmt.Sprintf("script: %.0f%% of lines are speakers' names", script*100), clamp(script*6, 0, 2.5))
 	} else if script >= 0.1 {
 		addText(fmt.Sprintf("labelled lines %.0f%%", script*100), -clamp((script-0.1)*5, 0, 2))
 	}
-	said := per1k(st.said)
-	addText(fmt.Sprintf("narrative verbs %.1f/1k words", said), clamp((said-2)*0.4, -1.2, 2))
+	addText(fmt.Sprintf("narrative verbs %.1f/1k words", said), clamp((said-2)*0.5, -1.5, 2.5))
 	third := per1k(st.third)
 	addText(fmt.Sprintf("he/she/they %.0f/1k words", third), clamp((third-25)*0.05, -1.5, 1.5))
 	opinion := per1k(st.opinion)
@@ -123,7 +140,7 @@ func classify(in classifierInput) Classification {
 	addText(fmt.Sprintf("list-shaped lines %.0f%%", list*100), -clamp((list-0.15)*6, 0, 3))
 	questions := share(st.questions)
 	addText(fmt.Sprintf("question lines %.0f%%", questions*100), -clamp(questions*15, 0, 2))
-	if v := share(st.verse); v >= 0.5 {
+	if v := share(st.verse); v >= 0.5 && list < 0.3 {
 		// A poem is a work of its own; a collection of filks is caught by
 		// its tunes and titles instead.
 		add(fmt.Sprintf("verse %.0f%% of lines", v*100), 1.0)

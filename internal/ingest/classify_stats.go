@@ -12,8 +12,10 @@ import (
 // expression per feature over the whole text was most of an import's time).
 type textStats struct {
 	words, quotes, said, third, opinion    int
+	past, present                          int // was/were/had against is/are/has
 	nonBlank, listLines, questions, rating int
 	speakers                               int
+	capsNames                              int // lines that are a name in capitals: a screenplay's speakers
 	speakerNames                           map[string]bool
 	verse                                  int // lines in runs of three or more short lines
 	filk                                   bool
@@ -24,6 +26,10 @@ var (
 	saidSet = wordSet("said asked replied answered whispered shouted muttered nodded smiled looked turned walked sighed frowned grinned laughed stared")
 	// thirdSet are third-person pronouns: narration's, not a review's "I".
 	thirdSet = wordSet("he she his her him they their")
+	// Narration is mostly in the past tense; reviews, synopses and
+	// references in the present.
+	pastSet    = wordSet("was were had did")
+	presentSet = wordSet("is are has does")
 	// opinionSingles and opinionPairs are a reviewer's words.
 	opinionSingles = wordSet("imho imo season overall rating")
 	opinionPairs   = wordSet("i_thought i_think i_liked i_loved i_hated this_episode the_episode this_week's the_show the_series the_writers the_actor the_actors the_script the_plot my_opinion")
@@ -120,6 +126,10 @@ func (st *textStats) countWords(text string) {
 			st.third++
 		case opinionSingles[w]:
 			st.opinion++
+		case pastSet[w]:
+			st.past++
+		case presentSet[w]:
+			st.present++
 		}
 		if prev != "" {
 			pair := prev + "_" + w
@@ -148,6 +158,11 @@ func (st *textStats) countLine(t, line string) {
 	}
 	if strings.ContainsAny(t, "0123456789") && (strings.ContainsAny(t, ":/") || strings.Contains(lt, " of ")) && ratingOnLine.MatchString(t) {
 		st.rating++
+	}
+	if len(t) <= 24 && strings.ToUpper(t) == t && strings.IndexFunc(t, unicode.IsLetter) >= 0 && len(strings.Fields(t)) <= 3 &&
+		strings.Trim(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZ .'-") == "" {
+		st.capsNames++
+		st.speakerNames[strings.ToLower(t)] = true
 	}
 	if c := t[0]; c >= 'A' && c <= 'Z' && strings.IndexByte(t, ':') > 0 {
 		if m := speakerPrefix.FindStringSubmatch(t); m != nil {
