@@ -47,7 +47,7 @@ var (
 	trailingNoise = regexp.MustCompile(`(?i)(?:[,;:]?\s*-*\s*(?:\ba\s+)?\b(?:novel|novella|short\s+story|story|fan\s*fic(?:tion)?|fic|repost(?:ed)?|sequel|new\s+story|teaser|introduction(?:\s+and\s+teaser)?|intro|first\s+half|second\s+half|the\s+whole(?:\s+story)?|a\s+long|long|finally|complete|revised|corrected)\b\s*[!.]*)$|\s*\([^)]*\brepost\b[^)]*\)\s*$|[,;:]?\s*-*\s*\bparts?\s+[\divx]+(?:\s*(?:,|and|&|-|to)\s*[\divx]+)+\b.*$|,?\s*(?:copyright|copywrite|\(c\)|©).*$`)
 	// quotedTitle is a title in quotes after its label or series name:
 	// `SCRIPT: "Inheritance" - Teaser`, "an offical copy of \"Aeia\"".
-	quotedTitle = regexp.MustCompile("^[^\"`“]{0,40}[\"`“]([^\"'“”]{2,80})[\"'”]")
+	quotedTitle    = regexp.MustCompile("^[^\"`“]{0,40}[\"`“]([^\"'“”]{2,80})[\"'”]")
 	subjectBy      = regexp.MustCompile(`(?i)^(.*?)[,;:]?\s+(?:-{1,2}\s*)?(?:by|from)\s+(.+)$`)
 	titleDecorTrim = " \t\"'“”‘’_*~<>[](){}-–—:,;."
 )
