@@ -15,7 +15,8 @@ import (
 // FuzzSplitPosts feeds arbitrary bytes to the post splitter. Whatever the
 // input it must not panic, must return posts only with ok or an
 // EUNREADABLE error, and the posts' byte ranges must be ordered, not
-// overlapping and within the input, with valid UTF-8 in every text field.
+// overlapping and within the input, and cover all of it but white space,
+// with valid UTF-8 in every text field.
 // Failing inputs are kept in testdata/fuzz/FuzzSplitPosts and replayed by
 // plain `go test`. Run:
 //
@@ -53,12 +54,19 @@ func FuzzSplitPosts(f *testing.F) {
 			if p.Start < prev || p.End < p.Start || p.End > len(raw) {
 				t.Fatalf("post %d spans [%d,%d) after %d in %d bytes", i, p.Start, p.End, prev, len(raw))
 			}
+			// Nothing but white space is left out between posts.
+			if gap := bytes.TrimPrefix(raw[prev:p.Start], utf8BOM); len(bytes.TrimSpace(gap)) > 0 {
+				t.Fatalf("post %d starts at %d, leaving out %q", i, p.Start, gap)
+			}
 			prev = p.End
 			for _, s := range []string{p.Text, p.HTML, p.Signature, p.Subject, p.From.Name, p.From.Addr, p.Encoding} {
 				if !utf8.ValidString(s) {
 					t.Fatalf("post %d: invalid UTF-8 %q", i, s)
 				}
 			}
+		}
+		if ok && prev != len(raw) {
+			t.Fatalf("the last post ends at %d of %d bytes", prev, len(raw))
 		}
 	})
 }
