@@ -71,6 +71,9 @@ func ParseHTML(name string, raw []byte, opts Options) (*fanarchive.Work, error) 
 	for _, c := range w.Chapters {
 		w.Words += c.Words
 	}
+	if w.Language == "" {
+		w.Language = pg.lang // <html lang>, unless a Language field said otherwise
+	}
 	if len(w.Chapters) > 0 && w.Begins == "" {
 		w.Begins = prose.FirstWords(prose.PlainText(w.Chapters[0].Body), 40)
 	}

@@ -244,6 +244,10 @@ func TestHTMLRules(t *testing.T) {
 		{"declared koi8-r", "<meta http-equiv=Content-Type content='text/html; charset=koi8-r'><p>\xf0\xd2\xc9\xd7\xc5\xd4</p>", func(w *fanarchive.Work, r Record) bool {
 			return r.Encoding == "koi8-r" && strings.Contains(w.Chapters[0].Body, "Привет")
 		}},
+		{"html lang", `<html lang="de-AT"><p>Es regnete die ganze Nacht.</p>`, func(w *fanarchive.Work, r Record) bool { return w.Language == "de" }},
+		{"language field beats html lang", `<html lang="de"><p>Language: French</p><p>Title: Pluie</p><p>Il pleuvait.</p>`, func(w *fanarchive.Work, r Record) bool {
+			return w.Language == "fr"
+		}},
 		{"utf-16 with bom", "\xff\xfe<\x00p\x00>\x00H\x00i\x00.\x00", func(w *fanarchive.Work, r Record) bool {
 			return r.Encoding == EncUTF16LE && w.Chapters[0].Body == "<p>Hi.</p>\n"
 		}},

@@ -163,8 +163,12 @@ type pageInfo struct {
 	title      string   // the <title>, white space collapsed
 	metaAuthor string   // <meta name="author">
 	comments   []string // comment texts, in document order
+	lang       string   // the primary language subtag of <html lang>, e.g. "en"
 	body       *html.Node
 }
+
+// langAttr matches a BCP 47 language tag and captures its primary subtag.
+var langAttr = regexp.MustCompile(`^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$`)
 
 // maxComments is how many comments are kept for metadata: it lives near
 // the top of a page, and a page of a million comments is not a story.
@@ -196,8 +200,11 @@ func readPage(doc *html.Node) (pageInfo, error) {
 				if strings.EqualFold(attr(n, "name"), "author") && pg.metaAuthor == "" {
 					pg.metaAuthor = collapse(attr(n, "content"))
 				}
-			case atom.Body:
-				if pg.body == nil {
+			case atom.Html, atom.Body:
+				if m := langAttr.FindStringSubmatch(attr(n, "lang")); m != nil && pg.lang == "" {
+					pg.lang = strings.ToLower(m[1])
+				}
+				if n.DataAtom == atom.Body && pg.body == nil {
 					pg.body = n
 				}
 			}
