@@ -44,7 +44,9 @@ type Post struct {
 	// text/plain parts of a MIME message (several parts of a multipart/mixed
 	// message are joined with a blank line), or the plain text of its HTML
 	// when it has no text/plain part. Quoted replies and the signature are
-	// removed (see Quoted and Signature); everything else is kept as written.
+	// removed (see Quoted and Signature) and mbox ">From " escapes undone;
+	// everything else is kept as written, leading blank lines and trailing
+	// white space aside.
 	Text string
 	// HTML is set only when the message had no text/plain part: its
 	// text/html part, sanitised with prose.Sanitize.
@@ -52,8 +54,13 @@ type Post struct {
 	// Signature is the trailing signature block removed from Text (after a
 	// "-- " line), kept because authors' names and addresses often live there.
 	Signature string
-	// Quoted counts the lines removed from Text as quotation: quoted lines
-	// and the attribution lines ("In article <…>, x writes:") above them.
+	// Quoted counts the lines removed from Text as quotation: runs of '>'
+	// or '|' lines under an attribution ("In article <…>, x writes:", "On
+	// …, X wrote:", removed too), and, in a reply ("Re:" subject,
+	// References, In-Reply-To), runs of two or more '>' lines with words in
+	// them. A single unattributed '>' line, decoration (">>> PART ONE <<<")
+	// and any unattributed '>' line of a post that is not a reply are kept:
+	// stories use them.
 	Quoted int
 	// Encoding is the charset the body was decoded from, e.g. "utf-8",
 	// "windows-1252" or a declared MIME charset such as "iso-8859-15".
@@ -80,23 +87,32 @@ type Address struct {
 // EUNREADABLE one for binary data.
 //
 // A post starts at
-//   - an mbox envelope line ("From " sender and date) directly followed by
-//     a header line, or at the start of the file even without headers;
+//   - an mbox envelope line ("From " sender and a full date with a time)
+//     directly followed by a header line, or at the start of the file even
+//     without headers; a "From " line in a story has no date, and one in a
+//     body followed by a blank line does not split;
 //   - a saved-article line ("Article 123 of group:") directly followed by a
 //     header line;
 //   - a header block: consecutive "Name: value" lines (with folded
-//     continuations) ending at a blank line, whose names are mostly real
-//     mail and news header names. After a blank line or at the start of the
-//     file it needs two of them, one with a value only mail has (a From or
-//     Path address, Newsgroups, Message-ID, a Date with a time, Received,
-//     Xref…); after other text it needs three of them, two such. At the very
-//     start of a file, a block of only known header names that includes a
-//     Subject or such a value is enough ("Subject: …" over a story). A
-//     story's own "Title:/Author:/Rating:" block never qualifies.
+//     continuations) up to a blank line or other text, with no more unknown
+//     names ("Title", "Rating") than real mail and news header names.
+//     After a blank line, a rule line ("-----") or at the start of the file
+//     it needs two real names, one of them with a value only mail has (a
+//     From or Path address, Newsgroups, a Message-ID, a Date with a time of
+//     day, Received, Xref…); right after other text it needs three, two of
+//     them such. At the very start of a file, a block of only real names
+//     that includes a Subject, or such a value, is enough ("Subject: …"
+//     over a story). Names that are also story labels (Summary, Keywords,
+//     Status, Comments, Posted, a Date without a time) count for nothing,
+//     so a story's own "Title:/Author:/Rating:" block never qualifies.
+//     Header lines escaped as ">From:" or "~From:" count as "From:".
 //
-// Everything from one start to the next is one post; text before the first
-// start, if not blank, is a post without headers. The scan is linear in the
-// size of raw.
+// Inside the body of a multipart message, up to its closing boundary, and
+// of a message/rfc822 one, header blocks are its parts' headers and start
+// nothing; only an envelope line does. Everything from one start to the
+// next is one post; text before the first start, if not blank, is a post
+// without headers. The scan is linear in the size of raw, and so is the
+// decoding of each post.
 func SplitPosts(raw []byte) (posts []Post, ok bool, err error) {
 	if len(bytes.TrimSpace(raw)) == 0 ||
 		bytes.HasPrefix(raw, []byte("\xff\xfe")) || bytes.HasPrefix(raw, []byte("\xfe\xff")) {
