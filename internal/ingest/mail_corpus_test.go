@@ -60,13 +60,19 @@ func headerParagraphs(raw []byte) (n int, ambiguous bool) {
 	return n, ambiguous
 }
 
+// TestMailCorpus splits every file of the usenet-startrek corpus. Where
+// the count is unambiguous, the posts with headers must be the file's
+// header paragraphs; the totals are logged (go test -v).
 func TestMailCorpus(t *testing.T) {
 	dir := sharedCorpus(t, "usenet-startrek")
 	files, err := filepath.Glob(filepath.Join(dir, "*"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mailFiles, posts, withHeader, mime, quoted, mismatched int
+	var st struct {
+		mailFiles, mboxFiles, multiFiles, posts, withHeader, preambles, envelopes int
+		mime, quoted, signatures, dated, errors, mismatched                       int
+	}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
@@ -74,33 +80,56 @@ func TestMailCorpus(t *testing.T) {
 		}
 		ps, ok, err := SplitPosts(raw)
 		if err != nil {
+			st.errors++
 			t.Logf("%s: %v", filepath.Base(f), err)
 			continue
 		}
+		checkSpans(t, raw, ps)
 		want, ambiguous := headerParagraphs(raw)
-		headed := 0
+		headed, envelopes := 0, 0
 		for _, p := range ps {
-			if len(p.Header) > 0 {
+			switch {
+			case len(p.Header) > 0:
 				headed++
+			case p.Envelope == "":
+				st.preambles++
+			}
+			if p.Envelope != "" {
+				envelopes++
 			}
 			if p.MIME {
-				mime++
+				st.mime++
 			}
-			quoted += p.Quoted
+			if p.Signature != "" {
+				st.signatures++
+			}
+			if !p.Date.IsZero() {
+				st.dated++
+			}
+			st.quoted += p.Quoted
 		}
 		if ok {
-			mailFiles++
-			posts += len(ps)
-			withHeader += headed
+			st.mailFiles++
+			st.posts += len(ps)
+			st.withHeader += headed
+			st.envelopes += envelopes
+			if envelopes > 0 {
+				st.mboxFiles++
+			}
+			if len(ps) > 1 {
+				st.multiFiles++
+			}
 		}
 		switch {
 		case headed == want:
 		case ambiguous:
-			mismatched++
+			st.mismatched++
 			t.Logf("%s: %d posts with headers, %d header paragraphs (the count is ambiguous here)", filepath.Base(f), headed, want)
 		default:
 			t.Errorf("%s: %d posts with headers, want %d (one per header paragraph)", filepath.Base(f), headed, want)
 		}
 	}
-	t.Logf("%d files, %d detected as mail/news, %d posts (%d with headers), %d MIME, %d quoted lines removed; %d ambiguous files differ", len(files), mailFiles, posts, withHeader, mime, quoted, mismatched)
+	t.Logf("%d files: %d mail/news (%d with mbox or saved-article envelopes, %d with several posts), %d binary", len(files), st.mailFiles, st.mboxFiles, st.multiFiles, st.errors)
+	t.Logf("%d posts: %d with headers, %d headerless preambles, %d envelopes, %d dated, %d MIME, %d signatures, %d quoted lines removed", st.posts, st.withHeader, st.preambles, st.envelopes, st.dated, st.mime, st.signatures, st.quoted)
+	t.Logf("%d files differ from the independent count where it is ambiguous", st.mismatched)
 }
