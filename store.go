@@ -11,6 +11,7 @@ type Store interface {
 	AuthorService
 	ImportRunService
 	TagService
+	ReviewService
 
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error

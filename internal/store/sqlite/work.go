@@ -206,7 +206,8 @@ func (c *creation) defaults() {
 }
 
 // checkConflicts returns ECONFLICT if a work with the same origin is stored,
-// or was stored and deleted.
+// or was stored and deleted, or was merged into another work (then that
+// work is the one found).
 func (c *creation) checkConflicts(ctx context.Context) error {
 	if c.origin == "" {
 		return nil // a work with no sources has no origin to repeat
@@ -224,8 +225,13 @@ func (c *creation) checkConflicts(ctx context.Context) error {
 	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("find work by origin: %w", err)
 	}
-	err = c.tx.QueryRowContext(ctx, `SELECT work_id FROM deleted_origins WHERE origin = ?`, c.origin).Scan(&id)
+	var mergedInto sql.NullInt64 // set when the work was merged into another (review_merge.go)
+	err = c.tx.QueryRowContext(ctx, `SELECT work_id, merged_into FROM deleted_origins WHERE origin = ?`, c.origin).Scan(&id, &mergedInto)
 	switch {
+	case err == nil && mergedInto.Valid:
+		c.conflict, c.existingWorkID = true, mergedInto.Int64
+		return fanarchive.Errorf(fanarchive.ECONFLICT,
+			"%q is already in the archive (work %d, which work %d was merged into).", name, mergedInto.Int64, id)
 	case err == nil:
 		c.conflict, c.existingWorkID = true, 0
 		return fanarchive.Errorf(fanarchive.ECONFLICT,

@@ -1,0 +1,239 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fanarchive"
+	"fanarchive/internal/search"
+)
+
+// The review queue and the archivist's edits (fanarchive.ReviewService).
+// works.review_confidence and works.needs_review are kept by triggers
+// (migration/0004_review.sql); edits write works, their links and
+// work_edits, never sources or source_blobs, and tell search in the same
+// transaction like every other write (search_write.go).
+
+// FindReviewQueue returns a page of the works that need review, least
+// certain first, then by ID, and how many there are. The page is chosen and
+// counted from the works_review index, which holds only those works.
+func (s *Store) FindReviewQueue(ctx context.Context, filter fanarchive.ReviewFilter) ([]*fanarchive.Work, int, error) {
+	if err := filter.Validate(); err != nil {
+		return nil, 0, err
+	}
+	limit := filter.Limit
+	if limit == 0 {
+		limit = fanarchive.DefaultReviewPage
+	} else if limit > fanarchive.MaxReviewPage {
+		limit = fanarchive.MaxReviewPage
+	}
+	where, args := reviewWhere(filter)
+	var works []*fanarchive.Work
+	var total int
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		all := append(append(append([]any{}, args...), args...), limit, filter.Offset)
+		rows, err := tx.QueryContext(ctx, `SELECT w.id, (SELECT COUNT(*) FROM works w WHERE `+where+`)
+			FROM works w WHERE `+where+` ORDER BY w.review_confidence, w.id LIMIT ? OFFSET ?`, all...)
+		if err != nil {
+			return fmt.Errorf("list review queue: %w", err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id, &total); err != nil {
+				rows.Close()
+				return fmt.Errorf("list review queue: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("list review queue: %w", err)
+		}
+		if len(ids) == 0 {
+			// Past the last page the count has no row to ride on.
+			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM works w WHERE `+where, args...).Scan(&total)
+		}
+		if works, err = worksByIDs(ctx, tx, ids); err != nil {
+			return err
+		}
+		if err := loadAuthors(ctx, tx, works); err != nil {
+			return err
+		}
+		if err := loadTags(ctx, tx, works); err != nil {
+			return err
+		}
+		return loadChapters(ctx, tx, works, false)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("review queue: %w", err)
+	}
+	return works, total, nil
+}
+
+// reviewWhere returns the WHERE clause over works w for a valid filter.
+// needs_review = 1 is written out, not bound, so that SQLite sees that the
+// partial index works_review applies.
+func reviewWhere(f fanarchive.ReviewFilter) (string, []any) {
+	where := []string{`w.needs_review = 1`}
+	var args []any
+	if f.Kind != "" {
+		where = append(where, `w.kind = ?`)
+		args = append(args, string(f.Kind))
+	}
+	if f.Field != "" {
+		where = append(where, `json_extract(w.evidence, ?) < ?`)
+		args = append(args, `$."`+f.Field+`".confidence`, fanarchive.ReviewThreshold)
+	}
+	if f.Problem != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM json_each(w.problems) p WHERE p.value LIKE ? ESCAPE '\')`)
+		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Problem)
+		args = append(args, "%"+esc+"%")
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// FindWorkEdits returns a work's recorded edits, oldest first.
+func (s *Store) FindWorkEdits(ctx context.Context, workID int64) ([]*fanarchive.WorkEdit, error) {
+	var edits []*fanarchive.WorkEdit
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if ok, err := exists(ctx, tx, `SELECT 1 FROM works WHERE id = ?`, workID); err != nil {
+			return err
+		} else if !ok {
+			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Work %d not found.", workID)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, work_id, op, field, old_value, new_value, edited_by, edited_at
+			FROM work_edits WHERE work_id = ? ORDER BY id`, workID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e fanarchive.WorkEdit
+			var at sql.NullString
+			if err := rows.Scan(&e.ID, &e.WorkID, &e.Op, &e.Field, &e.Old, &e.New, &e.By, &at); err != nil {
+				return err
+			}
+			if e.At, err = parseTime(at); err != nil {
+				return err
+			}
+			edits = append(edits, &e)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find edits of work %d: %w", workID, err)
+	}
+	return edits, nil
+}
+
+// recordEdits appends edits of a work to work_edits.
+func (s *Store) recordEdits(ctx context.Context, tx *sql.Tx, workID int64, by string, edits ...fanarchive.WorkEdit) error {
+	at := formatTime(s.now())
+	for _, e := range edits {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO work_edits (work_id, op, field, old_value, new_value, edited_by, edited_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, workID, e.Op, e.Field, e.Old, e.New, by, at); err != nil {
+			return fmt.Errorf("record %s edit of work %d: %w", e.Op, workID, err)
+		}
+	}
+	return nil
+}
+
+// loadWork reads a work in a write transaction with its authors and tags
+// (not its chapters). Returns ENOTFOUND.
+func loadWork(ctx context.Context, tx *sql.Tx, id int64) (*fanarchive.Work, error) {
+	w, err := scanWork(tx.QueryRowContext(ctx, `SELECT `+workColumns+` FROM works w WHERE w.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fanarchive.Errorf(fanarchive.ENOTFOUND, "Work %d not found.", id)
+	} else if err != nil {
+		return nil, err
+	}
+	works := []*fanarchive.Work{w}
+	if err := loadAuthors(ctx, tx, works); err != nil {
+		return nil, err
+	}
+	if err := loadTags(ctx, tx, works); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// saveWork writes the columns of works an edit may change (not the
+// origin, the creation time or the review columns, which triggers keep).
+func (s *Store) saveWork(ctx context.Context, tx *sql.Tx, w *fanarchive.Work) error {
+	notes, evidence, problems, err := encodeWorkJSON(w)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE works SET kind = ?, title = ?, summary = ?, notes = ?, rating = ?,
+		rating_original = ?, language = ?, words = ?, complete = ?, begins = ?, published = ?, updated = ?,
+		duplicate_of = ?, evidence = ?, problems = ?, updated_at = ? WHERE id = ?`,
+		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal, w.Language, w.Words,
+		w.Complete, w.Begins, formatTime(w.Published), formatTime(w.Updated), nullID(w.DuplicateOf),
+		evidence, problems, formatTime(s.now()), w.ID)
+	if err != nil {
+		return fmt.Errorf("update work %d: %w", w.ID, err)
+	}
+	return nil
+}
+
+// writeAuthors replaces a work's byline with w.Authors.
+func writeAuthors(ctx context.Context, tx *sql.Tx, w *fanarchive.Work) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM work_authors WHERE work_id = ?`, w.ID); err != nil {
+		return fmt.Errorf("unlink authors of work %d: %w", w.ID, err)
+	}
+	for i, a := range w.Authors {
+		id, err := getOrCreate(ctx, tx, `SELECT id FROM authors WHERE name = ?`, `INSERT INTO authors (name) VALUES (?)`, a.Name)
+		if err != nil {
+			return fmt.Errorf("author %q: %w", a.Name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO work_authors (work_id, author_id, position) VALUES (?, ?, ?)`,
+			w.ID, id, i); err != nil {
+			return fmt.Errorf("link author %q: %w", a.Name, err)
+		}
+	}
+	return nil
+}
+
+// writeTags replaces a work's tag links with w.Tags, in order. Names are
+// tidied and normalised as CreateWork does; a tag named twice is linked
+// once, inferred only if both are.
+func writeTags(ctx context.Context, tx *sql.Tx, w *fanarchive.Work) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM work_tags WHERE work_id = ?`, w.ID); err != nil {
+		return fmt.Errorf("unlink tags of work %d: %w", w.ID, err)
+	}
+	for pos, t := range w.Tags {
+		id, err := tagID(ctx, tx, t.Kind, t.Name)
+		if err != nil {
+			return fmt.Errorf("tag %s %q: %w", t.Kind, t.Name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO work_tags (work_id, tag_id, inferred, position) VALUES (?, ?, ?, ?)
+			ON CONFLICT (work_id, tag_id) DO UPDATE SET inferred = inferred AND excluded.inferred`,
+			w.ID, id, t.Inferred, pos); err != nil {
+			return fmt.Errorf("link tag %s %q: %w", t.Kind, t.Name, err)
+		}
+	}
+	return nil
+}
+
+// reindexWork rewrites a work's row of the full-text index from what is
+// stored, and logs it for search to read again. Every edit calls it.
+func reindexWork(ctx context.Context, tx *sql.Tx, id int64) error {
+	w, err := loadWork(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if err := loadChapters(ctx, tx, []*fanarchive.Work{w}, true); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM work_text WHERE rowid = ?`, id); err != nil {
+		return fmt.Errorf("remove work %d from the text index: %w", id, err)
+	}
+	if err := indexText(ctx, tx, id, newWorkText(w)); err != nil {
+		return err
+	}
+	return logChange(ctx, tx, id, search.OpPut)
+}
