@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fanarchive"
 	"fanarchive/internal/importer"
 	"fanarchive/internal/ingest"
+	"fanarchive/internal/tags"
 )
 
 // importFiles imports story files and folders.
@@ -57,14 +59,23 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 	enc := json.NewEncoder(m.Stdout)
 	enc.SetEscapeHTML(false)
 	var failures []importer.Result
+	var imported []*fanarchive.Work
+	review := 0
 	emit := func(res importer.Result) {
 		if res.Status == importer.StatusFailed {
 			failures = append(failures, res)
 			return
 		}
+		imported = append(imported, res.Work)
+		if res.Work.NeedsReview() {
+			review++
+		}
 		if *asJSON {
 			out := jsonResult{Record: ingest.NewRecord(res.Work)}
 			out.Files = res.Files
+			if res.DuplicateOf != nil {
+				out.DuplicateOf = res.DuplicateOf.DisplayTitle()
+			}
 			if !*dryRun {
 				out.Status, out.ID = string(res.Status), res.Work.ID
 			}
@@ -73,28 +84,116 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 			}
 		}
 	}
+	progress := newProgress(m.Stderr)
+	im.Progress = progress.update
 	rep, err := im.Run(ctx, src, "import "+strings.Join(args, " "), emit)
-	for _, f := range failures {
-		fmt.Fprintf(m.Stderr, "failed: %s: %s\n", strings.Join(f.Files, ", "), fanarchive.ErrorMessage(f.Err))
-	}
+	progress.finish()
 	if err != nil {
 		return err
 	}
-	summary := fmt.Sprintf("%d created, %d already present, %d failed", rep.Created, rep.Present, rep.Failed)
-	if *dryRun {
-		summary = fmt.Sprintf("dry run: %d works would be imported, %d failed; nothing was changed", rep.Planned, rep.Failed)
-	}
-	fmt.Fprintf(m.Stderr, "%d files: %s\n", len(src.Names), summary)
+	m.printImportReport(rep, failures, review, *dryRun)
+	m.printSynonymProposals(ctx, im, imported)
 	if rep.Failed > 0 {
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of %d files failed to import", rep.Failed, len(src.Names)), Silent: true}
 	}
 	return nil
 }
 
+// printImportReport tells the archivist what the import did, on stderr.
+func (m *Main) printImportReport(rep importer.Report, failures []importer.Result, review int, dryRun bool) {
+	w := m.Stderr
+	works := rep.Created + rep.Present + rep.Planned
+	if dryRun {
+		fmt.Fprintf(w, "dry run: %d files read, %d works would be imported; nothing was changed\n", rep.Files, works)
+	} else {
+		fmt.Fprintf(w, "%d files read: %d created, %d already present, %d failed\n", rep.Files, rep.Created, rep.Present, rep.Failed)
+	}
+	fmt.Fprintf(w, "  %d works of fiction listed, %d files merged as parts of a story begun in another file\n",
+		works-rep.Other-rep.Duplicates, rep.Merged)
+	fmt.Fprintf(w, "  %d duplicates kept but not listed (reposts, or a whole story its parts also hold)\n", rep.Duplicates)
+	fmt.Fprintf(w, "  %d documents that are not fiction kept aside (reviews, FAQs, lists…)\n", rep.Other)
+	if len(failures) > 0 {
+		fmt.Fprintf(w, "  %d files failed:\n", len(failures))
+		for _, f := range failures {
+			fmt.Fprintf(w, "    %s: %s\n", strings.Join(f.Files, ", "), fanarchive.ErrorMessage(f.Err))
+		}
+	}
+	if review > 0 {
+		fmt.Fprintf(w, "  %d works have fields to review (low confidence or problems): fanarchive review\n", review)
+	}
+}
+
+// printSynonymProposals lists the tag synonyms the archivist may want among
+// the tags of the works just imported: in a real import, against every tag
+// in the archive; in a dry run, among the planned works' tags.
+func (m *Main) printSynonymProposals(ctx context.Context, im *importer.Importer, works []*fanarchive.Work) {
+	var usages []fanarchive.TagUsage
+	if store, ok := im.Works.(fanarchive.Store); ok && !im.DryRun {
+		all, err := store.TagUsages(ctx)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "  (could not read tags for synonym proposals: %s)\n", fanarchive.ErrorMessage(err))
+			return
+		}
+		usages = all
+	} else {
+		usages = tagUsages(works)
+	}
+	seen := map[string]bool{}
+	for _, w := range works {
+		for _, t := range w.Tags {
+			seen[string(t.Kind)+"\x00"+t.Name] = true
+		}
+	}
+	var shown []tags.Proposal
+	for _, p := range tags.ProposeSynonyms(usages) {
+		if seen[string(p.Kind)+"\x00"+p.Name] || seen[string(p.Kind)+"\x00"+p.Canonical] {
+			shown = append(shown, p)
+		}
+	}
+	if len(shown) == 0 {
+		return
+	}
+	fmt.Fprintf(m.Stderr, "  %d tag synonyms proposed (fanarchive tags synonym KIND NAME CANONICAL):\n", len(shown))
+	for _, p := range shown {
+		fmt.Fprintf(m.Stderr, "    %s %q -> %q (%d works): %s\n", p.Kind, p.Name, p.Canonical, p.Works, p.Reason)
+	}
+}
+
+// tagUsages counts the tags of works not yet stored, as TagUsages would.
+func tagUsages(works []*fanarchive.Work) []fanarchive.TagUsage {
+	byKey := map[string]*fanarchive.TagUsage{}
+	var keys []string
+	for _, w := range works {
+		fandoms := w.TagsOf(fanarchive.TagFandom)
+		for _, t := range w.Tags {
+			k := string(t.Kind) + "\x00" + t.Name
+			u, ok := byKey[k]
+			if !ok {
+				u = &fanarchive.TagUsage{Tag: fanarchive.Tag{Kind: t.Kind, Name: t.Name}}
+				byKey[k] = u
+				keys = append(keys, k)
+			}
+			u.Works++
+			for _, f := range fandoms {
+				if !slices.Contains(u.Fandoms, f) {
+					u.Fandoms = append(u.Fandoms, f)
+				}
+			}
+		}
+	}
+	out := make([]fanarchive.TagUsage, len(keys))
+	for i, k := range keys {
+		out[i] = *byKey[k]
+	}
+	return out
+}
+
 // jsonResult is a work's line in `import --json`: the dry-run record, plus
 // what happened to it when the import was real.
 type jsonResult struct {
 	ingest.Record
-	Status string `json:"status,omitempty"`
-	ID     int64  `json:"id,omitempty"`
+	// DuplicateOf is the title of the work this one repeats.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
+	Status      string `json:"status,omitempty"`
+	ID          int64  `json:"id,omitempty"`
 }
