@@ -74,9 +74,6 @@ func ParseHTML(name string, raw []byte, opts Options) (*fanarchive.Work, error) 
 	if w.Language == "" {
 		w.Language = pg.lang // <html lang>, unless a Language field said otherwise
 	}
-	if len(w.Chapters) > 0 && w.Begins == "" {
-		w.Begins = prose.FirstWords(prose.PlainText(w.Chapters[0].Body), 40)
-	}
 	applyOptions(w, opts)
 	fillDefaults(w)
 	fitLimits(w)
@@ -194,6 +191,9 @@ func readTextPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
 		bs := lay.blocks(ct.paras)
 		if len(bs) == 0 {
 			continue
+		}
+		if len(w.Chapters) == 0 {
+			w.Begins = prose.FirstWords(prose.BlockText(bs, 40), 40)
 		}
 		w.Chapters = append(w.Chapters, &fanarchive.Chapter{
 			Number: len(w.Chapters) + 1,
@@ -329,6 +329,9 @@ func addChapter(w *fanarchive.Work, title, body string) {
 	if strings.TrimSpace(strings.ReplaceAll(text, "* * *", "")) == "" {
 		return
 	}
+	if len(w.Chapters) == 0 {
+		w.Begins = prose.FirstWords(text, 40)
+	}
 	w.Chapters = append(w.Chapters, &fanarchive.Chapter{
 		Number: len(w.Chapters) + 1,
 		Title:  title,
@@ -342,7 +345,7 @@ const sniffLen = 4 << 10
 
 var (
 	// htmlStart matches what an HTML document opens with.
-	htmlStart = regexp.MustCompile(`(?i)^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|title>|meta\s)`)
+	htmlStart = regexp.MustCompile(`(?is)^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|title>|meta\s)`)
 	// htmlTag matches the tags story pages are made of; structural ones
 	// are counted apart, so a text with a few <i>…</i> is still text.
 	htmlTag      = regexp.MustCompile(`(?i)<(/?)(p|br|hr|div|center|blockquote|pre|h[1-6]|table|tr|td|ul|ol|li|font|b|i|em|strong|u|a\s+href|span)(?:\s[^<>]{0,200})?/?>`)

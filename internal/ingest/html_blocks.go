@@ -42,13 +42,14 @@ type hblock struct {
 	html  string   // inline HTML; brMark between lines
 	wrap  []wrapper
 
-	// Navigation evidence: words inside links to other pages, words
-	// outside them that are not navigation filler, non-filler words inside
-	// links, and the number of links. mail is set by a mailto: link, which
-	// is a feedback address, not navigation.
-	linkWords, otherWords, linkOther, links int
-	mail                                    bool
-	rows                                    bool // lines are the rows of a table or list
+	// Navigation evidence: the words and the links of the block, and
+	// whether any word outside links (other) or inside them (linkOther) is
+	// more than navigation filler. mail is set by a mailto: link, which is
+	// a feedback address, not navigation.
+	words, links     int
+	other, linkOther bool
+	mail             bool
+	rows             bool // lines are the rows of a table or list
 }
 
 // para returns the block as the text parsers see it; i is its index, which

@@ -12,9 +12,9 @@ func (b *hblock) navigation() bool {
 	switch {
 	case b.mail || (b.kind != blockText && b.kind != blockHeading):
 		return false
-	case b.links > 0 && b.otherWords == 0:
-		return b.kind == blockText || b.linkOther == 0
-	case b.kind == blockText && len(b.lines) == 1 && b.linkWords+b.otherWords <= 12:
+	case b.links > 0 && !b.other:
+		return b.kind == blockText || !b.linkOther
+	case b.kind == blockText && len(b.lines) == 1 && b.words <= 12:
 		return returnLine.MatchString(b.lines[0])
 	}
 	return false
@@ -44,16 +44,15 @@ func (w *blockWalker) count(s string) {
 		if start < 0 {
 			continue
 		}
-		filler := isFiller(s[start:i])
+		word := s[start:i]
 		start = -1
+		w.cur.words++
+		// Filler is looked up only while it can still matter.
 		switch {
 		case w.link > 0:
-			w.cur.linkWords++
-			if !filler {
-				w.cur.linkOther++
-			}
-		case !filler:
-			w.cur.otherWords++
+			w.cur.linkOther = w.cur.linkOther || !isFiller(word)
+		default:
+			w.cur.other = w.cur.other || !isFiller(word)
 		}
 	}
 }
@@ -65,17 +64,23 @@ func isWordByte(c byte) bool {
 }
 
 // isFiller reports whether a word is one navigation bars use besides
-// their links: a navFiller word, a number or a roman numeral.
+// their links: a navFiller word, a number or a roman numeral. It is called
+// for every word of a page, so it does not allocate.
 func isFiller(word string) bool {
 	if len(word) > 8 {
 		return false
 	}
-	if strings.Trim(word, "0123456789") == "" {
-		return true
+	var buf [8]byte
+	lower := buf[:len(word)]
+	digits, roman := true, true
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+		digits = digits && '0' <= c && c <= '9'
+		roman = roman && strings.IndexByte("ivxlc", c) >= 0
 	}
-	lower := strings.ToLower(word)
-	if navFiller[lower] {
-		return true
-	}
-	return strings.Trim(lower, "ivxlc") == "" && romanValue(lower) > 0
+	return digits || navFiller[string(lower)] || (roman && romanValue(string(lower)) > 0)
 }

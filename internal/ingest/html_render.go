@@ -136,12 +136,77 @@ func blockHTML(bl *hblock, lay layout) string {
 	}
 	p := bl.para(0)
 	switch {
-	case lay.hardWrapped && !bl.rows && !lay.verse(p) && !lay.preformatted(p):
-		return "<p>" + strings.ReplaceAll(h, brMark, " ") + "</p>\n"
+	case bl.rows || lay.preformatted(p):
 	case lay.verse(p):
 		return "<p class=\"verse\">" + strings.ReplaceAll(h, brMark, "<br>\n") + "</p>\n"
+	case lay.hardWrapped:
+		return "<p>" + strings.ReplaceAll(h, brMark, " ") + "</p>\n"
+	case proseLines(p):
+		var b strings.Builder
+		for _, part := range splitBalanced(h) {
+			b.WriteString("<p>" + part + "</p>\n")
+		}
+		return b.String()
 	}
 	return "<p>" + strings.ReplaceAll(h, brMark, "<br>\n") + "</p>\n"
+}
+
+// proseLines reports whether most lines of a paragraph are long enough to
+// be paragraphs themselves: pages that separate paragraphs with a single
+// <br> (and an indent of no-break spaces).
+func proseLines(p para) bool {
+	long := 0
+	for _, l := range p.lines {
+		if len(l) >= 150 {
+			long++
+		}
+	}
+	return long*2 >= len(p.lines)
+}
+
+// splitBalanced splits a block's inline HTML at its line breaks, closing
+// the inline elements open at each break and opening them again after it.
+// It reads only the markup the block walker writes: bare start and end
+// tags, and escaped text.
+func splitBalanced(h string) []string {
+	var out []string
+	var open []string
+	var b strings.Builder
+	for i := 0; i < len(h); {
+		switch {
+		case strings.HasPrefix(h[i:], brMark):
+			for j := len(open) - 1; j >= 0; j-- {
+				b.WriteString("</" + open[j] + ">")
+			}
+			out = append(out, b.String())
+			b.Reset()
+			for _, t := range open {
+				b.WriteString("<" + t + ">")
+			}
+			i += len(brMark)
+		case h[i] == '<':
+			end := strings.IndexByte(h[i:], '>')
+			if end < 0 {
+				b.WriteString(h[i:])
+				i = len(h)
+				continue
+			}
+			tag := h[i+1 : i+end]
+			if name, ok := strings.CutPrefix(tag, "/"); ok {
+				if n := len(open); n > 0 && open[n-1] == name {
+					open = open[:n-1]
+				}
+			} else {
+				open = append(open, tag)
+			}
+			b.WriteString(h[i : i+end+1])
+			i += end + 1
+		default:
+			b.WriteByte(h[i])
+			i++
+		}
+	}
+	return append(out, b.String())
 }
 
 // sanitizeBody passes a rendered body through the body policy until it is

@@ -203,6 +203,10 @@ func TestHTMLRules(t *testing.T) {
 		{"single br kept as verse", page("", "<p>Roses are red,<br>the sea is grey.</p>"), func(w *fanarchive.Work, r Record) bool {
 			return w.Chapters[0].Body == "<p class=\"verse\">Roses are red,<br>\nthe sea is grey.</p>\n"
 		}},
+		{"single br between long paragraphs", page("", "<p>&nbsp;&nbsp;&nbsp;"+strings.Repeat("The lamp burned on the north tower. ", 5)+"<br>&nbsp;&nbsp;&nbsp;<i>"+strings.Repeat("The boats came home one by one. ", 4)+"<br>"+strings.Repeat("She counted them in aloud. ", 6)+"</i></p>"), func(w *fanarchive.Work, r Record) bool {
+			b := w.Chapters[0].Body
+			return strings.Count(b, "<p>") == 3 && strings.Count(b, "<em>") == 2 && !strings.Contains(b, "<br>")
+		}},
 		{"navigation removed", page("", `<p><a href="/">Home</a> | <a href="i.html">Index</a></p>`+story+`<p><a href="2.html">Next chapter</a></p><ul><li><a href="a">Stories</a></li><li><a href="b">Links</a></li></ul><p>Return to the archive</p>`), func(w *fanarchive.Work, r Record) bool {
 			b := w.Chapters[0].Body
 			return !strings.Contains(b, "Home") && !strings.Contains(b, "Next") && !strings.Contains(b, "Links") && !strings.Contains(b, "Return") && strings.HasPrefix(r.Begins, "The rain")
@@ -320,6 +324,7 @@ func TestLooksLikeHTML(t *testing.T) {
 		{"doctype", "<!DOCTYPE html>\n<html>", true},
 		{"html after bom and space", "\xef\xbb\xbf\n  <HTML><BODY>", true},
 		{"comment then html", "<!-- saved from url -->\n<html>", true},
+		{"long comment then html", "<!--\n  Story archive\n  generated page\n-->\n<head><title>x</title>", true},
 		{"xml declaration", "<?xml version=\"1.0\"?>\n<!DOCTYPE html PUBLIC>", true},
 		{"body only", "<body bgcolor=white>", true},
 		{"fragment of paragraphs", "<p>One.</p>\n<p>Two.</p>\n<p>Three.</p>", true},
