@@ -164,6 +164,7 @@ func TestSplitPostsLinear(t *testing.T) {
 		{"rejected blocks", append([]byte("text\n"), bytes.Repeat([]byte("\nSubject: x\nOrganization: y\n"), 1<<17)...), 0},
 		{"unclosed multipart", append([]byte("From: a@b\nSubject: s\nContent-Type: multipart/mixed; boundary=q\n\n"), bytes.Repeat([]byte("--q\nContent-Type: text/plain\n\nx\n"), 1<<16)...), 1},
 		{"one long line", append([]byte("From: a@b\nSubject: s\n\n"), bytes.Repeat([]byte("> x "), 1<<20)...), 1},
+		{"blank lines after a quote", append([]byte("From: a@b\nSubject: Re: s\n\n> a\n> b\n"), append(bytes.Repeat([]byte("\n"), 1<<16), bytes.Repeat([]byte("text\n> x\n"), 1<<16)...)...), 1},
 		{"quotes", append([]byte("From: a@b\nSubject: Re: s\n\n"), bytes.Repeat([]byte("> x\n\nHal wrote:\n"), 1<<17)...), 1},
 	}
 	for _, tt := range tests {

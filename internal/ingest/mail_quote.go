@@ -106,10 +106,13 @@ func cutSignature(lines []string) ([]string, string) {
 // single '>' line with no attribution is always kept.
 func quotedLines(lines []string, reply bool) []bool {
 	drop := make([]bool, len(lines))
-	lastQuoteEnd := -1 // end of the last run taken as quotation
+	afterQuote := false // only blank lines since the last run taken as quotation
 	for i := 0; i < len(lines); {
 		bar := barLine(lines[i])
 		if !quoteLine(lines[i]) && !bar {
+			if strings.TrimSpace(lines[i]) != "" {
+				afterQuote = false
+			}
 			i++
 			continue
 		}
@@ -126,7 +129,7 @@ func quotedLines(lines []string, reply bool) []bool {
 		}
 		take := attr >= 0
 		if reply && !bar && words && !take {
-			take = j-i >= 2 || (lastQuoteEnd >= 0 && onlyBlank(lines[lastQuoteEnd:i]))
+			take = j-i >= 2 || afterQuote
 		}
 		if take {
 			for k := i; k < j; k++ {
@@ -137,8 +140,8 @@ func quotedLines(lines []string, reply bool) []bool {
 					drop[k] = true
 				}
 			}
-			lastQuoteEnd = j
 		}
+		afterQuote = take
 		i = j
 	}
 	return drop
@@ -167,15 +170,6 @@ func decorativeQuote(l string) bool {
 	return !strings.ContainsFunc(t, func(r rune) bool {
 		return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f
 	})
-}
-
-func onlyBlank(lines []string) bool {
-	for _, l := range lines {
-		if strings.TrimSpace(l) != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // Attribution lines: "In article <id@host>, user@host (Name) writes:",
