@@ -248,6 +248,9 @@ func TestHTMLRules(t *testing.T) {
 		{"declared koi8-r", "<meta http-equiv=Content-Type content='text/html; charset=koi8-r'><p>\xf0\xd2\xc9\xd7\xc5\xd4</p>", func(w *fanarchive.Work, r Record) bool {
 			return r.Encoding == "koi8-r" && strings.Contains(w.Chapters[0].Body, "Привет")
 		}},
+		{"truncated mid-tag keeps the text", "<html><body><p>The rain came down.</p><p>More <b>rain</b><i cla", func(w *fanarchive.Work, r Record) bool {
+			return w.Chapters[0].Body == "<p>The rain came down.</p>\n<p>More <strong>rain</strong></p>\n"
+		}},
 		{"html lang", `<html lang="de-AT"><p>Es regnete die ganze Nacht.</p>`, func(w *fanarchive.Work, r Record) bool { return w.Language == "de" }},
 		{"language field beats html lang", `<html lang="de"><p>Language: French</p><p>Title: Pluie</p><p>Il pleuvait.</p>`, func(w *fanarchive.Work, r Record) bool {
 			return w.Language == "fr"

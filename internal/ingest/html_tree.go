@@ -233,7 +233,7 @@ var dropped = map[atom.Atom]bool{
 }
 
 // chromeName matches the class and id tokens that mark site chrome.
-var chromeName = regexp.MustCompile(`(?i)^(?:nav|navbar|nav-?bar|navigation|nav-?links|menu|menubar|sidebar|side-?bar|breadcrumbs?|crumbs|site-?header|site-?footer|masthead|banner|ads?|advert\w*|sponsor\w*|skip-?links?|jumpbox|pager|pagination|share|sharing|social|cookie\w*)$`)
+var chromeName = regexp.MustCompile(`(?i)^(?:nav|navbar|nav-?bar|navigation|nav-?links|menu|menubar|sidebar|side-?bar|breadcrumbs?|crumbs|site-?header|site-?footer|masthead|banner|ads?|advert\w*|sponsor\w*|skip-?links?|jumpbox|pager|pagination|share|sharing|social|cookie\w*|landmark)$`)
 
 // hiddenStyle matches inline styles that hide an element: hidden text on
 // old pages is keyword spam or tracking, never story.
