@@ -3,6 +3,7 @@ package ingest
 import (
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"fanarchive"
@@ -139,7 +140,11 @@ func chooseTitle(w *fanarchive.Work, pageTitle string, pf pageFront) {
 	}
 	switch {
 	case len(pf.headings) > 0:
-		set(byAuthor(pf.headings[0]), confHeading, "html:heading", pf.headings[0])
+		detail := pf.headings[0]
+		if pageTitle != "" {
+			detail += " (the <title> says " + strconv.Quote(pageTitle) + ")"
+		}
+		set(byAuthor(pf.headings[0]), confHeading, "html:heading", detail)
 	case pageTitle != "" && len(parts) == 1:
 		set(pageTitle, confDefault, "html:title", pageTitle)
 	case pageTitle != "":

@@ -146,6 +146,10 @@ func TestHTMLRules(t *testing.T) {
 		{"h1 without title", page("", "<h1>Rain</h1>"+story), func(w *fanarchive.Work, r Record) bool {
 			return r.Title == "Rain" && w.Evidence["title"].Via == "html:heading"
 		}},
+		{"h1 and title disagree: reviewed", page("<title>My Fanfic Page</title>", "<h1>Rain</h1>"+story), func(w *fanarchive.Work, r Record) bool {
+			ev := w.Evidence["title"]
+			return r.Title == "Rain" && ev.Confidence < fanarchive.ReviewThreshold && strings.Contains(ev.Detail, "My Fanfic Page")
+		}},
 		{"title by author", page("<title>Rain by Ann Lee</title>", story), func(w *fanarchive.Work, r Record) bool {
 			return r.Title == "Rain" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee"
 		}},
