@@ -15,9 +15,9 @@ import (
 // by their database IDs, which must fit in 32 bits. An index is changed only
 // under the Engine's write lock.
 type index struct {
-	docs   []docRec // by work ID
-	titles []byte   // lower-cased titles, docRec.title* point here
-	fwd    []uint32 // tag IDs of each work, docRec.tag* point here
+	docs   []docRec      // by work ID
+	titles arena[byte]   // lower-cased titles, docRec.title* point here
+	fwd    arena[uint32] // tag IDs of each work, docRec.tag* point here
 
 	live     *roaring.Bitmap // listed works
 	ratings  map[fanarchive.Rating]*roaring.Bitmap
@@ -37,6 +37,8 @@ type index struct {
 	// Result sizes at which facets and pages switch strategy (facet.go,
 	// page.go).
 	scanLimit, materializeLimit int
+
+	scratch []uint32 // put's buffer
 }
 
 // docRec is what the index keeps of one work: 40 bytes.
@@ -146,12 +148,12 @@ func (ix *index) canonBitmap(c uint32) *roaring.Bitmap {
 
 // docTags returns the tag IDs of a work.
 func (ix *index) docTags(d *docRec) []uint32 {
-	return ix.fwd[d.tagOff : d.tagOff+uint32(d.tagLen)]
+	return ix.fwd.get(d.tagOff, int(d.tagLen))
 }
 
 // title returns the lower-cased title of a work.
 func (ix *index) title(d *docRec) []byte {
-	return ix.titles[d.titleOff : d.titleOff+uint32(d.titleLen)]
+	return ix.titles.get(d.titleOff, int(d.titleLen))
 }
 
 // put stores a work's record, replacing any earlier one, and adds it to the
@@ -166,24 +168,25 @@ func (ix *index) put(doc Doc) {
 	if len(title) > 0xFFFF {
 		title = title[:0xFFFF]
 	}
+	n := min(len(doc.Tags), 0xFFFF)
+	tagIDs := ix.scratch[:0]
+	for _, t := range doc.Tags[:n] {
+		tagIDs = append(tagIDs, uint32(t))
+	}
+	ix.scratch = tagIDs
 	d := docRec{
 		updated:   doc.Updated.Unix(),
 		published: doc.Published.Unix(),
 		words:     uint32(min(max(doc.Words, 0), 1<<32-1)),
-		titleOff:  uint32(len(ix.titles)),
+		titleOff:  ix.titles.add([]byte(title)),
 		titleLen:  uint16(len(title)),
-		tagOff:    uint32(len(ix.fwd)),
+		tagOff:    ix.fwd.add(tagIDs),
 		rating:    uint8(slices.Index(fanarchive.Ratings, doc.Rating) + 1),
 		listed:    doc.Listed,
 		complete:  doc.Complete,
 	}
 	if d.rating == 0 {
 		d.rating = uint8(slices.Index(fanarchive.Ratings, fanarchive.RatingNotRated) + 1)
-	}
-	ix.titles = append(ix.titles, title...)
-	n := min(len(doc.Tags), 0xFFFF)
-	for _, t := range doc.Tags[:n] {
-		ix.fwd = append(ix.fwd, uint32(t))
 	}
 	d.tagLen = uint16(n)
 	ix.docs[id] = d
@@ -282,4 +285,39 @@ func (ix *index) rebuildCounts() {
 			return cmp.Or(cmp.Compare(card(b), card(a)), cmp.Compare(a, b))
 		})
 	}
+}
+
+// arena holds many small slices in large fixed-size chunks, addressed by
+// one 32-bit offset, so that a million works' tags cost one allocation per
+// chunk and growing never copies what is already stored (a single slice
+// doubling would briefly need twice the memory). A slice never spans two
+// chunks.
+type arena[T any] struct {
+	chunks [][]T
+}
+
+// arenaBits is the size of a chunk: 1 << arenaBits elements.
+const arenaBits = 20
+
+// add copies v into the arena and returns its offset.
+func (a *arena[T]) add(v []T) uint32 {
+	size := 1 << arenaBits
+	if len(v) > size {
+		v = v[:size]
+	}
+	last := len(a.chunks) - 1
+	if last < 0 || len(a.chunks[last])+len(v) > size {
+		a.chunks = append(a.chunks, make([]T, 0, size))
+		last++
+	}
+	off := uint32(last)<<arenaBits | uint32(len(a.chunks[last]))
+	a.chunks[last] = append(a.chunks[last], v...)
+	return off
+}
+
+// get returns the n elements stored at off.
+func (a *arena[T]) get(off uint32, n int) []T {
+	c := a.chunks[off>>arenaBits]
+	i := int(off & (1<<arenaBits - 1))
+	return c[i : i+n : i+n]
 }
