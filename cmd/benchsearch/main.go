@@ -150,6 +150,9 @@ type result struct {
 	RSSPeakMB    float64             `json:"rss_peak_mb"` // VmHWM: its peak, engine load included
 	DBBytes      int64               `json:"db_bytes"`
 	CPUs         int                 `json:"cpus"`
+	// LoadAvg is the machine's 1-minute load average before and after the
+	// queries: other processes on a 2-core machine inflate the times.
+	LoadAvg [2]string `json:"loadavg"`
 	Go           string              `json:"go"`
 }
 
@@ -185,9 +188,11 @@ func serve(ctx context.Context, dir string, n int, seed uint64, perClass int, lo
 	engine.SetTextCacheBytes(0)
 	out := &result{Works: n, LoadSeconds: round(time.Since(start).Seconds(), 1), CPUs: runtime.NumCPU(), Go: runtime.Version()}
 	runtime.GC()
+	out.LoadAvg[0] = loadAvg()
 	if out.Classes, err = runMix(ctx, engine, seed, perClass); err != nil {
 		return nil, err
 	}
+	out.LoadAvg[1] = loadAvg()
 	out.RSSMB, out.RSSPeakMB = procStatus("VmRSS:"), procStatus("VmHWM:")
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		if fi, err := os.Stat(filepath.Join(dir, dbName+suffix)); err == nil {
@@ -210,6 +215,15 @@ func procStatus(field string) float64 {
 		}
 	}
 	return -1
+}
+
+// loadAvg returns the 1-minute load average.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	return strings.Fields(string(b))[0]
 }
 
 func round(v float64, digits int) float64 {
