@@ -153,7 +153,7 @@ type result struct {
 	// LoadAvg is the machine's 1-minute load average before and after the
 	// queries: other processes on a 2-core machine inflate the times.
 	LoadAvg [2]string `json:"loadavg"`
-	Go           string              `json:"go"`
+	Go      string    `json:"go"`
 }
 
 type latency struct {
