@@ -144,7 +144,9 @@ func (e *Engine) text(ctx context.Context, r *request) (hits *roaring.Bitmap, sc
 			for i, s := range c.scored {
 				ids[i] = s.ID
 			}
-			slices.Sort(ids)
+			if !slices.IsSorted(ids) { // they come in rowid order
+				slices.Sort(ids)
+			}
 			c.hits = roaring.BitmapOf(ids...)
 		} else {
 			ids, err := e.src.MatchText(ctx, must, mustNot)

@@ -118,24 +118,85 @@ func (ix *index) page(r *request, set *roaring.Bitmap, scored []Scored) (ids []u
 	return pageWalk(r, ix.orders[o], set, cmpCur, format)
 }
 
-// pageRelevance pages through the text matches in set, best first.
+// pageRelevance pages through the text matches in set, best first. Only
+// the page is sorted: the matches on the cursor's side are kept in a small
+// buffer of the best (or, going back, the nearest) limit, so a common word
+// with hundreds of thousands of matches costs one pass.
 func pageRelevance(r *request, set *roaring.Bitmap, scored []Scored) ([]uint32, string, string) {
-	list := make([]Scored, 0, min(len(scored), int(set.GetCardinality())))
+	// order is the page order: negative when a comes first.
+	order := func(a, b Scored) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(b.ID, a.ID)) }
+	vsCursor := func(s Scored) int { // negative when s comes before the cursor
+		if r.cursor == nil {
+			return 1
+		}
+		return order(s, Scored{ID: r.cursor.id, Score: r.cursor.fkey})
+	}
+	var page []Scored
+	inSet, onSide := 0, 0
 	for _, s := range scored {
-		if set.Contains(s.ID) {
-			list = append(list, s)
+		if !set.Contains(s.ID) {
+			continue
+		}
+		inSet++
+		c := vsCursor(s)
+		if r.before && c >= 0 || !r.before && c <= 0 {
+			continue
+		}
+		onSide++
+		// Keep the limit items nearest the cursor: the first ones going
+		// forward, the last ones going back.
+		better := func(x, y Scored) bool {
+			if r.before {
+				return order(x, y) > 0
+			}
+			return order(x, y) < 0
+		}
+		if len(page) == r.Limit && !better(s, page[len(page)-1]) {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(page, s, func(x, y Scored) int {
+			if better(x, y) {
+				return -1
+			}
+			return 1
+		})
+		page = slices.Insert(page, i, s)
+		if len(page) > r.Limit {
+			page = page[:r.Limit]
 		}
 	}
-	slices.SortFunc(list, func(a, b Scored) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(b.ID, a.ID))
-	})
-	return pageSlice(r, len(list), func(i int) uint32 { return list[i].ID },
-		func(i int) int {
-			return cmp.Or(cmp.Compare(r.cursor.fkey, list[i].Score), cmp.Compare(r.cursor.id, list[i].ID))
-		},
-		func(i int) string {
-			return strconv.FormatFloat(list[i].Score, 'g', -1, 64) + "_" + strconv.FormatUint(uint64(list[i].ID), 10)
-		})
+	if r.before {
+		slices.Reverse(page)
+	}
+	ids := make([]uint32, len(page))
+	for i, s := range page {
+		ids[i] = s.ID
+	}
+	format := func(s Scored) string {
+		return strconv.FormatFloat(s.Score, 'g', -1, 64) + "_" + strconv.FormatUint(uint64(s.ID), 10)
+	}
+	var next, prev string
+	if len(page) == 0 {
+		return ids, "", ""
+	}
+	moreOnSide := onSide > len(page)
+	otherSide := inSet > onSide
+	if r.before {
+		if moreOnSide {
+			prev = format(page[0])
+		}
+		if otherSide {
+			next = format(page[len(page)-1])
+		}
+	} else {
+		if moreOnSide {
+			next = format(page[len(page)-1])
+		}
+		if otherSide {
+			prev = format(page[0])
+		}
+	}
+	return ids, next, prev
 }
 
 // pageSlice pages through a sorted list of n works: idAt gives the work at
