@@ -320,6 +320,14 @@ type WorkService interface {
 	// Published when they are zero.
 	CreateWork(ctx context.Context, w *Work) error
 
+	// ImportWorks stores works in one transaction, all that are new or none:
+	// a work whose origin is stored already is skipped (created[i] false,
+	// w.ID set to the stored work, 0 if deleted). A negative DuplicateOf
+	// refers to an earlier work of the batch: -1 is works[0]. The importer
+	// stores the works that share files together, so that a file is
+	// imported whole or not at all.
+	ImportWorks(ctx context.Context, works []*Work) (created []bool, err error)
+
 	// DeleteWork removes a work, its chapters and its tag links. Its sources
 	// are kept: provenance is never thrown away. Returns ENOTFOUND.
 	DeleteWork(ctx context.Context, id int64) error

@@ -188,50 +188,119 @@ func (im *Importer) parseFile(fsys fs.FS, name, display string) ([]*ingest.Piece
 	return ingest.ParseFile(display, raw, im.Options)
 }
 
-// storeAll stores the assembled works: originals first, so that each
-// duplicate can point at its original's ID.
+// storeAll stores the assembled works, each group of works that share a
+// file in one transaction (so a file is imported whole or not at all),
+// originals before their duplicates.
 func (im *Importer) storeAll(ctx context.Context, works []*ingest.Assembled, runID int64, report func(Result)) error {
-	order := make([]int, 0, len(works))
-	for pass := 0; pass < 2; pass++ {
-		for i, a := range works {
-			if (a.DuplicateOf >= 0) == (pass == 1) {
-				order = append(order, i)
-			}
-		}
-	}
-	for n, i := range order {
+	batches := batchesOf(works)
+	done := 0
+	for _, batch := range batches {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		a := works[i]
-		w := a.Work
-		res := Result{Work: w, Status: StatusPlanned, Posts: len(a.Pieces), Dropped: len(a.Dropped)}
-		for _, s := range w.Sources {
-			res.Files = append(res.Files, s.Name)
+		results := make([]Result, len(batch))
+		ws := make([]*fanarchive.Work, len(batch))
+		pos := map[int]int{} // index in works → index in batch
+		for k, i := range batch {
+			pos[i] = k
 		}
-		if a.DuplicateOf >= 0 {
-			res.DuplicateOf = works[a.DuplicateOf].Work
-			w.DuplicateOf = res.DuplicateOf.ID // 0 in a dry run
+		for k, i := range batch {
+			a := works[i]
+			w := a.Work
+			ws[k] = w
+			results[k] = Result{Work: w, Status: StatusPlanned, Posts: len(a.Pieces), Dropped: len(a.Dropped)}
+			for _, s := range w.Sources {
+				results[k].Files = append(results[k].Files, s.Name)
+				if !im.DryRun {
+					s.ImportRunID = runID
+				}
+			}
+			if a.DuplicateOf >= 0 {
+				results[k].DuplicateOf = works[a.DuplicateOf].Work
+				if j, same := pos[a.DuplicateOf]; same {
+					w.DuplicateOf = -int64(j + 1) // resolved by the store within the batch
+				} else {
+					w.DuplicateOf = works[a.DuplicateOf].Work.ID // stored in an earlier batch; 0 in a dry run
+				}
+			}
 		}
 		if !im.DryRun {
-			for _, s := range w.Sources {
-				s.ImportRunID = runID
-			}
-			switch err := im.Works.CreateWork(ctx, w); fanarchive.ErrorCode(err) {
-			case "":
-				res.Status = StatusCreated
-			case fanarchive.ECONFLICT:
-				res.Status = StatusPresent
-			default:
-				res.Status, res.Err = StatusFailed, err
+			created, err := im.Works.ImportWorks(ctx, ws)
+			for k := range batch {
+				switch {
+				case err != nil:
+					results[k].Status, results[k].Err = StatusFailed, err
+				case created[k]:
+					results[k].Status = StatusCreated
+				default:
+					results[k].Status = StatusPresent
+				}
 			}
 		}
-		report(res)
+		for _, r := range results {
+			report(r)
+		}
+		done += len(batch)
 		if im.Progress != nil {
-			im.Progress("store", n+1, len(order))
+			im.Progress("store", done, len(works))
 		}
 	}
 	return nil
+}
+
+// batchesOf groups works into the batches they are stored in: works that
+// share a source file, or that are duplicates of each other, go together
+// (connected components), each batch in the order of its first work, with
+// originals before duplicates inside it.
+func batchesOf(works []*ingest.Assembled) [][]int {
+	parent := make([]int, len(works))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	union := func(a, b int) {
+		if ra, rb := find(a), find(b); ra != rb {
+			parent[max(ra, rb)] = min(ra, rb)
+		}
+	}
+	byFile := map[string]int{}
+	for i, a := range works {
+		for _, s := range a.Work.Sources {
+			if j, ok := byFile[s.SHA256]; ok {
+				union(i, j)
+			} else {
+				byFile[s.SHA256] = i
+			}
+		}
+		if a.DuplicateOf >= 0 {
+			union(i, a.DuplicateOf)
+		}
+	}
+	index := map[int]int{}
+	var batches [][]int
+	for pass := 0; pass < 2; pass++ {
+		for i, a := range works {
+			if (a.DuplicateOf >= 0) != (pass == 1) {
+				continue
+			}
+			r := find(i)
+			b, ok := index[r]
+			if !ok {
+				b = len(batches)
+				index[r] = b
+				batches = append(batches, nil)
+			}
+			batches[b] = append(batches[b], i)
+		}
+	}
+	return batches
 }
 
 func (im *Importer) logger() *slog.Logger {

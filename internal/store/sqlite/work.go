@@ -46,25 +46,10 @@ import (
 // Authors and tags repeated within the work are stored once, at their first
 // position; a repeated tag is inferred only if every occurrence is.
 func (s *Store) CreateWork(ctx context.Context, w *fanarchive.Work) error {
-	if w == nil {
-		return fanarchive.Errorf(fanarchive.EINVALID, "Work is required.")
-	}
-	if err := checkNil(w); err != nil {
-		return err
-	}
-	if err := w.Validate(); err != nil {
-		return err
-	}
-	if err := validateSources(w); err != nil {
-		return err
-	}
-	chapterSources, err := chapterSourceRefs(w)
+	c, err := s.newCreation(w)
 	if err != nil {
 		return err
 	}
-
-	c := &creation{w: w, now: s.now().UTC(), chapterSources: chapterSources}
-	c.defaults()
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		c.tx = tx
 		if err := c.checkConflicts(ctx); err != nil {
@@ -83,6 +68,29 @@ func (s *Store) CreateWork(ctx context.Context, w *fanarchive.Work) error {
 	}
 	c.assign()
 	return nil
+}
+
+// newCreation validates w and prepares its creation.
+func (s *Store) newCreation(w *fanarchive.Work) (*creation, error) {
+	if w == nil {
+		return nil, fanarchive.Errorf(fanarchive.EINVALID, "Work is required.")
+	}
+	if err := checkNil(w); err != nil {
+		return nil, err
+	}
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	if err := validateSources(w); err != nil {
+		return nil, err
+	}
+	chapterSources, err := chapterSourceRefs(w)
+	if err != nil {
+		return nil, err
+	}
+	c := &creation{w: w, now: s.now().UTC(), chapterSources: chapterSources}
+	c.defaults()
+	return c, nil
 }
 
 // checkNil returns EINVALID for a nil chapter or source, which Validate

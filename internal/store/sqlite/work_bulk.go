@@ -17,26 +17,12 @@ import (
 // work that failed by its position.
 func (s *Store) CreateWorks(ctx context.Context, works []*fanarchive.Work) error {
 	cs := make([]*creation, len(works))
-	now := s.now().UTC()
 	for i, w := range works {
-		if w == nil {
-			return fanarchive.Errorf(fanarchive.EINVALID, "Work %d is missing.", i+1)
-		}
-		if err := checkNil(w); err != nil {
-			return err
-		}
-		if err := w.Validate(); err != nil {
-			return err
-		}
-		if err := validateSources(w); err != nil {
-			return err
-		}
-		refs, err := chapterSourceRefs(w)
+		c, err := s.newCreation(w)
 		if err != nil {
-			return err
+			return fmt.Errorf("work %d: %w", i+1, err)
 		}
-		cs[i] = &creation{w: w, now: now, chapterSources: refs}
-		cs[i].defaults()
+		cs[i] = c
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		for i, c := range cs {

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) fanarchive.Store) {
 		{"CreateWork/DuplicateSource", testDuplicateSource},
 		{"CreateWork/SharedAuthorsAndTags", testSharedAuthorsAndTags},
 		{"CreateWork/RepeatedAuthorsAndTags", testRepeatedAuthorsAndTags},
+		{"ImportWorks", testImportWorks},
 		{"FindChapter", testFindChapter},
 		{"DeleteWork", testDeleteWork},
 		{"DeleteWork/Duplicates", testDeleteListsDuplicates},
