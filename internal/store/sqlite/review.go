@@ -19,7 +19,7 @@ import (
 
 // FindReviewQueue returns a page of the works that need review, least
 // certain first, then by ID, and how many there are. The page is chosen and
-// counted from the works_review index, which holds only those works.
+// counted from the works_review index (reviewFrom).
 func (s *Store) FindReviewQueue(ctx context.Context, filter fanarchive.ReviewFilter) ([]*fanarchive.Work, int, error) {
 	if err := filter.Validate(); err != nil {
 		return nil, 0, err
@@ -35,8 +35,8 @@ func (s *Store) FindReviewQueue(ctx context.Context, filter fanarchive.ReviewFil
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		all := append(append(append([]any{}, args...), args...), limit, filter.Offset)
-		rows, err := tx.QueryContext(ctx, `SELECT w.id, (SELECT COUNT(*) FROM works w WHERE `+where+`)
-			FROM works w WHERE `+where+` ORDER BY w.review_confidence, w.id LIMIT ? OFFSET ?`, all...)
+		rows, err := tx.QueryContext(ctx, `SELECT w.id, (SELECT COUNT(*) FROM `+reviewFrom+` WHERE `+where+`)
+			FROM `+reviewFrom+` WHERE `+where+` ORDER BY w.review_confidence, w.id LIMIT ? OFFSET ?`, all...)
 		if err != nil {
 			return fmt.Errorf("list review queue: %w", err)
 		}
@@ -55,7 +55,7 @@ func (s *Store) FindReviewQueue(ctx context.Context, filter fanarchive.ReviewFil
 		}
 		if len(ids) == 0 {
 			// Past the last page the count has no row to ride on.
-			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM works w WHERE `+where, args...).Scan(&total)
+			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+reviewFrom+` WHERE `+where, args...).Scan(&total)
 		}
 		if works, err = worksByIDs(ctx, tx, ids); err != nil {
 			return err
@@ -74,6 +74,12 @@ func (s *Store) FindReviewQueue(ctx context.Context, filter fanarchive.ReviewFil
 	return works, total, nil
 }
 
+// reviewFrom is the table the queue is read from. Without INDEXED BY,
+// SQLite prefers works_listing for a kind filter and then sorts every work
+// of that kind; works_review holds only the works in the queue, in queue
+// order, with their kind.
+const reviewFrom = `works w INDEXED BY works_review`
+
 // reviewWhere returns the WHERE clause over works w for a valid filter.
 // needs_review = 1 is written out, not bound, so that SQLite sees that the
 // partial index works_review applies.
@@ -85,12 +91,13 @@ func reviewWhere(f fanarchive.ReviewFilter) (string, []any) {
 		args = append(args, string(f.Kind))
 	}
 	if f.Field != "" {
-		where = append(where, `json_extract(w.evidence, ?) < ?`)
-		args = append(args, `$."`+f.Field+`".confidence`, fanarchive.ReviewThreshold)
+		where = append(where, `instr(w.review_fields, ?) > 0`)
+		args = append(args, " "+f.Field+" ")
 	}
 	if f.Problem != "" {
-		where = append(where, `EXISTS (SELECT 1 FROM json_each(w.problems) p WHERE p.value LIKE ? ESCAPE '\')`)
-		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Problem)
+		// Problems are one a line; a filter of one line matches within one.
+		where = append(where, `w.review_problems LIKE ? ESCAPE '\'`)
+		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`, "\n", " ").Replace(f.Problem)
 		args = append(args, "%"+esc+"%")
 	}
 	return strings.Join(where, " AND "), args

@@ -71,7 +71,7 @@ func (s *Store) MergeWorks(ctx context.Context, into, from int64, by string) err
 		}
 		return s.recordEdits(ctx, tx, into, by, fanarchive.WorkEdit{Op: fanarchive.EditMerge, Field: fanarchive.FieldChapters,
 			Old: chapterRange(1, na),
-			New: fmt.Sprintf("%s; chapters %s from work %d %q", chapterRange(1, na+nb), chapterRange(na+1, na+nb), from, b.DisplayTitle())})
+			New: fmt.Sprintf("%s; %s from work %d %q", chapterRange(1, na+nb), chapterRange(na+1, na+nb), from, b.DisplayTitle())})
 	})
 	if err != nil {
 		return fmt.Errorf("merge work %d into work %d: %w", from, into, err)

@@ -4,38 +4,41 @@
 -- review_confidence is the lowest confidence of a work's evidence (1 when
 -- it has none) and needs_review is fanarchive.Work.NeedsReview: a field
 -- below the review threshold, 0.75 (fanarchive.ReviewThreshold; a test
--- keeps the two in step), or any problem. Triggers keep them right on
--- every insert and on every update of evidence or problems, whoever writes.
+-- keeps the two in step), or any problem. review_fields lists the fields
+-- below the threshold (" title fandoms ", spaces around each) and
+-- review_problems the problems, one a line, so that the queue's filters
+-- read the index alone. Triggers keep all four right on every insert and
+-- every update of evidence or problems, whoever writes; the expressions are
+-- written once, in works_review_update, which the others set off.
 ALTER TABLE works ADD COLUMN review_confidence REAL NOT NULL DEFAULT 1;
 ALTER TABLE works ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
-
-UPDATE works SET review_confidence = (
-	SELECT coalesce(min(json_extract(e.value, '$.confidence')), 1) FROM json_each(works.evidence) e
-);
-UPDATE works SET needs_review = review_confidence < 0.75 OR json_array_length(problems) > 0;
-
-CREATE TRIGGER works_review_insert AFTER INSERT ON works
-BEGIN
-	UPDATE works SET
-		review_confidence = (SELECT coalesce(min(json_extract(e.value, '$.confidence')), 1) FROM json_each(NEW.evidence) e),
-		needs_review = (SELECT coalesce(min(json_extract(e.value, '$.confidence')), 1) FROM json_each(NEW.evidence) e) < 0.75
-			OR json_array_length(NEW.problems) > 0
-	WHERE id = NEW.id;
-END;
+ALTER TABLE works ADD COLUMN review_fields TEXT NOT NULL DEFAULT '';
+ALTER TABLE works ADD COLUMN review_problems TEXT NOT NULL DEFAULT '';
 
 CREATE TRIGGER works_review_update AFTER UPDATE OF evidence, problems ON works
 BEGIN
 	UPDATE works SET
 		review_confidence = (SELECT coalesce(min(json_extract(e.value, '$.confidence')), 1) FROM json_each(NEW.evidence) e),
-		needs_review = (SELECT coalesce(min(json_extract(e.value, '$.confidence')), 1) FROM json_each(NEW.evidence) e) < 0.75
-			OR json_array_length(NEW.problems) > 0
+		review_fields = coalesce((SELECT ' ' || group_concat(e.key, ' ') || ' ' FROM json_each(NEW.evidence) e
+			WHERE json_extract(e.value, '$.confidence') < 0.75), ''),
+		review_problems = coalesce((SELECT group_concat(p.value, char(10)) FROM json_each(NEW.problems) p), ''),
+		needs_review = json_array_length(NEW.problems) > 0 OR EXISTS (SELECT 1 FROM json_each(NEW.evidence) e
+			WHERE json_extract(e.value, '$.confidence') < 0.75)
 	WHERE id = NEW.id;
 END;
 
--- The queue, least certain first, read in order off this index and counted
--- from it. Only works that need review are in it, so it stays small as the
--- archive is reviewed.
-CREATE INDEX works_review ON works (review_confidence, id, kind) WHERE needs_review = 1;
+CREATE TRIGGER works_review_insert AFTER INSERT ON works
+WHEN NEW.evidence <> '{}' OR NEW.problems <> '[]'
+BEGIN
+	UPDATE works SET evidence = evidence WHERE id = NEW.id;
+END;
+
+UPDATE works SET evidence = evidence WHERE evidence <> '{}' OR problems <> '[]';
+
+-- The queue, least certain first, read in order off this index and
+-- filtered and counted from it without touching the table. Only works that
+-- need review are in it, so it stays small as the archive is reviewed.
+CREATE INDEX works_review ON works (review_confidence, id, kind, review_fields, review_problems) WHERE needs_review = 1;
 
 -- The origin of a work merged into another is kept with deleted_origins,
 -- with merged_into naming the work that holds its chapters now: importing

@@ -1,0 +1,184 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"io/fs"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"fanarchive"
+	"fanarchive/internal/store/storetest"
+)
+
+// TestReview runs the shared review suite, with searches on a second handle
+// as `serve` would make them.
+func TestReview(t *testing.T) {
+	storetest.RunReview(t, searchOpener(-1))
+}
+
+// reviewColumns reads what the triggers stored for a work.
+func reviewColumns(t *testing.T, s *Store, id int64) (float64, bool) {
+	t.Helper()
+	var conf float64
+	var needs bool
+	if err := s.db.QueryRow(`SELECT review_confidence, needs_review FROM works WHERE id = ?`, id).Scan(&conf, &needs); err != nil {
+		t.Fatal(err)
+	}
+	return conf, needs
+}
+
+// TestReviewColumnsMatchDomain checks that the triggers of migration 0004
+// agree with fanarchive.Work.ReviewConfidence and NeedsReview, threshold
+// included, on insert and on every kind of edit.
+func TestReviewColumnsMatchDomain(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	defer s.Close()
+	th := fanarchive.ReviewThreshold
+	cases := []struct {
+		conf     []float64
+		problems []string
+	}{
+		{nil, nil},
+		{[]float64{1, 0.9}, nil},
+		{[]float64{th}, nil},
+		{[]float64{math.Nextafter(th, 0)}, nil},
+		{[]float64{0}, nil},
+		{[]float64{0.95, 0.3, 0.8}, nil},
+		{nil, []string{"part missing: 2 of 3"}},
+		{[]float64{1}, []string{"x"}},
+	}
+	for i, c := range cases {
+		w := &fanarchive.Work{Kind: fanarchive.KindFiction, Rating: fanarchive.RatingTeen, Problems: c.problems,
+			Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>x</p>"}, {Number: 2, Body: "<p>y</p>"}},
+			Evidence: map[string]fanarchive.Evidence{}}
+		for j, v := range c.conf {
+			w.Evidence[fanarchive.ReviewFields[j]] = fanarchive.Evidence{Confidence: v, Via: "test"}
+		}
+		if err := s.CreateWork(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+		check := func(when string) {
+			t.Helper()
+			got, err := s.FindWorkByID(ctx, w.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conf, needs := reviewColumns(t, s, w.ID)
+			if conf != got.ReviewConfidence() || needs != got.NeedsReview() {
+				t.Errorf("case %d %s: stored (%v, %v), domain (%v, %v)", i, when, conf, needs, got.ReviewConfidence(), got.NeedsReview())
+			}
+		}
+		check("created")
+		if err := s.UpdateWorkField(ctx, w.ID, fanarchive.FieldSummary, "s", "me"); err != nil {
+			t.Fatal(err)
+		}
+		check("after set")
+		if err := s.ConfirmWork(ctx, w.ID, nil, "me"); err != nil {
+			t.Fatal(err)
+		}
+		check("after confirm")
+		if id, err := s.SplitWork(ctx, w.ID, 2, "me"); err != nil {
+			t.Fatal(err)
+		} else if conf, needs := reviewColumns(t, s, id); conf != 0.5 || !needs {
+			t.Errorf("case %d: split-off work stored (%v, %v), want its made-up title reviewed", i, conf, needs)
+		}
+	}
+}
+
+// TestReviewMigrationBackfill builds a database at migration 0003 with
+// works already in it, then opens it: migration 0004 must mark the ones
+// that need review, and the queue must find them.
+func TestReviewMigrationBackfill(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"0001_init.sql", "0002_search.sql", "0003_work_sources.sql"} {
+		body, err := fs.ReadFile(migrationFS, "migration/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(string(body)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := db.Exec(`INSERT INTO migrations VALUES (?, '2020-01-01T00:00:00.000000000Z')`, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, row := range []struct{ evidence, problems string }{
+		{`{}`, `[]`},
+		{`{"title":{"confidence":0.6,"via":"guess"},"rating":{"confidence":0.8,"via":"default"}}`, `[]`},
+		{`{"title":{"confidence":1,"via":"header"}}`, `["part missing: 2 of 3"]`},
+		{`{"title":{"confidence":0.9,"via":"byline"}}`, `[]`},
+		{`{"fandoms":{"confidence":0,"via":"none"}}`, `["no fandom found"]`},
+	} {
+		if _, err := db.Exec(`INSERT INTO works (kind, rating, published, updated, created_at, updated_at, evidence, problems)
+			VALUES ('fiction', 'Teen', '2020-01-01T00:00:00.000000000Z', '2020-01-01T00:00:00.000000000Z',
+			'2020-01-01T00:00:00.000000000Z', '2020-01-01T00:00:00.000000000Z', ?, ?)`, row.evidence, row.problems); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	s, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	works, n, err := s.FindReviewQueue(ctx, fanarchive.ReviewFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, w := range works {
+		ids = append(ids, w.ID)
+	}
+	if n != 3 || !slices.Equal(ids, []int64{5, 2, 3}) {
+		t.Errorf("queue after migration = %v (%d), want [5 2 3] (3)", ids, n)
+	}
+	for id := int64(1); id <= 5; id++ {
+		conf, _ := reviewColumns(t, s, id)
+		if want := map[int64]float64{1: 1, 2: 0.6, 3: 1, 4: 0.9, 5: 0}[id]; conf != want {
+			t.Errorf("work %d: review_confidence %v, want %v", id, conf, want)
+		}
+	}
+}
+
+// TestReviewQueuePlan checks that the queue is read off its index in
+// order, so that it stays fast however large the archive.
+func TestReviewQueuePlan(t *testing.T) {
+	s := openTest(t)
+	defer s.Close()
+	for _, f := range []fanarchive.ReviewFilter{{}, {Kind: fanarchive.KindOther}, {Field: "title", Problem: "x"}} {
+		where, args := reviewWhere(f)
+		rows, err := s.db.Query(`EXPLAIN QUERY PLAN SELECT w.id FROM `+reviewFrom+` WHERE `+where+
+			` ORDER BY w.review_confidence, w.id LIMIT 20`, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		text := strings.Join(plan, "; ")
+		if !strings.Contains(text, "works_review") || strings.Contains(text, "TEMP B-TREE") {
+			t.Errorf("filter %+v: plan %q does not read works_review in order", f, text)
+		}
+	}
+}
