@@ -206,9 +206,9 @@ func (w *Work) LowConfidence() []string {
 }
 
 // problemFields says which field settles each problem the importer reports
-// (the Problem* constants of internal/ingest, matched by prefix; a test
-// there keeps the two in step). Setting or confirming the field clears the
-// problem.
+// (the Problem* constants of internal/ingest, matched by prefix;
+// review_test.go keeps the two in step). Setting or confirming the field
+// clears the problem.
 var problemFields = []struct{ prefix, field string }{
 	{"no title found", FieldTitle},
 	{"title too long", FieldTitle},
