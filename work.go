@@ -145,7 +145,11 @@ type Chapter struct {
 	Number int    `json:"number"` // 1-based, contiguous within a work
 	Title  string `json:"title,omitempty"`
 	Body   string `json:"-"`
-	Words  int    `json:"words"`
+	// Text is the body's plain text (prose.PlainText of Body) when the
+	// caller already has it, so that storing and indexing need not derive
+	// it again; empty means "derive it". It is not stored.
+	Text  string `json:"-"`
+	Words int    `json:"words"`
 	// SourceID is the original file the chapter came from. When a work is
 	// created, 0 means the work's first source, -(i+1) means w.Sources[i],
 	// and a positive value is a source already stored; after CreateWork it

@@ -91,3 +91,27 @@ func BenchmarkPlanCorpus(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkImportCorpus imports the development corpus into a fresh
+// archive, as `fanarchive import` does. Reproduce (or use cmd/benchimport,
+// which also measures the blob floor):
+//
+//	go test ./internal/importer -run '^$' -bench ImportCorpus -benchtime 3x
+func BenchmarkImportCorpus(b *testing.B) {
+	src, total := corpusSource(b)
+	b.SetBytes(total)
+	for b.Loop() {
+		b.StopTimer()
+		store, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := (&Importer{Works: store, Runs: store}).Run(context.Background(), src, "bench", nil); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		store.Close()
+		b.StartTimer()
+	}
+}

@@ -12,8 +12,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"fanarchive"
 	"fanarchive/internal/ingest"
@@ -142,30 +144,67 @@ func (im *Importer) Run(ctx context.Context, src Source, args string, emit func(
 	return rep, nil
 }
 
-// parseAll reads and parses every file; files that cannot be read or
-// parsed become failed results.
+// parseAll reads and parses every file, on as many goroutines as there
+// are CPUs, keeping the files' order; files that cannot be read or parsed
+// become failed results.
 func (im *Importer) parseAll(ctx context.Context, src Source) ([]*ingest.Piece, []Result, error) {
+	type parsed struct {
+		pieces []*ingest.Piece
+		err    error
+	}
+	out := make([]parsed, len(src.Names))
+	display := func(name string) string {
+		if src.Display != nil {
+			return src.Display(name)
+		}
+		return name
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				ps, err := im.parseFile(src.FS, src.Names[i], display(src.Names[i]))
+				out[i] = parsed{ps, err}
+				if im.Progress != nil {
+					mu.Lock()
+					done++
+					im.Progress("read", done, len(src.Names))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	var err error
+feed:
+	for i := range src.Names {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err != nil {
+		return nil, nil, err
+	}
 	var pieces []*ingest.Piece
 	var failures []Result
-	for i, name := range src.Names {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+	for i, p := range out {
+		if p.err != nil {
+			name := display(src.Names[i])
+			im.logger().Debug("import failed", "file", name, "err", p.err)
+			failures = append(failures, Result{Files: []string{name}, Status: StatusFailed, Err: p.err})
 		}
-		display := name
-		if src.Display != nil {
-			display = src.Display(name)
-		}
-		ps, err := im.parseFile(src.FS, name, display)
-		if err != nil {
-			im.logger().Debug("import failed", "file", display, "err", err)
-			failures = append(failures, Result{Files: []string{display}, Status: StatusFailed, Err: err})
-		}
-		for _, p := range ps {
-			p.File = i
-			pieces = append(pieces, p)
-		}
-		if im.Progress != nil {
-			im.Progress("read", i+1, len(src.Names))
+		for _, piece := range p.pieces {
+			piece.File = i
+			pieces = append(pieces, piece)
 		}
 	}
 	return pieces, failures, nil
@@ -188,13 +227,14 @@ func (im *Importer) parseFile(fsys fs.FS, name, display string) ([]*ingest.Piece
 	return ingest.ParseFile(display, raw, im.Options)
 }
 
-// storeAll stores the assembled works, each group of works that share a
-// file in one transaction (so a file is imported whole or not at all),
-// originals before their duplicates.
+// storeAll stores the assembled works. Works that share a file are always
+// stored in one transaction (so a file is imported whole or not at all);
+// consecutive such groups are stored together up to maxBatchBytes, because
+// every commit also flushes the full-text index. Originals come before
+// their duplicates.
 func (im *Importer) storeAll(ctx context.Context, works []*ingest.Assembled, runID int64, report func(Result)) error {
-	batches := batchesOf(works)
 	done := 0
-	for _, batch := range batches {
+	for _, batch := range chunks(works, batchesOf(works)) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -246,6 +286,35 @@ func (im *Importer) storeAll(ctx context.Context, works []*ingest.Assembled, run
 		}
 	}
 	return nil
+}
+
+// maxBatchBytes bounds how much original text one transaction stores
+// (unless a single group of works that share files is larger).
+const maxBatchBytes = 4 << 20
+
+// chunks joins consecutive batches while they stay under maxBatchBytes.
+// Duplicates point only at works in their own batch or an earlier one, so
+// joining keeps that order.
+func chunks(works []*ingest.Assembled, batches [][]int) [][]int {
+	var out [][]int
+	var cur []int
+	size := 0
+	for _, b := range batches {
+		bs := 0
+		for _, i := range b {
+			for _, s := range works[i].Work.Sources {
+				bs += int(s.Size)
+			}
+		}
+		if len(cur) > 0 && size+bs > maxBatchBytes {
+			out, cur, size = append(out, cur), nil, 0
+		}
+		cur, size = append(cur, b...), size+bs
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
 }
 
 // batchesOf groups works into the batches they are stored in: works that

@@ -34,6 +34,8 @@ var (
 	opinionSingles = wordSet("imho imo season overall rating")
 	opinionPairs   = wordSet("i_thought i_think i_liked i_loved i_hated this_episode the_episode this_week's the_show the_series the_writers the_actor the_actors the_script the_plot my_opinion")
 	drinkPairs     = wordSet("a_drink a_shot a_sip your_drink drink_once drink_twice")
+	// pairFirst are the words that begin a pair above.
+	pairFirst = wordSet("i this the my a your drink")
 
 	speakerPrefix = regexp.MustCompile(`^([A-Z][A-Za-z.'-]{1,20}(?: [A-Z][A-Za-z.'-]{1,20})?)\s*:\s+\S`)
 	ratingOnLine  = regexp.MustCompile(`(?i)^\s*(?:plot|plot handling|characterization|technical|acting|total|overall|rating)\s*:\s*\d|\b\d+(?:\.\d+)?\s*/\s*(?:10|5|4)\b(?:\s*[^/\d]|$)|\b\d\s+(?:out\s+of|of)\s+(?:10|5|4)\b`)
@@ -80,8 +82,8 @@ func measureText(text string) textStats {
 
 // countWords walks the words once, counting the word-level features.
 func (st *textStats) countWords(text string) {
-	var prev string
-	var buf []byte
+	var prev string // the word before, when it can begin a pair
+	var buf, pair []byte
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c == '"' {
@@ -117,30 +119,37 @@ func (st *textStats) countWords(text string) {
 			j += size
 		}
 	done:
-		w := string(buf)
 		st.words++
+		// Indexing a map with string(buf) does not allocate.
 		switch {
-		case saidSet[w]:
+		case saidSet[string(buf)]:
 			st.said++
-		case thirdSet[w]:
+		case thirdSet[string(buf)]:
 			st.third++
-		case opinionSingles[w]:
+		case opinionSingles[string(buf)]:
 			st.opinion++
-		case pastSet[w]:
+		case pastSet[string(buf)]:
 			st.past++
-		case presentSet[w]:
+		case presentSet[string(buf)]:
 			st.present++
 		}
 		if prev != "" {
-			pair := prev + "_" + w
-			if opinionPairs[pair] {
-				st.opinion++
-			}
-			if drinkPairs[pair] || w == "chug" {
-				st.drink++
+			pair = append(append(append(pair[:0], prev...), '_'), buf...)
+			if opinionPairs[string(pair)] || drinkPairs[string(pair)] {
+				if drinkPairs[string(pair)] {
+					st.drink++
+				} else {
+					st.opinion++
+				}
 			}
 		}
-		prev = w
+		if string(buf) == "chug" {
+			st.drink++
+		}
+		prev = ""
+		if pairFirst[string(buf)] {
+			prev = string(buf)
+		}
 		i = j
 	}
 }

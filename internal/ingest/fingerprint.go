@@ -2,9 +2,8 @@ package ingest
 
 import (
 	"fmt"
-	"hash/fnv"
-	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"fanarchive"
 	"fanarchive/internal/prose"
@@ -22,29 +21,76 @@ const (
 	confDuplicate  = 0.85 // how sure a duplicate mark is
 )
 
-// fingerprint returns the sampled shingle hashes of a work's text.
+// fingerprint returns the sampled shingle hashes of a work's text. Words
+// are hashed as they are read (FNV-1a over lower-cased letters and digits)
+// and a shingle's hash combines its words' hashes, so nothing is allocated
+// per word.
 func fingerprint(w *fanarchive.Work) map[uint64]bool {
-	var words []string
-	for _, c := range w.Chapters {
-		for _, f := range strings.FieldsFunc(prose.PlainText(c.Body), func(r rune) bool {
-			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-		}) {
-			words = append(words, strings.ToLower(f))
-		}
-	}
 	fp := map[uint64]bool{}
-	h := fnv.New64a()
-	for i := 0; i+shingleWords <= len(words); i++ {
-		h.Reset()
-		for _, w := range words[i : i+shingleWords] {
-			h.Write([]byte(w))
-			h.Write([]byte{0})
+	var ring [shingleWords]uint64
+	n := 0
+	for _, c := range w.Chapters {
+		text := c.Text
+		if text == "" {
+			text = prose.PlainText(c.Body)
 		}
-		if v := h.Sum64(); v%shingleSample == 0 {
-			fp[v] = true
-		}
+		forEachWordHash(text, func(h uint64) {
+			ring[n%shingleWords] = h
+			n++
+			if n < shingleWords {
+				return
+			}
+			var s uint64 = 14695981039346656037
+			for i := n - shingleWords; i < n; i++ {
+				s = (s ^ ring[i%shingleWords]) * 1099511628211
+			}
+			if s%shingleSample == 0 {
+				fp[s] = true
+			}
+		})
 	}
 	return fp
+}
+
+// forEachWordHash calls fn with the FNV-1a hash of each lower-cased run of
+// letters and digits in text.
+func forEachWordHash(text string, fn func(uint64)) {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h, in := uint64(offset), false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			default:
+				if in {
+					fn(h)
+					h, in = offset, false
+				}
+				continue
+			}
+			h = (h ^ uint64(c)) * prime
+			in = true
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			for _, b := range []byte(string(unicode.ToLower(r))) {
+				h = (h ^ uint64(b)) * prime
+			}
+			in = true
+		} else if in {
+			fn(h)
+			h, in = offset, false
+		}
+	}
+	if in {
+		fn(h)
+	}
 }
 
 // markDuplicates finds works whose text another work holds and marks them

@@ -8,6 +8,7 @@ package ingest
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"unicode"
@@ -112,6 +113,7 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 			Number: len(w.Chapters) + 1,
 			Title:  ct.title,
 			Body:   prose.HTML(blocks),
+			Text:   prose.BlockText(blocks, math.MaxInt),
 			Words:  prose.BlockWords(blocks),
 		})
 		if w.Begins == "" {

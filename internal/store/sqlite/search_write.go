@@ -39,7 +39,11 @@ func newWorkText(w *fanarchive.Work) workText {
 			body.WriteString(ch.Title)
 			body.WriteString("\n\n")
 		}
-		body.WriteString(prose.PlainText(ch.Body))
+		if ch.Text != "" {
+			body.WriteString(ch.Text)
+		} else {
+			body.WriteString(prose.PlainText(ch.Body))
+		}
 		body.WriteString("\n\n")
 	}
 	return workText{
