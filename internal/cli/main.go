@@ -59,6 +59,7 @@ func (m *Main) commands() []command {
 		{"import", "import legacy story files into the archive", (*Main).importFiles},
 		{"reindex", "rebuild the search index from the works", (*Main).reindex},
 		{"tags", "wrangle tags: synonym, rename, merge, suggest", (*Main).tagsCommand},
+		{"review", "review what the importer was unsure of, and fix it", (*Main).reviewCommand},
 	}
 }
 
