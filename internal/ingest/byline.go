@@ -10,12 +10,14 @@ var (
 	// bylineRe matches "by Michelle", "Written by: A & B", "by / X" (the
 	// slash of a centred byline), and "-by- X".
 	bylineRe = regexp.MustCompile(`(?i)^\W{0,4}(?:written\s+|a\s+story\s+|story\s+)?by\W{0,3}(?:\s+|$)(.*)$`)
+	// notByline are phrases that end in "by" without naming the author.
+	notByline = regexp.MustCompile(`(?i)\b(?:inspired|suggested|requested|dedicated|based|influenced|prompted|edited|beta(?:'?d|-read)?|proofread|typed|posted|forwarded|reposted|sent|illustrated|produced|directed)\s*$`)
 	// emailRe finds an e-mail address, also in the "name at host dot com"
 	// style some authors used against harvesters.
 	emailRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-!]+@[a-z0-9.\-]+\.[a-z]{2,}|[a-z0-9._%+\-]+\s+(?:at|\(at\)|\[at\])\s+[a-z0-9\-]+(?:\s+(?:dot|\(dot\)|\[dot\])\s+[a-z]{2,})+`)
 	// nameNoise is what bylines carry besides names: copyright notices,
 	// years, "(c)", e-mail brackets.
-	nameNoise = regexp.MustCompile(`(?i)\s*(?:[-–—,;(]\s*)?(?:copyright|\(c\)|©|copr\.?)\s*.*$|\s*[,(\[-]?\s*\(?\b(?:19|20)\d\d\b\)?\.?\s*$|\s*<[^>]*>|\s*\([^)]*@[^)]*\)|\s*\[[^\]]*@[^\]]*\]`)
+	nameNoise = regexp.MustCompile(`(?i)\s*(?:[-–—,;(]\s*)?(?:copyright|\(c\)|©|copr\.?)\s*.*$|\s*[(,]?\s*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?'?\d{2,4}\)?\s*$|\s*[,(\[-]?\s*\(?\b(?:19|20)\d\d\b\)?\.?\s*$|\s*<[^>]*>|\s*\([^)]*@[^)]*\)|\s*\[[^\]]*@[^\]]*\]`)
 	// coAuthorSep splits "A and B", "A & B", "A, B and C".
 	coAuthorSep = regexp.MustCompile(`\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s+with\s+)\s*`)
 )
@@ -102,7 +104,7 @@ func looksLikeName(n string) bool {
 	if len(f) == 0 || len(f) > 6 || len(n) > 60 {
 		return false
 	}
-	if notNames[strings.ToLower(f[0])] {
+	if notNames[strings.ToLower(f[0])] || strings.ContainsAny(n, "[]{}<>") || strings.Contains(strings.ToLower(n), "paramount") {
 		return false
 	}
 	// Prose, not a name: a sentence's small words, or a sentence break.
@@ -121,4 +123,5 @@ var nameStopwords = map[string]bool{
 	"of": true, "in": true, "on": true, "with": true, "at": true, "it": true, "are": true, "be": true,
 	"not": true, "but": true, "so": true, "as": true, "or": true, "if": true, "we": true, "you": true,
 	"i": true, "my": true, "me": true, "has": true, "have": true, "had": true, "will": true, "would": true,
+	"the": true, "a": true, "an": true, "pictures": true, "inc": true, "inc.": true,
 }

@@ -37,10 +37,10 @@ var (
 	// noiseWords are words that mark such a prefix as a label about the
 	// post, not part of the title: a label of at most five words with one
 	// of them is removed.
-	noiseWords = regexp.MustCompile(`(?i)\b(?:re|repost(?:ed|ing)?|new|fic|fics|fanfic|fanfiction|fiction|story|stories|tng|ds9|voy|tos|st|st:tng|st/tng|startrek|startreck|star\s+trek|dsn|update|updated|complete|finished|request(?:ed)?|real|sequel|prequel|creative|post|posting|submission|archive|script|drabble|vignette|corrected|revised|version|copy|official|offical|crossover|parody|poem|filk|teaser)\b`)
+	noiseWords = regexp.MustCompile(`(?i)\b(?:re|repost(?:ed|ing)?|new|fic|fics|fanfic|fanfiction|fiction|story|stories|tng|ds9|voy|tos|st|st:tng|st/tng|dsn|update|updated|complete|finished|request(?:ed)?|real|sequel|prequel|creative|post|posting|submission|archive|script|drabble|vignette|corrected|revised|version|copy|official|offical|crossover|parody|poem|filk|teaser)\b`)
 	// leadingTag is a series abbreviation or label before the title without
 	// a colon: "TNG _Enterprized_ part 1", "story Frontier Medicine".
-	leadingTag = regexp.MustCompile(`(?i)^(?:tng|ds9|voy|tos|st:?tng|fic|repost|new|story|script|drabble)\s+`)
+	leadingTag = regexp.MustCompile(`^(?i:tng|ds9|voy|tos|st:?tng|fic|repost|new|story|script|drabble)\s+[^a-z\s]`)
 	// trailingNoise is a description after the title: ", A Novel",
 	// "(repost)", "- Teaser", "Introduction and Teaser", "-- Finally!",
 	// "Parts 1,2,3 of Eight …", "The whole story", "-a long".
@@ -76,7 +76,11 @@ func subjectTitle(subject string) (title, author string, reply bool, part PartMa
 			s = m[1]
 		}
 	}
-	return cleanTitle(s), author, reply, part, hasPart
+	title = cleanTitle(s)
+	if strings.Trim(noiseWords.ReplaceAllString(strings.ToLower(title), ""), " .,:;-/!") == "" {
+		title = "" // "STORY", "New fic": nothing but labels
+	}
+	return title, author, reply, part, hasPart
 }
 
 var (
@@ -98,11 +102,14 @@ func cleanTitle(s string) string {
 			noiseWords.MatchString(strings.TrimSpace(s[m[2]:m[3]])) {
 			s = s[m[1]:]
 		}
-		if loc := leadingTag.FindStringIndex(s); loc != nil && loc[1] < len(s) {
-			s = s[loc[1]:]
+		if loc := leadingTag.FindStringIndex(s); loc != nil {
+			s = s[loc[1]-1:] // keep the first letter of the title
 		}
 		if m := quotedTitle.FindStringSubmatch(s); m != nil && (noiseWords.MatchString(s[:strings.IndexAny(s, "\"`“")]) || strings.IndexAny(s, "\"`“") == 0) {
 			s = m[1]
+		}
+		if t := strings.TrimSpace(storyDescriptor.ReplaceAllString(s, "")); t != "" {
+			s = t
 		}
 		if t := strings.TrimSpace(trailingAside.ReplaceAllString(s, "")); t != "" {
 			s = t
@@ -115,12 +122,34 @@ func cleanTitle(s string) string {
 		}
 	}
 	s = strings.Trim(s, titleDecorTrim)
+	if !strings.Contains(s, " ") && strings.Count(s, "_") > 0 {
+		s = strings.ReplaceAll(s, "_", " ") // "Cruel_Mercy"
+	}
 	if !strings.ContainsAny(s, " _-") && len(s) > 12 {
 		if words := camelWord.FindAllString(s, -1); len(words) >= 3 {
 			s = strings.Join(words, " ")
 		}
 	}
 	return s
+}
+
+var (
+	// acronymTitle is a subject that abbreviates its story: "STTRR 1".
+	acronymTitle = regexp.MustCompile(`^[A-Z0-9]{2,7}(?:\s*#?\d{1,3})?$`)
+	// sentenceSubject is a subject that says something about the post
+	// rather than naming it: "Please archive this instead…", "could
+	// someone repost The Return?".
+	sentenceSubject = regexp.MustCompile(`(?i)^(?:please|could|would|can|does|anyone|someone|here\s+is|here's|i\s|i'm|we\s)|[?]\s*$|\bthanx?\b|\bthanks\b`)
+)
+
+// subjectTitleConfidence is how far a subject's title is to be trusted: an
+// abbreviation or a sentence about the post is only a hint, below a title
+// guessed from the text's own layout.
+func subjectTitleConfidence(title string) float64 {
+	if acronymTitle.MatchString(title) || sentenceSubject.MatchString(title) || len(strings.Fields(title)) > 9 {
+		return 0.4
+	}
+	return confSubject
 }
 
 // applyEnvelope fills what a post's headers say where the text itself said
@@ -131,9 +160,9 @@ func applyEnvelope(w *fanarchive.Work, env envelope) {
 		return
 	}
 	title, author, _, _, _ := subjectTitle(env.Subject)
-	if title != "" && w.Evidence[fanarchive.FieldTitle].Confidence < confSubject {
+	if conf := subjectTitleConfidence(title); title != "" && w.Evidence[fanarchive.FieldTitle].Confidence < conf {
 		w.Title = title
-		w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: confSubject, Via: "subject", Detail: env.Subject}
+		w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: conf, Via: "subject", Detail: env.Subject}
 	}
 	if len(w.Authors) == 0 {
 		switch {

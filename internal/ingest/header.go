@@ -297,6 +297,9 @@ func titleLike(p para) bool {
 		}
 	}
 	t := p.text()
+	if copyrightStart.MatchString(t) {
+		return false
+	}
 	// A period ends sentences, and also some short titles ("Alliances.").
 	return !strings.HasSuffix(t, ",") && (!strings.HasSuffix(t, ".") || (p.words() <= 6 && !strings.HasSuffix(t, "..")))
 }
@@ -308,7 +311,7 @@ func titleThenByline(p para) (title string, names []string, contact string, ok b
 		rest := para{lines: p.lines[k:], first: p.first + k}
 		if names, contact, ok := byline(rest); ok {
 			top := para{lines: p.lines[:k], first: p.first}
-			if !titleLike(top) {
+			if !titleLike(top) || notByline.MatchString(top.text()) {
 				return "", nil, "", false
 			}
 			if bylineLead.MatchString(top.text()) {
@@ -319,6 +322,9 @@ func titleThenByline(p para) (title string, names []string, contact string, ok b
 	}
 	return "", nil, "", false
 }
+
+// copyrightStart begins a copyright notice, which is never a title.
+var copyrightStart = regexp.MustCompile(`(?i)^\W*(?:copyright|copywrite|copyrighted|\(c\)|©)`)
 
 // bylineLead is the first half of a byline broken over two lines.
 var bylineLead = regexp.MustCompile(`(?i)^\W*(?:written|a\s+story|story|a\s+tale|a\s+fic|fic|an?\s+\w+\s+story)\W*$`)

@@ -21,7 +21,7 @@ var (
 	// inlineByline is "TITLE by NAME" on one short line.
 	inlineByline = regexp.MustCompile(`(?i)^\s*(.{2,70}?)[\s,;:-]+by\s+(\S.{1,50})$`)
 	// storyDescriptor is "A Star Trek : Deep Space Nine Story" after a title.
-	storyDescriptor = regexp.MustCompile(`(?i)\s+(?:-+\s*)?an?\s+.{0,50}?\b(?:story|tale|fic|fanfic|novel|novella|vignette|parody)\s*$`)
+	storyDescriptor = regexp.MustCompile(`(?i)(?:\s+|\s*-{1,2}\s*|,\s*)an?\s+.{0,50}?\b(?:story|tale|fic|fanfic|novel|novella|vignette|parody|epic)\s*$`)
 )
 
 // lateByline looks for a byline in the paragraphs after the header and
@@ -76,7 +76,7 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 		if len(p.lines) <= 3 {
 			for _, l := range p.lines {
 				m := inlineByline.FindStringSubmatch(strings.TrimSpace(l))
-				if m == nil || len(strings.TrimSpace(l)) > 90 {
+				if m == nil || len(strings.TrimSpace(l)) > 90 || notByline.MatchString(m[1]) {
 					continue
 				}
 				n, c := authorNames(m[2])
