@@ -8,6 +8,9 @@
 //
 // The suite only uses the fanarchive.Store interface, so what it checks is the
 // contract callers rely on, not how one database happens to behave.
+//
+// RunSearch (search) and RunReview (the review queue and its edits) take a
+// SearchOpener and belong to the suite too.
 package storetest
 
 import (
