@@ -77,7 +77,7 @@ func groupInFiles(pieces []*Piece) []*group {
 		// Kind is not compared: one part of a story may read like a
 		// document (a part that is all log entries); the work's kind is
 		// its pieces' majority, weighed by words.
-		if last != nil && !p.Reply &&
+		if last != nil && (!p.Reply || ownFollowUp(last, p, author)) &&
 			((title == "" || similarTitles(title, last.title)) || continues(last, p)) &&
 			(author == "" || last.author == "" || author == last.author || title == last.title) {
 			last.pieces = append(last.pieces, p)
@@ -93,6 +93,15 @@ func groupInFiles(pieces []*Piece) []*group {
 		}
 	}
 	return groups
+}
+
+// ownFollowUp reports whether a reply is the author following up their own
+// post with the next part: the same subject (less "Re:") and author as the
+// story it follows.
+func ownFollowUp(g *group, p *Piece, author string) bool {
+	first := g.pieces[0]
+	return author != "" && author == g.author &&
+		strings.EqualFold(replyPrefix.ReplaceAllString(p.Subject, ""), replyPrefix.ReplaceAllString(first.Subject, ""))
 }
 
 // continues reports whether p is the next part of the story g holds

@@ -223,11 +223,21 @@ func settleProblems(w *fanarchive.Work) {
 	}
 }
 
-// partTitle names a chapter from its part marker: "Part 3", "Prologue".
+// partTitle names a chapter from its part marker and the title its
+// subject gives it: "Part 3", "Prologue", "Part 5: Prepare for
+// assimilation".
 func partTitle(p *Piece) string {
 	if !p.HasPart {
-		return ""
+		return p.PartTitle
 	}
+	if name := partName(p); p.PartTitle != "" {
+		return name + ": " + p.PartTitle
+	}
+	return partName(p)
+}
+
+// partName names a part from its marker alone.
+func partName(p *Piece) string {
 	switch p.Part.Role {
 	case RolePrologue:
 		return "Prologue"

@@ -48,6 +48,7 @@ var (
 	// quotedTitle is a title in quotes after its label or series name:
 	// `SCRIPT: "Inheritance" - Teaser`, "an offical copy of \"Aeia\"".
 	quotedTitle    = regexp.MustCompile("^[^\"`“]{0,40}[\"`“]([^\"'“”]{2,80})[\"'”]")
+	byPrefix       = regexp.MustCompile(`(?i)^-*\s*by\s+(.+)$`)
 	subjectBy      = regexp.MustCompile(`(?i)^(.*?)[,;:]?\s+(?:-{1,2}\s*)?(?:by|from)\s+(.+)$`)
 	titleDecorTrim = " \t\"'“”‘’_*~<>[](){}-–—:,;."
 )
@@ -56,20 +57,36 @@ var (
 // title, any author named in it ("… by X"), whether it is a reply, and the
 // part marker it carries.
 func subjectTitle(subject string) (title, author string, reply bool, part PartMarker, hasPart bool) {
+	title, author, reply, part, hasPart, _ = subjectParts(subject)
+	return title, author, reply, part, hasPart
+}
+
+// subjectParts is subjectTitle with the part's own title too: what follows
+// the part marker ("I, Locutus: Part Five of Eight - Prepare for
+// assimilation" is part 5 of "I, Locutus", titled "Prepare for
+// assimilation").
+func subjectParts(subject string) (title, author string, reply bool, part PartMarker, hasPart bool, partTitle string) {
 	s := strings.TrimSpace(subject)
 	if loc := replyPrefix.FindStringIndex(s); loc != nil {
 		reply = true
 		s = s[loc[1]:]
 	}
-	part, hasPart = FindPartMarker(s)
-	s = StripPartMarker(s)
+	s, partTitle, part, hasPart = SplitAtPartMarker(s)
+	if m := byPrefix.FindStringSubmatch(partTitle); m != nil {
+		// "GRADUATION (Pt. 1/10) by MELISSA WILSON": the byline follows the
+		// marker.
+		if names, _ := authorNames(m[1]); len(names) > 0 {
+			author, partTitle = strings.Join(names, " & "), ""
+		}
+	}
+	partTitle = cleanTitle(partTitle)
 	if loc := bracketTag.FindStringIndex(s); loc != nil && loc[1] < len(s) {
 		s = s[loc[1]:]
 	}
 	s = cleanTitle(s)
 	// "… by X" names an author when it is set off ("Title, by X"), or when X
 	// is more than one word: "Baptism by Fire" keeps its title.
-	if m := subjectBy.FindStringSubmatch(s); m != nil && (strings.ContainsAny(m[0][len(m[1]):len(m[1])+2], ",;:-") ||
+	if m := subjectBy.FindStringSubmatch(s); author == "" && m != nil && (strings.ContainsAny(m[0][len(m[1]):len(m[1])+2], ",;:-") ||
 		len(strings.Fields(m[2])) > 1 || strings.Contains(m[2], ".")) {
 		if names, _ := authorNames(m[2]); len(names) > 0 && strings.TrimSpace(m[1]) != "" {
 			author = strings.Join(names, " & ")
@@ -80,7 +97,7 @@ func subjectTitle(subject string) (title, author string, reply bool, part PartMa
 	if strings.Trim(noiseWords.ReplaceAllString(strings.ToLower(title), ""), " .,:;-/!") == "" {
 		title = "" // "STORY", "New fic": nothing but labels
 	}
-	return title, author, reply, part, hasPart
+	return title, author, reply, part, hasPart, partTitle
 }
 
 var (

@@ -30,7 +30,10 @@ type Piece struct {
 	Subject    string
 	MessageID  string
 	Reply      bool
-	Date       time.Time
+	// PartTitle is what the subject says after the part marker: the part's
+	// own title ("Part 5 of 8 - Prepare for assimilation").
+	PartTitle string
+	Date      time.Time
 	// File and Seq place the piece: the index of its file in the import and
 	// its position in that file.
 	File, Seq int
@@ -74,7 +77,8 @@ func ParseFile(name string, raw []byte, opts Options) ([]*Piece, error) {
 			src.Encoding = p.Encoding
 		}
 		env := envelope{Subject: p.Subject, FromName: p.From.Name, FromAddr: p.From.Addr, Date: p.Date, Newsgroups: p.Newsgroups}
-		_, _, env.Reply, _, _ = subjectTitle(p.Subject)
+		var partTitle string
+		_, _, env.Reply, _, _, partTitle = subjectParts(p.Subject)
 		w, err := parseBody(text, src, opts, env)
 		if err != nil {
 			if firstErr == nil {
@@ -83,7 +87,7 @@ func ParseFile(name string, raw []byte, opts Options) ([]*Piece, error) {
 			continue
 		}
 		piece := &Piece{Work: w, Start: p.Start, End: p.End, Subject: p.Subject, MessageID: p.MessageID,
-			Reply: env.Reply, Date: p.Date, Seq: len(pieces)}
+			Reply: env.Reply, Date: p.Date, Seq: len(pieces), PartTitle: partTitle}
 		piece.Part, piece.HasPart = piecePart(p.Subject, w)
 		pieces = append(pieces, piece)
 	}

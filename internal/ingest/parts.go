@@ -55,7 +55,10 @@ func (m PartMarker) Order() float64 {
 // IsZero reports whether no marker was found.
 func (m PartMarker) IsZero() bool { return m.N == 0 && m.Role == RoleNone }
 
-const numberWord = `\d{1,3}|[ivxlc]{1,7}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty`
+const numberWord = `\d{1,3}|[ivxlc]{1,7}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth`
+
+// spelledNumber is a number or ordinal written as a word.
+const spelledNumber = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth`
 
 var (
 	// partOf matches "n/m" forms: "(1/7)", "[2/4]", "Pt. 1/10", "ch. 3 of
@@ -63,7 +66,10 @@ var (
 	partOf = regexp.MustCompile(`(?i)(?:\b(?:part|pt|chapter|chap|ch|section|sect|episode|ep|book)\.?\s*)?[(\[{]?\s*\b(\d{1,3})([a-z])?\s*(?:/|\bof\b|\bout\s+of\b)\s*(\d{1,3})\b\??\s*(?:parts?\b|chapters?\b)?\s*[)\]}]?`)
 	// partWord matches "Part 2", "PART II", "(Part VI)", "Chapter Three",
 	// "ch. 3", "Pt 4", "part 07", "Book 2".
-	partWord = regexp.MustCompile(`(?i)[(\[{]?\s*\b(?:part|pt|chapter|chap|ch|section|sect|episode|book)\b\.?\s*#?\s*(` + numberWord + `)\b([a-z]\b)?\s*[)\]}]?`)
+	partWord = regexp.MustCompile(`(?i)[(\[{]?\s*\b(?:part|pt|chapter|chap|ch|section|sect|episode|book|act)\b\.?\s*#?\s*(` + numberWord + `)\b([a-z]\b)?\s*[)\]}]?`)
+	// partOfWords matches parts counted in words: "Fourth of Eight",
+	// "Part Five of Eight", "EIGHT OF EIGHT".
+	partOfWords = regexp.MustCompile(`(?i)[(\[{]?\s*(?:\bpart\s+)?\b(` + spelledNumber + `|\d{1,3})\s+(?:of|out\s+of)\s+(` + spelledNumber + `|\d{1,3})\b\s*[)\]}]?`)
 	// partRole matches prologues and epilogues anywhere, and "final",
 	// "conclusion", "the end" only as a segment of their own at the end
 	// ("Belly of the Whale - final", "Part 6 (THE END!!!)"), so that titles
@@ -90,6 +96,12 @@ func FindPartMarker(s string) (PartMarker, bool) {
 				m.Sub = strings.ToLower(s[loc[4]:loc[5]])
 			}
 			return m, true
+		}
+	}
+	if loc := partOfWords.FindStringSubmatchIndex(s); loc != nil {
+		n, of := parseNumber(s[loc[2]:loc[3]]), parseNumber(s[loc[4]:loc[5]])
+		if n >= 1 && of >= n && of <= 500 {
+			return PartMarker{N: n, Of: of, Text: s[loc[0]:loc[1]], Start: loc[0], End: loc[1]}, true
 		}
 	}
 	if loc := partWord.FindStringSubmatchIndex(s); loc != nil {
@@ -137,6 +149,23 @@ func roleOf(word string) Role {
 		return RoleEpilogue
 	}
 	return RoleFinal
+}
+
+// SplitAtPartMarker splits a subject at its part marker: the title before
+// it, and what follows it, which is the part's own title or a remark
+// ("Part Five of Eight - Prepare for assimilation"). When nothing precedes
+// the marker, the text after it is the title.
+func SplitAtPartMarker(s string) (title, partTitle string, m PartMarker, ok bool) {
+	m, ok = FindPartMarker(s)
+	if !ok {
+		return strings.TrimSpace(s), "", m, false
+	}
+	head := strings.TrimRight(s[:m.Start], " \t,;:-–—([{")
+	tail := strings.Trim(s[m.End:], " \t,;:-–—)]}")
+	if strings.TrimSpace(head) == "" {
+		return strings.TrimSpace(tail), "", m, true
+	}
+	return strings.TrimSpace(head), strings.TrimSpace(tail), m, true
 }
 
 // StripPartMarker returns s without its part marker and the punctuation
