@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fanarchive"
@@ -166,6 +167,27 @@ func loadWork(ctx context.Context, tx *sql.Tx, id int64) (*fanarchive.Work, erro
 		return nil, err
 	}
 	return w, nil
+}
+
+// reviewValues are the review columns of works (migration 0004) for a work
+// about to be inserted. The insert writes them, so that the trigger that
+// would otherwise compute them does not run: it is there for inserts that
+// leave review_confidence at its default, -1. Updates of evidence or
+// problems leave them to the update trigger. TestReviewColumnsMatchDomain
+// keeps the two definitions in step.
+type reviewValues struct {
+	confidence       float64
+	needs            bool
+	fields, problems string
+}
+
+func newReviewValues(w *fanarchive.Work) reviewValues {
+	rv := reviewValues{confidence: w.ReviewConfidence(), needs: w.NeedsReview(), problems: strings.Join(w.Problems, "\n")}
+	if low := w.LowConfidence(); len(low) > 0 {
+		slices.Sort(low) // the order of the evidence's JSON keys, as the trigger lists them
+		rv.fields = " " + strings.Join(low, " ") + " "
+	}
+	return rv
 }
 
 // saveWork writes the columns of works an edit may change (not the

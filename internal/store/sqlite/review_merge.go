@@ -237,12 +237,14 @@ func (s *Store) insertWorkRow(ctx context.Context, tx *sql.Tx, w *fanarchive.Wor
 		return 0, err
 	}
 	now := formatTime(s.now())
+	rv := newReviewValues(w)
 	res, err := tx.ExecContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
-		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at,
+		review_confidence, needs_review, review_fields, review_problems)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal, w.Language, w.Words,
 		w.Complete, w.Begins, formatTime(w.Published), formatTime(w.Updated), nullID(w.DuplicateOf),
-		evidence, problems, now, now)
+		evidence, problems, now, now, rv.confidence, rv.needs, rv.fields, rv.problems)
 	if err != nil {
 		return 0, fmt.Errorf("insert work: %w", err)
 	}

@@ -20,15 +20,22 @@ func TestReview(t *testing.T) {
 	storetest.RunReview(t, searchOpener(-1))
 }
 
-// reviewColumns reads what the triggers stored for a work.
+// reviewColumns reads the review columns stored for a work.
 func reviewColumns(t *testing.T, s *Store, id int64) (float64, bool) {
 	t.Helper()
-	var conf float64
-	var needs bool
-	if err := s.db.QueryRow(`SELECT review_confidence, needs_review FROM works WHERE id = ?`, id).Scan(&conf, &needs); err != nil {
+	rv := storedReviewValues(t, s, id)
+	return rv.confidence, rv.needs
+}
+
+// storedReviewValues reads all four review columns of a work.
+func storedReviewValues(t *testing.T, s *Store, id int64) reviewValues {
+	t.Helper()
+	var rv reviewValues
+	if err := s.db.QueryRow(`SELECT review_confidence, needs_review, review_fields, review_problems FROM works WHERE id = ?`,
+		id).Scan(&rv.confidence, &rv.needs, &rv.fields, &rv.problems); err != nil {
 		t.Fatal(err)
 	}
-	return conf, needs
+	return rv
 }
 
 // TestReviewColumnsMatchDomain checks that the triggers of migration 0004
@@ -68,12 +75,21 @@ func TestReviewColumnsMatchDomain(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			conf, needs := reviewColumns(t, s, w.ID)
-			if conf != got.ReviewConfidence() || needs != got.NeedsReview() {
-				t.Errorf("case %d %s: stored (%v, %v), domain (%v, %v)", i, when, conf, needs, got.ReviewConfidence(), got.NeedsReview())
+			stored, want := storedReviewValues(t, s, w.ID), newReviewValues(got)
+			if stored != want {
+				t.Errorf("case %d %s: stored %+v, domain %+v", i, when, stored, want)
 			}
 		}
 		check("created")
+		// The triggers compute the same from the stored JSON.
+		if _, err := s.db.Exec(`UPDATE works SET review_confidence = -1, needs_review = 0, review_fields = 'x', review_problems = 'x'
+			WHERE id = ?`, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.db.Exec(`UPDATE works SET problems = problems WHERE id = ?`, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		check("recomputed by the trigger")
 		if err := s.UpdateWorkField(ctx, w.ID, fanarchive.FieldSummary, "s", "me"); err != nil {
 			t.Fatal(err)
 		}
@@ -151,6 +167,21 @@ func TestReviewMigrationBackfill(t *testing.T) {
 		if want := map[int64]float64{1: 1, 2: 0.6, 3: 1, 4: 0.9, 5: 0}[id]; conf != want {
 			t.Errorf("work %d: review_confidence %v, want %v", id, conf, want)
 		}
+	}
+	if rv := storedReviewValues(t, s, 5); rv.fields != " fandoms " || rv.problems != "no fandom found" || !rv.needs {
+		t.Errorf("work 5: %+v", rv)
+	}
+	// An insert that does not write the review columns has them computed.
+	res, err := s.db.Exec(`INSERT INTO works (kind, rating, published, updated, created_at, updated_at, evidence, problems)
+		VALUES ('other', 'Teen', '2020-01-01T00:00:00.000000000Z', '2020-01-01T00:00:00.000000000Z',
+		'2020-01-01T00:00:00.000000000Z', '2020-01-01T00:00:00.000000000Z',
+		'{"kind":{"confidence":0.7,"via":"c"},"title":{"confidence":0.2,"via":"g"}}', '["a","b"]')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := res.LastInsertId()
+	if rv := storedReviewValues(t, s, id); rv != (reviewValues{confidence: 0.2, needs: true, fields: " kind title ", problems: "a\nb"}) {
+		t.Errorf("raw insert: %+v", rv)
 	}
 }
 

@@ -300,12 +300,15 @@ func (c *creation) insert(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	rv := newReviewValues(w) // review.go
 	res, err := c.tx.ExecContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
 		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at,
-		origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		origin, review_confidence, needs_review, review_fields, review_problems)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal,
 		w.Language, w.Words, w.Complete, w.Begins, formatTime(c.published), formatTime(c.updated),
-		nullID(w.DuplicateOf), evidence, problems, formatTime(c.now), formatTime(c.now), sql.NullString{String: c.origin, Valid: c.origin != ""})
+		nullID(w.DuplicateOf), evidence, problems, formatTime(c.now), formatTime(c.now), sql.NullString{String: c.origin, Valid: c.origin != ""},
+		rv.confidence, rv.needs, rv.fields, rv.problems)
 	if err != nil {
 		return fmt.Errorf("insert work: %w", err)
 	}

@@ -7,10 +7,13 @@
 -- keeps the two in step), or any problem. review_fields lists the fields
 -- below the threshold (" title fandoms ", spaces around each) and
 -- review_problems the problems, one a line, so that the queue's filters
--- read the index alone. Triggers keep all four right on every insert and
--- every update of evidence or problems, whoever writes; the expressions are
--- written once, in works_review_update, which the others set off.
-ALTER TABLE works ADD COLUMN review_confidence REAL NOT NULL DEFAULT 1;
+-- read the index alone. The store's inserts write all four (computed in Go
+-- from the same rules); an insert that leaves review_confidence at its
+-- default, -1, has them computed by works_review_insert, and every update of
+-- evidence or problems by works_review_update, whoever writes. The
+-- expressions are written once, in works_review_update, which the insert
+-- trigger and the backfill below set off.
+ALTER TABLE works ADD COLUMN review_confidence REAL NOT NULL DEFAULT -1;
 ALTER TABLE works ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE works ADD COLUMN review_fields TEXT NOT NULL DEFAULT '';
 ALTER TABLE works ADD COLUMN review_problems TEXT NOT NULL DEFAULT '';
@@ -28,12 +31,12 @@ BEGIN
 END;
 
 CREATE TRIGGER works_review_insert AFTER INSERT ON works
-WHEN NEW.evidence <> '{}' OR NEW.problems <> '[]'
+WHEN NEW.review_confidence < 0
 BEGIN
 	UPDATE works SET evidence = evidence WHERE id = NEW.id;
 END;
 
-UPDATE works SET evidence = evidence WHERE evidence <> '{}' OR problems <> '[]';
+UPDATE works SET evidence = evidence;
 
 -- The queue, least certain first, read in order off this index and
 -- filtered and counted from it without touching the table. Only works that
