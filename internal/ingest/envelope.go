@@ -44,7 +44,7 @@ var (
 	// trailingNoise is a description after the title: ", A Novel",
 	// "(repost)", "- Teaser", "Introduction and Teaser", "-- Finally!",
 	// "Parts 1,2,3 of Eight …", "The whole story", "-a long".
-	trailingNoise = regexp.MustCompile(`(?i)(?:[,;:]?\s*-*\s*(?:\ba\s+)?\b(?:novel|novella|short\s+story|story|fan\s*fic(?:tion)?|fic|repost(?:ed)?|sequel|new\s+story|teaser|introduction(?:\s+and\s+teaser)?|intro|first\s+half|second\s+half|the\s+whole(?:\s+story)?|a\s+long|long|finally|complete|revised|corrected)\b\s*[!.]*)$|\s*\([^)]*\brepost\b[^)]*\)\s*$|[,;:]?\s*-*\s*\bparts?\s+[\divx]+(?:\s*(?:,|and|&|-|to)\s*[\divx]+)+\b.*$|,?\s*(?:copyright|copywrite|\(c\)|©).*$`)
+	trailingNoise = regexp.MustCompile(`(?i)(?:(?:[,;:]\s*|\s+-+\s*|\s+an?\s+|^)\s*(?:an?\s+)?\b(?:novel|novella|short\s+story|story|fan\s*fic(?:tion)?|fic|repost(?:ed)?|sequel|new\s+story|teaser|introduction(?:\s+and\s+teaser)?|intro|first\s+half|second\s+half|the\s+whole(?:\s+story)?|a\s+long|long|finally|complete|revised|corrected)\b\s*[!.]*)$|\s*\([^)]*\brepost\b[^)]*\)\s*$|[,;:]?\s*-*\s*\bparts?\s+[\divx]+(?:\s*(?:,|and|&|-|to)\s*[\divx]+)+\b.*$|,?\s*(?:copyright|copywrite|\(c\)|©).*$`)
 	// quotedTitle is a title in quotes after its label or series name:
 	// `SCRIPT: "Inheritance" - Teaser`, "an offical copy of \"Aeia\"".
 	quotedTitle    = regexp.MustCompile("^[^\"`“]{0,40}[\"`“]([^\"'“”]{2,80})[\"'”]")
@@ -108,6 +108,36 @@ var (
 	camelWord = regexp.MustCompile(`[A-Z][a-z]+|[A-Z]+(?:$|[A-Z])|[a-z]+|\d+`)
 )
 
+// letterSpaced is a title set in spaced capitals: "T H E   R E T U R N".
+var (
+	letterSpaced = regexp.MustCompile(`^\S(?: {1,2}\S)+(?: {2,}\S(?: {1,2}\S)*)*$`)
+	wordGap1     = regexp.MustCompile(` {2,}`)
+	wordGap2     = regexp.MustCompile(` {3,}`)
+)
+
+// unspace closes up a letter-spaced title: single spaces (or the narrower
+// gap) join letters, wider gaps separate words.
+func unspace(s string) string {
+	if len(s) < 5 || !letterSpaced.MatchString(s) {
+		return s
+	}
+	for _, f := range strings.Fields(s) {
+		if len([]rune(f)) > 1 {
+			return s // words, not letters
+		}
+	}
+	// The narrowest gap joins letters; anything wider separates words.
+	gap := wordGap1
+	if !strings.Contains(strings.ReplaceAll(s, "  ", ""), " ") {
+		gap = wordGap2
+	}
+	var words []string
+	for _, w := range gap.Split(s, -1) {
+		words = append(words, strings.ReplaceAll(w, " ", ""))
+	}
+	return strings.Join(words, " ")
+}
+
 // cleanTitle removes what surrounds a title in a subject or a heading:
 // series labels before it ("STAR TREK:", "TNG"), remarks after it ("(long
 // story)", ", A Novel", "*grin*"), decoration (quotes, underscores), and
@@ -139,6 +169,7 @@ func cleanTitle(s string) string {
 		}
 	}
 	s = strings.Trim(s, titleDecorTrim)
+	s = unspace(s)
 	if !strings.Contains(s, " ") && strings.Count(s, "_") > 0 {
 		s = strings.ReplaceAll(s, "_", " ") // "Cruel_Mercy"
 	}

@@ -32,6 +32,10 @@ func TestSubjectTitle(t *testing.T) {
 		{"GhostsFromThePast.1", "Ghosts From The Past 1", "", false, 0},
 		{"Generations 2: Generations Ahead", "Generations 2: Generations Ahead", "", false, 0},
 		{"Fools in hell: Emergency", "Fools in hell: Emergency", "", false, 0},
+		{"T H E   R E T U R N", "THE RETURN", "", false, 0},
+		{"T  R  E  K  L  A  N  D  E  R", "TREKLANDER", "", false, 0},
+		{"The Great American Star Trek Novel, Ch. 1", "The Great American Star Trek Novel", "", false, 1},
+		{"Silence, A Novel", "Silence", "", false, 0},
 	}
 	for _, tt := range tests {
 		title, author, reply, part, _ := subjectTitle(tt.subject)
