@@ -13,8 +13,9 @@ import (
 )
 
 // The review queue and the archivist's edits (fanarchive.ReviewService).
-// works.review_confidence and works.needs_review are kept by triggers
-// (migration/0004_review.sql); edits write works, their links and
+// The review columns of works are written by inserts (reviewValues) and
+// kept by triggers on updates (migration/0004_review.sql); edits write
+// works, their links and
 // work_edits, never sources or source_blobs, and tell search in the same
 // transaction like every other write (search_write.go).
 
