@@ -14,10 +14,10 @@ import (
 
 // The review queue and the archivist's edits (fanarchive.ReviewService).
 // The review columns of works are written by inserts (reviewValues) and
-// kept by triggers on updates (migration/0004_review.sql); edits write
-// works, their links and
-// work_edits, never sources or source_blobs, and tell search in the same
-// transaction like every other write (search_write.go).
+// kept by triggers on updates (migration/0004_review.sql). Edits write
+// works, their links and work_edits, never sources or source_blobs, and
+// tell search in the same transaction like every other write
+// (search_write.go).
 
 // FindReviewQueue returns a page of the works that need review, least
 // certain first, then by ID, and how many there are. The page is chosen and
