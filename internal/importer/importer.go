@@ -288,11 +288,16 @@ func (im *Importer) storeAll(ctx context.Context, works []*ingest.Assembled, run
 	return nil
 }
 
-// maxBatchBytes bounds how much original text one transaction stores
-// (unless a single group of works that share files is larger).
-const maxBatchBytes = 4 << 20
+// maxBatchBytes and maxBatchWorks bound one transaction (unless a single
+// group of works that share files is larger): big enough that commits are
+// few, small enough that a crash loses little work to redo.
+const (
+	maxBatchBytes = 4 << 20
+	maxBatchWorks = 64
+)
 
-// chunks joins consecutive batches while they stay under maxBatchBytes.
+// chunks joins consecutive batches while they stay under maxBatchBytes and
+// maxBatchWorks.
 // Duplicates point only at works in their own batch or an earlier one, so
 // joining keeps that order.
 func chunks(works []*ingest.Assembled, batches [][]int) [][]int {
@@ -306,7 +311,7 @@ func chunks(works []*ingest.Assembled, batches [][]int) [][]int {
 				bs += int(s.Size)
 			}
 		}
-		if len(cur) > 0 && size+bs > maxBatchBytes {
+		if len(cur) > 0 && (size+bs > maxBatchBytes || len(cur)+len(b) > maxBatchWorks) {
 			out, cur, size = append(out, cur), nil, 0
 		}
 		cur, size = append(cur, b...), size+bs

@@ -17,7 +17,10 @@ var (
 	emailRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-!]+@[a-z0-9.\-]+\.[a-z]{2,}|[a-z0-9._%+\-]+\s+(?:at|\(at\)|\[at\])\s+[a-z0-9\-]+(?:\s+(?:dot|\(dot\)|\[dot\])\s+[a-z]{2,})+`)
 	// nameNoise is what bylines carry besides names: copyright notices,
 	// years, "(c)", e-mail brackets.
-	nameNoise = regexp.MustCompile(`(?i)\s*(?:[-–—,;(]\s*)?(?:copyright|\(c\)|©|copr\.?)\s*.*$|\s*[(,]?\s*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?'?\d{2,4}\)?\s*$|\s*[,(\[-]?\s*\(?\b(?:19|20)\d\d\b\)?\.?\s*$|\s*<[^>]*>|\s*\([^)]*@[^)]*\)|\s*\[[^\]]*@[^\]]*\]`)
+	nameNoise = regexp.MustCompile(`(?i),?\s*\(?\b(?:19|20)\d\d\b.*$|,?\s+an?\s+[^,]{0,60}\b(?:story|tale|fic|fanfic|novel|novella|parody|crossover|vignette)\b.*$|\s*(?:[-–—,;(]\s*)?(?:copyright|\(c\)|©|copr\.?)\s*.*$|\s*[(,]?\s*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?'?\d{2,4}\)?\s*$|\s*[,(\[-]?\s*\(?\b(?:19|20)\d\d\b\)?\.?\s*$|\s*<[^>]*>|\s*\([^)]*@[^)]*\)|\s*\[[^\]]*@[^\]]*\]`)
+	// decoratedWord is a heading in underscores or asterisks run onto a name
+	// line: "B.J. Henry _Synopsis_".
+	decoratedWord = regexp.MustCompile(`\s+[_*]\w[\w ]*[_*]\s*$`)
 	// coAuthorSep splits "A and B", "A & B", "A, B and C".
 	coAuthorSep = regexp.MustCompile(`\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s+with\s+)\s*`)
 )
@@ -80,6 +83,7 @@ func authorNames(s string) (names []string, contact string) {
 	for range 4 {
 		s = nameNoise.ReplaceAllString(s, "")
 	}
+	s = decoratedWord.ReplaceAllString(s, "")
 	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), "-–—:,;.()[]<>\"*_~"))
 	if s == "" {
 		return nil, contact
@@ -109,7 +113,7 @@ func looksLikeName(n string) bool {
 	}
 	// Prose, not a name: a sentence's small words, or a sentence break.
 	for i, w := range f {
-		if nameStopwords[w] || (i < len(f)-1 && strings.HasSuffix(w, ".") && len(strings.TrimRight(w, ".")) > 2 && !strings.Contains(w, "Jr") && !strings.Contains(w, "Dr") && !strings.Contains(w, "Mr")) {
+		if nameStopwords[w] || (i < len(f)-1 && strings.HasSuffix(w, ".") && len(w) > 4 && strings.IndexFunc(w, unicode.IsLower) >= 0) {
 			return false
 		}
 	}

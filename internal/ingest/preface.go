@@ -19,7 +19,7 @@ const (
 
 var (
 	// inlineByline is "TITLE by NAME" on one short line.
-	inlineByline = regexp.MustCompile(`(?i)^\s*(.{2,70}?)[\s,;:-]+by\s+(\S.{1,50})$`)
+	inlineByline = regexp.MustCompile(`(?i)^\s*(.{2,70}?)[\s,;:-]+by\s+(\S.{1,80})$`)
 	// storyDescriptor is "A Star Trek : Deep Space Nine Story" after a title.
 	storyDescriptor = regexp.MustCompile(`(?i)(?:\s+|\s*-{1,2}\s*|,\s*)an?\s+.{0,50}?\b(?:story|tale|fic|fanfic|novel|novella|vignette|parody|epic)\s*$`)
 )
@@ -31,6 +31,21 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 	words := 0
 	for k := from; k < len(ps) && k < from+prefaceParas && words < prefaceWords; k++ {
 		p := ps[k]
+		if fields, ok := labelledParagraph(p); ok {
+			// A labelled header after the preface ("AUTHOR: B.J. Henry").
+			for _, f := range fields {
+				if f.field != fieldAuthor {
+					continue
+				}
+				if n, c := authorNames(f.value); len(n) > 0 {
+					title := ""
+					if k > from && titleLike(ps[k-1]) {
+						title = ps[k-1].text()
+					}
+					return n, c, title, confLateTtl, joinParas(ps[from:k]), k + 1, true
+				}
+			}
+		}
 		if n, c, t, ok := copyrightAuthor(p); ok {
 			// "Copyright Jonathan Geld 1991": a standalone name line and the
 			// title lines above it come before.
@@ -76,7 +91,7 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 		if len(p.lines) <= 3 {
 			for _, l := range p.lines {
 				m := inlineByline.FindStringSubmatch(strings.TrimSpace(l))
-				if m == nil || len(strings.TrimSpace(l)) > 90 || notByline.MatchString(m[1]) {
+				if m == nil || len(strings.TrimSpace(l)) > 120 || notByline.MatchString(m[1]) {
 					continue
 				}
 				n, c := authorNames(m[2])
