@@ -126,3 +126,54 @@ func authorMatch(got []string, want string) bool {
 	}
 	return true
 }
+
+// lenientTitle is a diagnostic, not the target: it also accepts a title
+// that the index's title contains or that contains it (the index often adds
+// a series prefix, "Star Trek: …", or a subtitle, "(DS9)"), and titles one
+// letter apart (the index's typos: "Gratitutde").
+func lenientTitle(got, want string) bool {
+	g, w := norm(got), norm(want)
+	if g == "" {
+		return false
+	}
+	return g == w || strings.Contains(w, g) || strings.Contains(g, w) || editDistance(g, w) <= 1
+}
+
+// lenientAuthor accepts the same surname (last word), or names one letter
+// apart: "MR RL NICOL" and "R. L. Nichol", "David Mears" and "David B. Mears".
+func lenientAuthor(got []string, want string) bool {
+	if want == "" {
+		return true
+	}
+	if len(got) == 0 {
+		return false
+	}
+	gw, ww := strings.Fields(norm(got[0])), strings.Fields(norm(regexp.MustCompile(`\s+&\s+|\s+and\s+`).Split(want, 2)[0]))
+	if len(gw) == 0 || len(ww) == 0 {
+		return false
+	}
+	a, b := gw[len(gw)-1], ww[len(ww)-1]
+	return editDistance(a, b) <= 1 || editDistance(norm(got[0]), norm(want)) <= 1
+}
+
+// editDistance is the Levenshtein distance between two strings.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
+}
