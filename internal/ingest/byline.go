@@ -21,6 +21,8 @@ var (
 	// decoratedWord is a heading in underscores or asterisks run onto a name
 	// line: "B.J. Henry _Synopsis_".
 	decoratedWord = regexp.MustCompile(`\s+[_*]\w[\w ]*[_*]\s*$`)
+	// legalNotice is a copyright or trademark line under a byline.
+	legalNotice = regexp.MustCompile(`(?i)copyright|\(c\)|©|\(tm\)|™|trademark|rights\s+reserved|paramount|owned\s+by|property\s+of`)
 	// coAuthorSep splits "A and B", "A & B", "A, B and C".
 	coAuthorSep = regexp.MustCompile(`\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s+with\s+)\s*`)
 )
@@ -55,11 +57,14 @@ func byline(p para) (names []string, contact string, ok bool) {
 		}
 		rest = strings.TrimSpace(p.lines[1])
 	} else if len(p.lines) == 2 {
-		// A second line may be the address: "by Michelle\n<m@example.com>".
-		if !emailRe.MatchString(p.lines[1]) {
+		// A second line may be the address ("by Michelle\n<m@example.com>")
+		// or a copyright or trademark notice.
+		switch {
+		case emailRe.MatchString(p.lines[1]):
+			rest += " " + strings.TrimSpace(p.lines[1])
+		case !legalNotice.MatchString(p.lines[1]):
 			return nil, "", false
 		}
-		rest += " " + strings.TrimSpace(p.lines[1])
 	}
 	names, contact = authorNames(rest)
 	return names, contact, len(names) > 0

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fanarchive"
 )
@@ -40,7 +42,7 @@ var (
 	noiseWords = regexp.MustCompile(`(?i)\b(?:re|repost(?:ed|ing)?|new|fic|fics|fanfic|fanfiction|fiction|story|stories|tng|ds9|voy|tos|st|st:tng|st/tng|dsn|update|updated|complete|finished|request(?:ed)?|real|sequel|prequel|creative|post|posting|submission|archive|script|drabble|vignette|corrected|revised|version|copy|official|offical|crossover|parody|poem|filk|teaser)\b`)
 	// leadingTag is a series abbreviation or label before the title without
 	// a colon: "TNG _Enterprized_ part 1", "story Frontier Medicine".
-	leadingTag = regexp.MustCompile(`^(?i:tng|ds9|voy|tos|st:?tng|fic|repost|new|story|script|drabble)\s+[^a-z\s]`)
+	leadingTag = regexp.MustCompile(`^(?i:tng|ds9|voy|tos|st:?tng|fic|repost|new|story|script|drabble)\s+`)
 	// trailingNoise is a description after the title: ", A Novel",
 	// "(repost)", "- Teaser", "Introduction and Teaser", "-- Finally!",
 	// "Parts 1,2,3 of Eight …", "The whole story", "-a long".
@@ -149,8 +151,12 @@ func cleanTitle(s string) string {
 			noiseWords.MatchString(strings.TrimSpace(s[m[2]:m[3]])) {
 			s = s[m[1]:]
 		}
-		if loc := leadingTag.FindStringIndex(s); loc != nil {
-			s = s[loc[1]-1:] // keep the first letter of the title
+		// Only before a word that does not start in lower case: "TNG meets
+		// the Doomsday Machines" keeps its TNG.
+		if loc := leadingTag.FindStringIndex(s); loc != nil && loc[1] < len(s) {
+			if r, _ := utf8.DecodeRuneInString(s[loc[1]:]); !unicode.IsLower(r) {
+				s = s[loc[1]:]
+			}
 		}
 		if m := quotedTitle.FindStringSubmatch(s); m != nil && (noiseWords.MatchString(s[:strings.IndexAny(s, "\"`“")]) || strings.IndexAny(s, "\"`“") == 0) {
 			s = m[1]

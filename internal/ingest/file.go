@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fanarchive"
 	"fanarchive/internal/prose"
@@ -76,9 +77,10 @@ func ParseFile(name string, raw []byte, opts Options) ([]*Piece, error) {
 		if src.Encoding == "" {
 			src.Encoding = p.Encoding
 		}
-		env := envelope{Subject: p.Subject, FromName: p.From.Name, FromAddr: p.From.Addr, Date: p.Date, Newsgroups: p.Newsgroups}
+		env := envelope{Subject: validText(p.Subject), FromName: validText(p.From.Name), FromAddr: validText(p.From.Addr),
+			Date: p.Date, Newsgroups: p.Newsgroups}
 		var partTitle string
-		_, _, env.Reply, _, _, partTitle = subjectParts(p.Subject)
+		_, _, env.Reply, _, _, partTitle = subjectParts(env.Subject)
 		w, err := parseBody(text, src, opts, env)
 		if err != nil {
 			if firstErr == nil {
@@ -86,7 +88,7 @@ func ParseFile(name string, raw []byte, opts Options) ([]*Piece, error) {
 			}
 			continue
 		}
-		piece := &Piece{Work: w, Start: p.Start, End: p.End, Subject: p.Subject, MessageID: p.MessageID,
+		piece := &Piece{Work: w, Start: p.Start, End: p.End, Subject: env.Subject, MessageID: p.MessageID,
 			Reply: env.Reply, Date: p.Date, Seq: len(pieces), PartTitle: partTitle}
 		piece.Part, piece.HasPart = piecePart(p.Subject, w)
 		pieces = append(pieces, piece)
@@ -159,6 +161,18 @@ func numberedParts(pieces []*Piece) {
 			f.p.Work.Title = f.base
 		}
 	}
+}
+
+// validText returns s as valid UTF-8: header bytes that are not UTF-8 are
+// read as the 8-bit encoding Decode picks for them.
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	if text, _, err := Decode([]byte(s)); err == nil && utf8.ValidString(text) {
+		return text
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // wholePiece wraps a work made from a whole file.

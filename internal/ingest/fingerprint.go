@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -137,9 +138,30 @@ func markDuplicates(works []*Assembled) {
 				continue
 			}
 			works[dup].DuplicateOf = canon
+			inheritFields(works[canon].Work, works[dup].Work)
 			works[dup].Work.Problems = append(works[dup].Work.Problems,
 				fmt.Sprintf("%s: %.0f%% of its text is in %q", ProblemDuplicateWork, 100*float64(n)/float64(small), works[canon].Work.DisplayTitle()))
 		}
+	}
+}
+
+// inheritFields gives the canonical copy what only its duplicate says: a
+// repost often carries the title or byline the first posting lacked.
+func inheritFields(canon, dup *fanarchive.Work) {
+	take := func(field string, missing bool) bool {
+		return missing || dup.Evidence[field].Confidence > canon.Evidence[field].Confidence
+	}
+	if dup.Title != "" && take(fanarchive.FieldTitle, canon.Title == "") {
+		canon.Title = dup.Title
+		canon.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: dup.Evidence[fanarchive.FieldTitle].Confidence,
+			Via: "duplicate:" + dup.Evidence[fanarchive.FieldTitle].Via, Detail: dup.Title}
+		canon.Problems = slices.DeleteFunc(canon.Problems, func(p string) bool { return p == ProblemNoTitle })
+	}
+	if len(dup.Authors) > 0 && take(fanarchive.FieldAuthors, len(canon.Authors) == 0) {
+		canon.Authors = dup.Authors
+		canon.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: dup.Evidence[fanarchive.FieldAuthors].Confidence,
+			Via: "duplicate:" + dup.Evidence[fanarchive.FieldAuthors].Via, Detail: dup.Evidence[fanarchive.FieldAuthors].Detail}
+		canon.Problems = slices.DeleteFunc(canon.Problems, func(p string) bool { return p == ProblemNoAuthor })
 	}
 }
 
