@@ -107,6 +107,39 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 	return nil, "", "", 0, "", from, false
 }
 
+// centredTitle finds a title set centred on its own in the opening
+// paragraphs when there is no byline: a short centred paragraph after a
+// separator (or at the start), with any centred subtitle after it. What
+// precedes it is the preface.
+func centredTitle(ps []para, from int) (title, preface string, end int, found bool) {
+	words := 0
+	for k := from; k < len(ps) && k < from+prefaceParas && words < prefaceWords; k++ {
+		p := ps[k]
+		if centred(p) && titleLike(p) && !strings.HasSuffix(p.text(), ":") &&
+			(k == from || sceneBreakLine(ps[k-1].lines[len(ps[k-1].lines)-1])) {
+			title, end = p.text(), k+1
+			if end < len(ps) && centred(ps[end]) && titleLike(ps[end]) && !strings.HasSuffix(ps[end].text(), ":") {
+				title += ": " + strings.Trim(ps[end].text(), `"“”`)
+				end++
+			}
+			return title, joinParas(ps[from:k]), end, true
+		}
+		words += p.words()
+	}
+	return "", "", from, false
+}
+
+// centred reports whether every line of p is indented as a centred line is
+// (twelve columns or more).
+func centred(p para) bool {
+	for _, l := range p.lines {
+		if indent(l) < 12 {
+			return false
+		}
+	}
+	return true
+}
+
 // copyrightLine is a copyright notice that names the author:
 // "Copyright (c) 1993 by Ann Lee", "(c) 1991 Ann Lee", "Copywrite Ann Lee
 // 1991", and "1994 Ann Lee" (a © lost to a wrong code page).

@@ -96,6 +96,11 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 				h.guessedTitle, h.guessedConf = title, conf
 			}
 			h.preface, bodyStart = preface, end
+		} else if h.guessedTitle == "" && !h.has(fieldTitle) {
+			if title, preface, end, ok := centredTitle(ps, bodyStart); ok {
+				h.guessedTitle, h.guessedConf = title, confInferred
+				h.preface, bodyStart = preface, end
+			}
 		}
 	}
 	f, bodyEnd := parseFooter(ps, bodyStart)
