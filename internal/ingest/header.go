@@ -304,8 +304,11 @@ func titleLike(p para) bool {
 		}
 	}
 	t := p.text()
-	if copyrightStart.MatchString(t) {
-		return false
+	if copyrightStart.MatchString(t) || StripPartMarker(t) == "" {
+		return false // a notice, or a part heading ("Part 4")
+	}
+	if f := strings.Fields(t); len(f) > 3 && danglingWords[strings.ToLower(f[len(f)-1])] {
+		return false // a sentence broken across lines: "…, other than"
 	}
 	// A period ends sentences, and also some short titles ("Alliances.").
 	return !strings.HasSuffix(t, ",") && (!strings.HasSuffix(t, ".") || (p.words() <= 6 && !strings.HasSuffix(t, "..")))
@@ -328,6 +331,13 @@ func titleThenByline(p para) (title string, names []string, contact string, ok b
 		}
 	}
 	return "", nil, "", false
+}
+
+// danglingWords end a broken line of prose, not a title.
+var danglingWords = map[string]bool{
+	"than": true, "the": true, "of": true, "and": true, "to": true, "a": true, "an": true, "with": true,
+	"for": true, "from": true, "in": true, "on": true, "at": true, "as": true, "or": true, "but": true,
+	"that": true, "which": true, "who": true, "his": true, "her": true, "their": true, "was": true, "is": true,
 }
 
 // copyrightStart begins a copyright notice, which is never a title.
