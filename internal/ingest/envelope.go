@@ -18,7 +18,8 @@ type envelope struct {
 	FromAddr   string
 	Date       time.Time
 	Newsgroups []string
-	Reply      bool // the subject starts with "Re:"
+	Reply      bool   // the subject starts with "Re:"
+	Signature  string // the post's signature block, if any
 }
 
 // Confidences of what headers say.
@@ -26,7 +27,39 @@ const (
 	confSubject       = 0.8  // a title from the subject line
 	confSubjectByline = 0.85 // "… by X" in the subject
 	confFrom          = 0.7  // the From header's display name
+	confSignature     = 0.6  // a name on the first line of the signature
 )
+
+// signatureName reads a person's name from the first line of a signature
+// ("Tim Lynch (Cornell's first Astronomy Major)"): two to four capitalised
+// words once addresses and remarks are removed.
+func signatureName(sig string) string {
+	for _, line := range strings.Split(sig, "\n") {
+		line = strings.TrimSpace(strings.Trim(strings.TrimSpace(line), "-=*~_|"))
+		if line == "" {
+			continue
+		}
+		line = strings.TrimSpace(sigRemark.ReplaceAllString(emailRe.ReplaceAllString(line, ""), ""))
+		f := strings.Fields(line)
+		if len(f) < 2 || len(f) > 4 {
+			return ""
+		}
+		for _, w := range f {
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+				return ""
+			}
+		}
+		if names, _ := authorNames(line); len(names) == 1 {
+			return names[0]
+		}
+		return ""
+	}
+	return ""
+}
+
+// sigRemark is a parenthesised remark or a separator and what follows it
+// on a signature's name line.
+var sigRemark = regexp.MustCompile(`\s*(?:\(.*\)|[|,;:].*|\s{3,}.*)$`)
 
 var (
 	replyPrefix = regexp.MustCompile(`(?i)^\s*(?:re|sv|aw)\s*(?:\[\d+\])?\s*:\s*`)
@@ -229,6 +262,12 @@ func applyEnvelope(w *fanarchive.Work, env envelope) {
 				w.Authors = authorsOf(names)
 				w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confFrom, Via: "header:From", Detail: env.FromName}
 			}
+		}
+	}
+	if len(w.Authors) == 0 {
+		if name := signatureName(env.Signature); name != "" {
+			w.Authors = authorsOf([]string{name})
+			w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confSignature, Via: "signature", Detail: name}
 		}
 	}
 	if env.FromAddr != "" {
