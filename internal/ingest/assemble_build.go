@@ -206,8 +206,8 @@ func checkParts(a *Assembled) {
 	w.Evidence[fanarchive.FieldChapters] = e
 }
 
-// settleProblems re-derives the "nothing found" problems from the
-// assembled fields.
+// settleProblems lists the "nothing found" problems of a work's fields:
+// for a parsed text, and again for a work assembled from parts.
 func settleProblems(w *fanarchive.Work) {
 	if w.Title == "" {
 		w.Problems = append(w.Problems, ProblemNoTitle)

@@ -379,18 +379,7 @@ func fillDefaults(w *fanarchive.Work) {
 		w.Rating = fanarchive.RatingNotRated
 		w.Evidence[fanarchive.FieldRating] = fanarchive.Evidence{Confidence: confDefault, Via: "default:no-rating-given"}
 	}
-	if w.Title == "" {
-		w.Problems = append(w.Problems, ProblemNoTitle)
-		w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: confNone, Via: "none"}
-	}
-	if len(w.Authors) == 0 {
-		w.Problems = append(w.Problems, ProblemNoAuthor)
-		w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confNone, Via: "none"}
-	}
-	if len(w.TagsOf(fanarchive.TagFandom)) == 0 {
-		w.Problems = append(w.Problems, ProblemNoFandom)
-		w.Evidence[fanarchive.FieldFandoms] = fanarchive.Evidence{Confidence: confNone, Via: "none"}
-	}
+	settleProblems(w)
 }
 
 // setRating normalises a rating field, keeping the original.
