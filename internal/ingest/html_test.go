@@ -23,43 +23,16 @@ type htmlGolden struct {
 // record and first chapter with the .golden.json beside it. Run with
 // -update after a deliberate change, and read the diff.
 func TestGoldenHTML(t *testing.T) {
-	files, err := filepath.Glob("testdata/html/*.html")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			raw, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w, err := ParseHTML(filepath.Base(f), raw, Options{})
-			if err != nil {
-				t.Fatalf("ParseHTML: %v", err)
-			}
-			if err := w.Validate(); err != nil {
-				t.Fatalf("parsed work does not validate: %v", err)
-			}
-			got, err := json.MarshalIndent(htmlGolden{Record: NewRecord(w), Body: w.Chapters[0].Body}, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			golden := strings.TrimSuffix(f, ".html") + ".golden.json"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("record differs from %s (go test -run TestGoldenHTML -update to accept):\n%s", golden, got)
-			}
-		})
-	}
+	runGolden(t, "testdata/html/*.html", func(t *testing.T, name string, raw []byte) any {
+		w, err := ParseHTML(name, raw, Options{})
+		if err != nil {
+			t.Fatalf("ParseHTML: %v", err)
+		}
+		if err := w.Validate(); err != nil {
+			t.Fatalf("parsed work does not validate: %v", err)
+		}
+		return htmlGolden{Record: NewRecord(w), Body: w.Chapters[0].Body}
+	})
 }
 
 // parseFixture parses one file of testdata/html.

@@ -18,9 +18,25 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 // dry-run record with the .golden.json beside it. Run with -update after a
 // deliberate change, and read the diff.
 func TestGoldenText(t *testing.T) {
-	files, err := filepath.Glob("testdata/text/*.txt")
+	runGolden(t, "testdata/text/*.txt", func(t *testing.T, name string, raw []byte) any {
+		w, err := ParseText(name, raw, Options{})
+		if err != nil {
+			t.Fatalf("ParseText: %v", err)
+		}
+		if err := w.Validate(); err != nil {
+			t.Fatalf("parsed work does not validate: %v", err)
+		}
+		return NewRecord(w)
+	})
+}
+
+// runGolden parses every fixture matching pattern with parse and compares
+// the JSON of what it returns with the .golden.json beside the fixture;
+// with -update it rewrites the golden files instead.
+func runGolden(t *testing.T, pattern string, parse func(t *testing.T, name string, raw []byte) any) {
+	files, err := filepath.Glob(pattern)
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
+		t.Fatalf("no fixtures for %s: %v", pattern, err)
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
@@ -28,19 +44,12 @@ func TestGoldenText(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w, err := ParseText(filepath.Base(f), raw, Options{})
-			if err != nil {
-				t.Fatalf("ParseText: %v", err)
-			}
-			if err := w.Validate(); err != nil {
-				t.Fatalf("parsed work does not validate: %v", err)
-			}
-			got, err := json.MarshalIndent(NewRecord(w), "", "  ")
+			got, err := json.MarshalIndent(parse(t, filepath.Base(f), raw), "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			golden := strings.TrimSuffix(f, ".txt") + ".golden.json"
+			golden := strings.TrimSuffix(f, filepath.Ext(f)) + ".golden.json"
 			if *update {
 				if err := os.WriteFile(golden, got, 0o644); err != nil {
 					t.Fatal(err)
@@ -51,7 +60,7 @@ func TestGoldenText(t *testing.T) {
 				t.Fatalf("%v (run go test -update to create it)", err)
 			}
 			if !bytes.Equal(got, want) {
-				t.Errorf("record differs from %s (go test -run TestGoldenText -update to accept):\n%s", golden, got)
+				t.Errorf("result differs from %s (go test -run %s -update to accept):\n%s", golden, t.Name(), got)
 			}
 		})
 	}
