@@ -72,10 +72,10 @@ var (
 	// noiseWords are words that mark such a prefix as a label about the
 	// post, not part of the title: a label of at most five words with one
 	// of them is removed.
-	noiseWords = regexp.MustCompile(`(?i)\b(?:re|repost(?:ed|ing)?|new|fic|fics|fanfic|fanfiction|fiction|story|stories|tng|ds9|voy|tos|st|st:tng|st/tng|dsn|update|updated|complete|finished|request(?:ed)?|real|sequel|prequel|creative|post|posting|submission|archive|script|drabble|vignette|corrected|revised|version|copy|official|offical|crossover|parody|poem|filk|teaser)\b`)
+	noiseWords = regexp.MustCompile(`(?i)\b(?:re|repost(?:ed|ing)?|new|fic|fics|fanfic|fanfiction|fiction|story|stories|tng|ds9|voy|tos|st|st:tng|st/tng|dsn|update|updated|complete|finished|request(?:ed)?|real|sequel|prequel|creative|post|posting|submission|archive|script|drabble|vignette|corrected|revised|version|copy|official|offical|crossover|parody|poem|filk|teaser|incoming)\b|\b\w+\.(?:txt|doc|asc|dos|zip)\b`)
 	// leadingTag is a series abbreviation or label before the title without
 	// a colon: "TNG _Enterprized_ part 1", "story Frontier Medicine".
-	leadingTag = regexp.MustCompile(`^(?i:tng|ds9|voy|tos|st:?tng|fic|repost|new|story|script|drabble)\s+`)
+	leadingTag = regexp.MustCompile(`^(?:(?i:tng|ds9|voy|tos|st:?tng|fic|repost|new|story|script|drabble|incoming)\s+)+`)
 	// trailingNoise is a description after the title: ", A Novel",
 	// "(repost)", "- Teaser", "Introduction and Teaser", "-- Finally!",
 	// "Parts 1,2,3 of Eight …", "The whole story", "-a long".
