@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -39,6 +40,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the data directory")
 	batch := flag.Int("batch", 200, "works per transaction while building: 1 is CreateWork per work, as an import does; more uses CreateWorks")
 	cpuProfile := flag.String("cpuprofile", "", "with -serve: write a CPU profile of the queries to `file`")
+	only := flag.String("only", "", "with -serve: run only this query class (for profiling)")
 	flag.Parse()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
@@ -49,6 +51,9 @@ func main() {
 			check(err)
 			check(pprof.StartCPUProfile(f))
 			defer pprof.StopCPUProfile()
+		}
+		if *only != "" {
+			classes = []string{*only}
 		}
 		out, err := serve(ctx, *dir, *works, *seed, *queries, logger)
 		check(err)
@@ -183,6 +188,13 @@ func serve(ctx context.Context, dir string, n int, seed uint64, perClass int, lo
 	if err != nil {
 		return nil, err
 	}
+	// As serve does once its index is loaded (internal/cli/serve.go,
+	// keepMemoryLow): a GC target of half the live heap unless GOGC is set,
+	// and the loading garbage returned to the system.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
+	debug.FreeOSMemory()
 	// Every query is measured cold: the cache of recent text matches would
 	// answer the mix's repeated words.
 	engine.SetTextCacheBytes(0)

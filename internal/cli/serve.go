@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"fanarchive"
@@ -53,6 +54,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	keepMemoryLow(m.Getenv)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -88,6 +90,19 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// keepMemoryLow trades a little CPU for memory once the search index is
+// loaded, which is most of what serve keeps: unless GOGC is set, the
+// garbage collector lets the heap grow half its live size between cycles
+// instead of all of it (at a million works that keeps the process under
+// 512 MB; docs/benchmarks.md), and the garbage of loading is returned to
+// the system now rather than later.
+func keepMemoryLow(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
+	debug.FreeOSMemory()
 }
 
 // loadDemo imports the built-in demo stories through the real importer.

@@ -16,7 +16,7 @@ import (
 // intersecting the result with each tag's bitmap, most used tags first,
 // stopping as soon as no tag left can reach the top (a count in the result
 // can never exceed the tag's count overall).
-const defaultScanLimit = 40000
+const defaultScanLimit = 100000
 
 // counters are reused between searches: one slot per tag ID.
 var counters = sync.Pool{New: func() any { return &counter{} }}

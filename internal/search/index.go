@@ -24,9 +24,10 @@ type index struct {
 	complete *roaring.Bitmap
 	langs    map[string]*roaring.Bitmap // by lower-case language
 
-	tags   []tagRec            // by tag ID
-	byNorm map[string][]uint32 // kind + "\x00" + tags.Norm → tag IDs
-	canon  []*roaring.Bitmap   // by canonical tag ID: listed works with it or a synonym
+	tags    []tagRec            // by tag ID
+	canonID []uint32            // by tag ID: its canonical, 0 for no such tag (small, for the facet loop)
+	byNorm  map[string][]uint32 // kind + "\x00" + tags.Norm → tag IDs
+	canon   []*roaring.Bitmap   // by canonical tag ID: listed works with it or a synonym
 
 	orders [numOrders][]uint32 // listed works in each stored order
 
@@ -95,7 +96,7 @@ func newIndex() *index {
 // setTags replaces the tag table. Canonical bitmaps must be rebuilt after
 // (rebuildCanon) unless no work is indexed yet.
 func (ix *index) setTags(rows []TagRow) {
-	ix.tags = ix.tags[:0]
+	ix.tags, ix.canonID = nil, nil
 	clear(ix.byNorm)
 	for _, r := range rows {
 		ix.putTag(r)
@@ -107,6 +108,7 @@ func (ix *index) putTag(r TagRow) {
 	id := uint32(r.ID)
 	if int(id) >= len(ix.tags) {
 		ix.tags = slices.Grow(ix.tags, int(id)+1-len(ix.tags))[:id+1]
+		ix.canonID = slices.Grow(ix.canonID, int(id)+1-len(ix.canonID))[:id+1]
 	}
 	old := ix.tags[id]
 	if old.name != "" {
@@ -118,6 +120,7 @@ func (ix *index) putTag(r TagRow) {
 		canon = uint32(r.Canonical)
 	}
 	ix.tags[id] = tagRec{kind: r.Kind, name: r.Name, canon: canon}
+	ix.canonID[id] = canon
 	key := normKey(r.Kind, r.Name)
 	ix.byNorm[key] = append(ix.byNorm[key], id)
 	if int(canon) >= len(ix.canon) {
@@ -132,8 +135,8 @@ func normKey(kind fanarchive.TagKind, name string) string {
 // canonOf returns the canonical ID of a tag, or the tag itself when it is
 // unknown.
 func (ix *index) canonOf(id uint32) uint32 {
-	if int(id) < len(ix.tags) && ix.tags[id].name != "" {
-		return ix.tags[id].canon
+	if int(id) < len(ix.canonID) && ix.canonID[id] != 0 {
+		return ix.canonID[id]
 	}
 	return id
 }
