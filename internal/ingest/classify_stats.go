@@ -86,65 +86,80 @@ func (st *textStats) countWords(text string) {
 	var buf, pair []byte
 	for i := 0; i < len(text); {
 		c := text[i]
-		if c == '"' {
-			st.quotes++
-		}
-		r, size := rune(c), 1
-		if c >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(text[i:])
+		if c < utf8.RuneSelf {
+			if c == '"' {
+				st.quotes++
+			}
+			if !asciiWord[c] {
+				i++
+				continue
+			}
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
 			if r == '“' || r == '”' {
 				st.quotes++
 			}
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				i += size
+				continue
+			}
 		}
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			i += size
-			continue
-		}
-		// A word: letters and digits, with inner apostrophes.
+		// A word: letters and digits, with inner apostrophes, lower-cased.
 		buf = buf[:0]
 		j := i
 		for j < len(text) {
-			r, size := rune(text[j]), 1
-			if text[j] >= utf8.RuneSelf {
-				r, size = utf8.DecodeRuneInString(text[j:])
+			if c := text[j]; c < utf8.RuneSelf {
+				switch {
+				case asciiWord[c]:
+					if 'A' <= c && c <= 'Z' {
+						c += 'a' - 'A'
+					}
+					buf = append(buf, c)
+					j++
+					continue
+				case c == '\'' && j+1 < len(text) && asciiWord[text[j+1]]:
+					buf = append(buf, '\'')
+					j++
+					continue
+				}
+				break
 			}
-			switch {
-			case unicode.IsLetter(r) || unicode.IsDigit(r):
-				buf = utf8.AppendRune(buf, unicode.ToLower(r))
-			case (r == '\'' || r == '’') && j+size < len(text) && unicode.IsLetter(rune(text[j+size])):
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if r == '’' && j+size < len(text) && text[j+size] < utf8.RuneSelf && asciiWord[text[j+size]] {
 				buf = append(buf, '\'')
-			default:
-				goto done
+			} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				buf = utf8.AppendRune(buf, unicode.ToLower(r))
+			} else {
+				break
 			}
 			j += size
 		}
-	done:
+		if j == i {
+			j++ // never stall on a byte the loops disagree about
+		}
 		st.words++
-		// Indexing a map with string(buf) does not allocate.
-		switch {
-		case saidSet[string(buf)]:
+		// One map lookup per word; indexing with string(buf) does not allocate.
+		switch wordClass[string(buf)] {
+		case classSaid:
 			st.said++
-		case thirdSet[string(buf)]:
+		case classThird:
 			st.third++
-		case opinionSingles[string(buf)]:
+		case classOpinion:
 			st.opinion++
-		case pastSet[string(buf)]:
+		case classPast:
 			st.past++
-		case presentSet[string(buf)]:
+		case classPresent:
 			st.present++
+		case classChug:
+			st.drink++
 		}
 		if prev != "" {
 			pair = append(append(append(pair[:0], prev...), '_'), buf...)
-			if opinionPairs[string(pair)] || drinkPairs[string(pair)] {
-				if drinkPairs[string(pair)] {
-					st.drink++
-				} else {
-					st.opinion++
-				}
+			if drinkPairs[string(pair)] {
+				st.drink++
+			} else if opinionPairs[string(pair)] {
+				st.opinion++
 			}
-		}
-		if string(buf) == "chug" {
-			st.drink++
 		}
 		prev = ""
 		if pairFirst[string(buf)] {
@@ -153,6 +168,40 @@ func (st *textStats) countWords(text string) {
 		i = j
 	}
 }
+
+// Word classes for the classifier's counts.
+const (
+	classNone byte = iota
+	classSaid
+	classThird
+	classOpinion
+	classPast
+	classPresent
+	classChug
+)
+
+// wordClass maps a lower-cased word to its class.
+var wordClass = func() map[string]byte {
+	m := map[string]byte{"chug": classChug}
+	for class, set := range map[byte]map[string]bool{classSaid: saidSet, classThird: thirdSet,
+		classOpinion: opinionSingles, classPast: pastSet, classPresent: presentSet} {
+		for w := range set {
+			m[w] = class
+		}
+	}
+	return m
+}()
+
+// asciiWord marks the ASCII bytes words are made of.
+var asciiWord = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	return t
+}()
 
 // countLine counts the line-level features of one non-blank line (t is
 // the line trimmed).

@@ -38,6 +38,10 @@ type Piece struct {
 	// File and Seq place the piece: the index of its file in the import and
 	// its position in that file.
 	File, Seq int
+
+	// fp is the piece's text fingerprint (see fingerprint), computed while
+	// files are parsed in parallel rather than during assembly.
+	fp map[uint64]bool
 }
 
 // ParseFile reads one file into pieces: an HTML page is one piece, a mail
@@ -104,6 +108,9 @@ func ParseFile(name string, raw []byte, opts Options) ([]*Piece, error) {
 	}
 	pieces = attachPreamble(pieces, posts)
 	numberedParts(pieces)
+	for _, p := range pieces {
+		p.fp = fingerprint(p.Work)
+	}
 	return pieces, nil
 }
 
@@ -177,7 +184,7 @@ func validText(s string) string {
 
 // wholePiece wraps a work made from a whole file.
 func wholePiece(w *fanarchive.Work, raw []byte) *Piece {
-	p := &Piece{Work: w, End: len(raw), Whole: true}
+	p := &Piece{Work: w, End: len(raw), Whole: true, fp: fingerprint(w)}
 	p.Part, p.HasPart = piecePart("", w)
 	return p
 }

@@ -94,6 +94,26 @@ func forEachWordHash(text string, fn func(uint64)) {
 	}
 }
 
+// workFingerprint is the union of the fingerprints of a work's pieces
+// (shingles across the seam of two parts are not sampled, which does not
+// matter at this sampling rate), or the work's own when its pieces have
+// none.
+func workFingerprint(a *Assembled) map[uint64]bool {
+	if len(a.Pieces) == 1 && a.Pieces[0].fp != nil {
+		return a.Pieces[0].fp
+	}
+	fp := map[uint64]bool{}
+	for _, p := range a.Pieces {
+		if p.fp == nil {
+			return fingerprint(a.Work)
+		}
+		for h := range p.fp {
+			fp[h] = true
+		}
+	}
+	return fp
+}
+
 // markDuplicates finds works whose text another work holds and marks them
 // as its duplicates. Of two copies the canonical one is the complete one,
 // then the one with more words, then more chapters, then the earlier.
@@ -101,7 +121,7 @@ func markDuplicates(works []*Assembled) {
 	fps := make([]map[uint64]bool, len(works))
 	postings := map[uint64][]int{}
 	for i, a := range works {
-		fps[i] = fingerprint(a.Work)
+		fps[i] = workFingerprint(a)
 		for h := range fps[i] {
 			postings[h] = append(postings[h], i)
 		}
