@@ -259,10 +259,14 @@ func (lay layout) reflow(lines []string) []string {
 		}
 	}
 	for i, l := range lines {
-		t := strings.TrimSpace(l)
+		t := strings.Join(strings.Fields(l), " ") // typewriter double spaces are one in prose
 		if i > 0 {
 			prev := strings.TrimSpace(lines[i-1])
 			newPara := indent(l) > base && indent(lines[i-1]) <= indent(l) && i > 0 && (indent(lines[i-1]) == base || len([]rune(prev)) < lay.width*8/10)
+			// A line that comes back to another indentation after a finished
+			// sentence starts a paragraph too: dialogue indented as a block,
+			// narration flush left.
+			newPara = newPara || (indent(l) != indent(lines[i-1]) && endsSentence(prev) && startsSentence(t))
 			shortEnd := lay.hardWrapped && len([]rune(lines[i-1])) < lay.width*6/10 && endsSentence(prev) && startsSentence(t)
 			if newPara || shortEnd {
 				flush()
