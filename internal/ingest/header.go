@@ -122,7 +122,7 @@ func (f field) freeText() bool { return f == fieldSummary || f == fieldNote }
 
 // labelLine matches "Label: value". The label is short and starts with a
 // letter; a value may be empty.
-var labelLine = regexp.MustCompile(`^\s{0,16}([A-Za-z][A-Za-z'’/()\- ]{0,30}?)\s*:(?:\s+(.*)|\s*)$`)
+var labelLine = regexp.MustCompile(`^\s{0,40}([A-Za-z][A-Za-z'’/()\- ]{0,30}?)\s*:(?:\s+(.*)|\s*)$`)
 
 // normLabel lower-cases a label, unifies apostrophes and white space and
 // drops a trailing "(s)" so that "AUTHOR’S NOTES", "Author's Note(s)" and
@@ -145,6 +145,11 @@ func lookupLabel(label string) field {
 		if f, ok := labels[s]; ok {
 			return f
 		}
+	}
+	// "Historian's Note", "Translator notes", "Beta note": any short label
+	// that ends in note(s) is one.
+	if (strings.HasSuffix(l, " note") || strings.HasSuffix(l, " notes") || strings.HasSuffix(l, "'s note")) && len(strings.Fields(l)) <= 3 {
+		return fieldNote
 	}
 	return fieldNone
 }
@@ -250,6 +255,12 @@ loop:
 			if last.field.freeText() && last.value == "" && i+1 < len(ps) && !startsHeaderParagraph(ps[i+1]) && !isSeparator(ps[i+1]) {
 				i++
 				last.value = ps[i].text()
+				// A note of several paragraphs, closed by a rule line or the
+				// next label, takes them all.
+				if n := noteRun(ps, i+1); n > 0 {
+					last.value += "\n\n" + joinParas(ps[i+1:i+1+n])
+					i += n
+				}
 			}
 			h.fields = append(h.fields, fields...)
 			continue
@@ -280,6 +291,18 @@ loop:
 		h.guessedTitle = candidates[len(candidates)-1]
 	}
 	return h, i
+}
+
+// noteRun counts the paragraphs from ps[from] that continue a note: at
+// most six, and only when a rule line or a labelled paragraph follows them
+// (otherwise they are the story's first paragraphs).
+func noteRun(ps []para, from int) int {
+	for n := 0; n <= 6 && from+n < len(ps); n++ {
+		if p := ps[from+n]; isSeparator(p) || startsHeaderParagraph(p) {
+			return n
+		}
+	}
+	return 0
 }
 
 // startsHeaderParagraph reports whether p begins with a known label or is a

@@ -237,3 +237,23 @@ func TestHugeFile(t *testing.T) {
 		t.Errorf("words = %d, want %d", w.Words, want)
 	}
 }
+
+// TestCentredNotes: label lines set centred, each note of one or more
+// paragraphs closed by a rule line, all before the story.
+func TestCentredNotes(t *testing.T) {
+	text := "                         Historian Note:\n\n     The events here follow the last film.\n\n" +
+		"-----------------------------------------\n\n                         Author's Note:\n\n" +
+		"     There have been many theories.\n\n     This story is speculation.\n\n" +
+		"-----------------------------------------\n\n\"Me?\" Kirk stared at the admiral, and the admiral stared back.\n"
+	w, err := ParseText("notes.txt", []byte(text), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRecord(w)
+	if len(r.Notes) != 2 || r.Notes[0].Label != "Historian Note" || !strings.Contains(r.Notes[1].Text, "speculation") {
+		t.Errorf("notes = %+v", r.Notes)
+	}
+	if !strings.HasPrefix(r.Begins, `"Me?" Kirk stared`) {
+		t.Errorf("begins = %q", r.Begins)
+	}
+}
