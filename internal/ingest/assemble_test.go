@@ -1,0 +1,136 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fanarchive"
+)
+
+// storyText returns n paragraphs of distinct prose for part p of a story,
+// written for these tests.
+func storyText(seed string, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "\"%s %d,\" she said, and the lamp on the north tower burned while the boats came home "+
+			"across the harbour, one by one, counted by the keeper who had counted them for forty years %s.\n\n", seed, i, seed)
+	}
+	return b.String()
+}
+
+func post(subject, from, body string) string {
+	return fmt.Sprintf("From: %s\nNewsgroups: alt.startrek.creative\nSubject: %s\nDate: Mon, 3 May 1993 10:00:00 GMT\n\n%s\n", from, subject, body)
+}
+
+// assemble parses files (name → content) in name order and assembles them.
+func assemble(t *testing.T, files ...[2]string) []*Assembled {
+	t.Helper()
+	var pieces []*Piece
+	for i, f := range files {
+		ps, err := ParseFile(f[0], []byte(f[1]), Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", f[0], err)
+		}
+		for _, p := range ps {
+			p.File = i
+			pieces = append(pieces, p)
+		}
+	}
+	return Assemble(pieces)
+}
+
+func listed(works []*Assembled) []*Assembled {
+	var out []*Assembled
+	for _, a := range works {
+		if a.DuplicateOf < 0 && a.Work.Kind == fanarchive.KindFiction {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func chapterTitles(w *fanarchive.Work) string {
+	var ts []string
+	for _, c := range w.Chapters {
+		ts = append(ts, c.Title)
+	}
+	return strings.Join(ts, "|")
+}
+
+func TestAssembleParts(t *testing.T) {
+	ann := "ann@example.net (Ann Lee)"
+	disclaimer := "Disclaimer: The harbour and its keepers are mine; the boats belong to the sea.\n\n"
+	t.Run("out of order in one file, repeated disclaimer kept once", func(t *testing.T) {
+		var b strings.Builder
+		for _, n := range []int{1, 3, 2} {
+			b.WriteString(post(fmt.Sprintf("Harbour Saga (%d/3)", n), ann, disclaimer+storyText(fmt.Sprint("part", n), 4)))
+		}
+		works := listed(assemble(t, [2]string{"saga.news", b.String()}))
+		if len(works) != 1 {
+			t.Fatalf("%d works, want 1", len(works))
+		}
+		w := works[0].Work
+		if w.Title != "Harbour Saga" || chapterTitles(w) != "Part 1|Part 2|Part 3" || !w.Complete {
+			t.Errorf("title %q, chapters %q, complete %v", w.Title, chapterTitles(w), w.Complete)
+		}
+		if len(w.Notes) != 1 || w.Notes[0].Label != "Disclaimer" {
+			t.Errorf("notes = %+v, want the disclaimer once", w.Notes)
+		}
+		if !strings.Contains(w.Chapters[1].Body, "part2 0") {
+			t.Errorf("chapter 2 is not part 2: %.80s", w.Chapters[1].Body)
+		}
+	})
+	t.Run("across files, a part missing", func(t *testing.T) {
+		works := listed(assemble(t,
+			[2]string{"a.part1", post("Split Tale, Part 1 of 4", ann, storyText("one", 4))},
+			[2]string{"b.part2", post("Split Tale, Part 2 of 4", ann, storyText("two", 4))},
+			[2]string{"c.part4", post("Split Tale, Part 4 of 4", ann, storyText("four", 4))},
+		))
+		if len(works) != 1 {
+			t.Fatalf("%d works, want 1", len(works))
+		}
+		w := works[0].Work
+		if len(w.Sources) != 3 || w.Complete || !strings.Contains(strings.Join(w.Problems, "|"), "part missing: 3 of 4") {
+			t.Errorf("sources %d, complete %v, problems %v", len(w.Sources), w.Complete, w.Problems)
+		}
+		for i, c := range w.Chapters {
+			if c.SourceID != -int64(i+1) {
+				t.Errorf("chapter %d source %d, want %d", i+1, c.SourceID, -(i + 1))
+			}
+		}
+	})
+	t.Run("a repeated part is used once", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString(post("Echo (1/2)", ann, storyText("first", 4)))
+		b.WriteString(post("Echo (2/2)", ann, storyText("second", 4)))
+		b.WriteString(post("Echo (2/2)", ann, storyText("second", 4)))
+		works := listed(assemble(t, [2]string{"echo.news", b.String()}))
+		if len(works) != 1 || len(works[0].Work.Chapters) != 2 || len(works[0].Dropped) != 1 {
+			t.Fatalf("works %d, chapters %d, dropped %d", len(works), len(works[0].Work.Chapters), len(works[0].Dropped))
+		}
+	})
+	t.Run("whole story and its parts: the parts' copy is a duplicate or the whole is", func(t *testing.T) {
+		parts := post("Tide Table (1/2)", ann, storyText("alpha", 5)) + post("Tide Table (2/2)", ann, storyText("beta", 5))
+		whole := "Title: Tide Table\nAuthor: Ann Lee\n\n" + storyText("alpha", 5) + storyText("beta", 5)
+		all := assemble(t, [2]string{"parts.news", parts}, [2]string{"whole.txt", whole})
+		if len(all) != 2 || len(listed(all)) != 1 {
+			t.Fatalf("%d works, %d listed; want 2 works, 1 listed", len(all), len(listed(all)))
+		}
+		dup := all[0]
+		if dup.DuplicateOf < 0 {
+			dup = all[1]
+		}
+		if !strings.Contains(strings.Join(dup.Work.Problems, "|"), ProblemDuplicateWork) {
+			t.Errorf("duplicate's problems: %v", dup.Work.Problems)
+		}
+	})
+	t.Run("different stories in one file stay apart", func(t *testing.T) {
+		f := post("The Lighthouse", ann, storyText("light", 4)) + post("A Review of the Season", "critic@example.net (A Critic)",
+			"I thought this episode was good. Plot: 7. Characterization: 8. Overall rating: 7/10. The writers did well this season.\n")
+		works := assemble(t, [2]string{"mixed.news", f})
+		if len(works) != 2 || works[1].Work.Kind != fanarchive.KindOther {
+			t.Fatalf("%d works; second kind %v", len(works), works[len(works)-1].Work.Kind)
+		}
+	})
+}
