@@ -93,7 +93,7 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 
 	// Full text first, outside the lock: it is the slow part, and the
 	// database answers it from its own snapshot.
-	hits, scored, negative, err := e.text(ctx, r)
+	hits, negative, err := e.text(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -104,8 +104,18 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 	res.Notices = append(res.Notices, notices...)
 	res.Total = int(set.GetCardinality())
 	res.Facets = e.ix.facets(set, r.FacetLimit)
-	pageIDs, res.Next, res.Prev = e.ix.page(r, set, scored)
+	relevance := r.sort == fanarchive.SortRelevance && hits != nil
+	if !relevance {
+		pageIDs, res.Next, res.Prev = e.ix.page(r, set, nil)
+	}
 	e.mu.RUnlock()
+	if relevance {
+		scored, err := e.scores(ctx, r, set)
+		if err != nil {
+			return nil, err
+		}
+		pageIDs, res.Next, res.Prev = pageRelevance(r, set, scored)
+	}
 
 	ids := make([]int64, len(pageIDs))
 	for i, id := range pageIDs {
@@ -119,61 +129,85 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 	return res, nil
 }
 
-// text asks the database for the works the text matches (with scores when
-// sorting by relevance), or for those to leave out when the text has only
-// exclusions, through the cache.
-func (e *Engine) text(ctx context.Context, r *request) (hits *roaring.Bitmap, scored []Scored, negative []*roaring.Bitmap, err error) {
-	if len(r.q.Must) == 0 && len(r.q.MustNot) == 0 {
-		return nil, nil, nil, nil
-	}
-	e.mu.RLock()
-	seq := e.seq
-	e.mu.RUnlock()
-	rank := r.sort == fanarchive.SortRelevance
-	lookup := func(must, mustNot []Clause, rank bool) (*textEntry, error) {
-		key := (&Query{Must: must, MustNot: mustNot}).String()
-		if c := e.cache.get(seq, key, rank); c != nil {
-			return c, nil
-		}
-		c := &textEntry{}
-		if rank {
-			if c.scored, err = e.src.RankText(ctx, must, mustNot); err != nil {
-				return nil, fmt.Errorf("search: rank text: %w", err)
-			}
-			ids := make([]uint32, len(c.scored))
-			for i, s := range c.scored {
-				ids[i] = s.ID
-			}
-			if !slices.IsSorted(ids) { // they come in rowid order
-				slices.Sort(ids)
-			}
-			c.hits = roaring.BitmapOf(ids...)
-		} else {
-			ids, err := e.src.MatchText(ctx, must, mustNot)
-			if err != nil {
-				return nil, fmt.Errorf("search: match text: %w", err)
-			}
-			c.hits = roaring.BitmapOf(ids...)
-		}
-		e.cache.put(seq, key, c)
-		return c, nil
-	}
+// text asks the database for the works the text matches, or for those to
+// leave out when the text has only exclusions, through the cache.
+func (e *Engine) text(ctx context.Context, r *request) (hits *roaring.Bitmap, negative []*roaring.Bitmap, err error) {
 	if len(r.q.Must) > 0 {
-		c, err := lookup(r.q.Must, r.q.MustNot, rank)
+		c, err := e.matches(ctx, r.q.Must, r.q.MustNot, false)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
-		return c.hits, c.scored, nil, nil
+		return c.hits, nil, nil
 	}
 	// Only exclusions: each is looked up and taken away.
 	for _, cl := range r.q.MustNot {
-		c, err := lookup([]Clause{cl}, nil, false)
+		c, err := e.matches(ctx, []Clause{cl}, nil, false)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		negative = append(negative, c.hits)
 	}
-	return nil, nil, negative, nil
+	return nil, negative, nil
+}
+
+// defaultScoreLimit is the number of results up to which relevance is
+// computed for the results alone (Source.ScoreText) rather than for every
+// work the words match (Source.RankText).
+const defaultScoreLimit = 500
+
+// scores returns the relevance of the works in set, which the text
+// matched.
+func (e *Engine) scores(ctx context.Context, r *request, set *roaring.Bitmap) ([]Scored, error) {
+	e.mu.RLock()
+	limit := e.scoreLimit
+	e.mu.RUnlock()
+	if set.GetCardinality() <= uint64(limit) {
+		scored, err := e.src.ScoreText(ctx, r.q.Must, set.ToArray())
+		if err != nil {
+			return nil, fmt.Errorf("search: score text: %w", err)
+		}
+		return scored, nil
+	}
+	c, err := e.matches(ctx, r.q.Must, r.q.MustNot, true)
+	if err != nil {
+		return nil, err
+	}
+	return c.scored, nil
+}
+
+// matches returns the works the clauses match, scored when rank is set,
+// from the cache or the database.
+func (e *Engine) matches(ctx context.Context, must, mustNot []Clause, rank bool) (*textEntry, error) {
+	e.mu.RLock()
+	seq := e.seq
+	e.mu.RUnlock()
+	key := (&Query{Must: must, MustNot: mustNot}).String()
+	if c := e.cache.get(seq, key, rank); c != nil {
+		return c, nil
+	}
+	c := &textEntry{}
+	var err error
+	if rank {
+		if c.scored, err = e.src.RankText(ctx, must, mustNot); err != nil {
+			return nil, fmt.Errorf("search: rank text: %w", err)
+		}
+		ids := make([]uint32, len(c.scored))
+		for i, s := range c.scored {
+			ids[i] = s.ID
+		}
+		if !slices.IsSorted(ids) { // they come in rowid order
+			slices.Sort(ids)
+		}
+		c.hits = roaring.BitmapOf(ids...)
+	} else {
+		ids, err := e.src.MatchText(ctx, must, mustNot)
+		if err != nil {
+			return nil, fmt.Errorf("search: match text: %w", err)
+		}
+		c.hits = roaring.BitmapOf(ids...)
+	}
+	e.cache.put(seq, key, c)
+	return c, nil
 }
 
 // filter returns the listed works that pass every filter of r, given the

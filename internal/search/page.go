@@ -106,7 +106,7 @@ func (ix *index) page(r *request, set *roaring.Bitmap, scored []Scored) (ids []u
 	if r.sort == fanarchive.SortRelevance && scored != nil {
 		return pageRelevance(r, set, scored)
 	}
-	o := orderFor(string(r.sort))
+	o := orderFor(string(r.sort)) // relevance without words is newest first
 	cmpCur := func(id uint32) int { return ix.cmpCursor(o, id, r.cursor) }
 	format := func(id uint32) string { return ix.formatCursor(o, id) }
 	if set.GetCardinality() <= uint64(ix.materializeLimit) {

@@ -40,6 +40,11 @@ type Source interface {
 	// (higher is better), in any order.
 	RankText(ctx context.Context, must, mustNot []Clause) ([]Scored, error)
 
+	// ScoreText returns the scores RankText would give the works ids
+	// (which must match must), computed for them alone: cheaper than
+	// RankText when they are few of many matches.
+	ScoreText(ctx context.Context, must []Clause, ids []uint32) ([]Scored, error)
+
 	// FindWorksByIDs returns the works with these IDs that exist, in the
 	// order given, with authors, tags and chapters (without bodies).
 	FindWorksByIDs(ctx context.Context, ids []int64) ([]*fanarchive.Work, error)

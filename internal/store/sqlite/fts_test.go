@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"math"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -87,5 +88,56 @@ func TestTextParts(t *testing.T) {
 	sortScored(split)
 	if len(whole) == 0 || !slices.Equal(whole, split) || !slices.Equal(wholeIDs, splitIDs) || len(wholeIDs) != len(whole) {
 		t.Errorf("split differs:\n%v\n%v\n%v\n%v", whole, split, wholeIDs, splitIDs)
+	}
+}
+
+// TestScoreText checks that BM25 computed for chosen works equals FTS5's
+// bm25() for them, for words, phrases and fields.
+func TestScoreText(t *testing.T) {
+	s := openTest(t)
+	defer s.Close()
+	ctx := context.Background()
+	bodies := []string{"The kettle sang, and the kettle sang again.", "Rain on the lamp. Rain, rain!", "Café au lait by the kettle.",
+		"Nothing here but tide and salt.", "kettle rain lamp tide salt kettle rain"}
+	for i, b := range bodies {
+		w := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: []string{"Kettle Song", "Rain", "Cafe", "Tide", "All"}[i],
+			Authors: []fanarchive.Author{{Name: "Ada Quill"}}, Summary: "A story about rain.", Rating: fanarchive.RatingGeneral,
+			Chapters: []*fanarchive.Chapter{{Number: 1, Title: "One", Body: "<p>" + b + "</p>"}, {Number: 2, Body: "<p>More kettle.</p>"}}}
+		if err := s.CreateWork(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, must := range [][]search.Clause{
+		{{Text: "kettle"}},
+		{{Text: "rain"}, {Text: "kettle"}},
+		{{Text: "kettle sang"}},
+		{{Field: search.FieldTitle, Text: "rain"}},
+		{{Text: "cafe"}},
+		{{Field: search.FieldAuthors, Text: "ada quill"}, {Text: "salt"}},
+	} {
+		want, err := s.RankText(ctx, must, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := make([]uint32, len(want))
+		for i, w := range want {
+			ids[i] = w.ID
+		}
+		got, err := s.ScoreText(ctx, must, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%v: %d scores, want %d", must, len(got), len(want))
+		}
+		byID := map[uint32]float64{}
+		for _, g := range got {
+			byID[g.ID] = g.Score
+		}
+		for _, w := range want {
+			if g := byID[w.ID]; math.Abs(g-w.Score) > 1e-9*math.Max(1, math.Abs(w.Score)) {
+				t.Errorf("%v: work %d scores %.12g, FTS5 says %.12g", must, w.ID, g, w.Score)
+			}
+		}
 	}
 }
