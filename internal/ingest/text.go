@@ -148,6 +148,17 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 	})
 	w.Kind = c.Kind
 	w.Evidence[fanarchive.FieldKind] = c.Evidence()
+	if w.Kind == fanarchive.KindOther && w.Title == "" {
+		// A document's first short line is usually its name ("STAR TREK
+		// LOCATIONS"); good enough to find it by, and reviewed.
+		for _, p := range ps[:min(len(ps), 5)] {
+			if titleLike(p) && !isSeparator(p) {
+				w.Title = cleanTitle(p.text())
+				w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: confInferred, Via: "guess:first-line", Detail: p.text()}
+				break
+			}
+		}
+	}
 	fillDefaults(w)
 	fitLimits(w)
 	return w, nil
