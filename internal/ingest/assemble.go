@@ -109,12 +109,18 @@ func ownFollowUp(g *group, p *Piece, author string) bool {
 // n-1, or g is a single unnumbered text (a first part posted without a
 // subject).
 func continues(g *group, p *Piece) bool {
-	if !p.HasPart || p.Part.N < 2 {
+	last := g.pieces[len(g.pieces)-1]
+	if !p.HasPart {
+		// An unnumbered post by the same author right after a story whose
+		// parts say there are more to come ("MORE TNG vs. the Doomsday
+		// Machines" after parts 1/3 and 2/3).
+		return last.HasPart && last.Part.Of > max(last.Part.N, last.Part.Last) && authorKey(p.Work) != "" && authorKey(p.Work) == g.author
+	}
+	if p.Part.N < 2 {
 		return false
 	}
-	last := g.pieces[len(g.pieces)-1]
 	if last.HasPart {
-		return last.Part.N == p.Part.N-1
+		return max(last.Part.N, last.Part.Last) == p.Part.N-1
 	}
 	return len(g.pieces) == 1 && p.Part.N == 2
 }

@@ -175,8 +175,10 @@ func checkParts(a *Assembled) {
 			continue
 		}
 		marked++
-		have[p.Part.N] = true
-		maxN, of = max(maxN, p.Part.N), max(of, p.Part.Of)
+		for n := p.Part.N; n <= max(p.Part.N, p.Part.Last); n++ {
+			have[n] = true
+		}
+		maxN, of = max(maxN, p.Part.N, p.Part.Last), max(of, p.Part.Of)
 		final = final || p.Part.Role == RoleFinal || p.Part.Role == RoleEpilogue
 	}
 	last := max(maxN, of)
@@ -243,6 +245,9 @@ func partName(p *Piece) string {
 		return "Prologue"
 	case RoleEpilogue:
 		return "Epilogue"
+	}
+	if p.Part.Last > 0 {
+		return "Parts " + strconv.Itoa(p.Part.N) + "–" + strconv.Itoa(p.Part.Last)
 	}
 	if p.Part.N > 0 {
 		return "Part " + strconv.Itoa(p.Part.N) + p.Part.Sub

@@ -11,6 +11,7 @@ import (
 // "final".
 type PartMarker struct {
 	N     int    // 1-based part number; 0 when the marker names none (a prologue, "final")
+	Last  int    // the last part a range holds ("1-10/20": 10); 0 when it is one part
 	Sub   string // a sub-part letter: "a" in "1a/7"
 	Of    int    // the total number of parts, 0 when not given
 	Role  Role   // prologue, epilogue or final; RoleNone for a numbered part
@@ -67,6 +68,10 @@ var (
 	// partWord matches "Part 2", "PART II", "(Part VI)", "Chapter Three",
 	// "ch. 3", "Pt 4", "part 07", "Book 2".
 	partWord = regexp.MustCompile(`(?i)[(\[{]?\s*\b(?:part|pt|chapter|chap|ch|section|sect|episode|book|act)\b\.?\s*#?\s*(` + numberWord + `)\b([a-z]\b)?\s*[)\]}]?`)
+	// partRange matches several parts in one post: "1-10/20", "(11-20 of 20)".
+	partRange = regexp.MustCompile(`(?i)(?:\b(?:parts?|pts?|chapters?)\.?\s*)?[(\[{]?\s*\b(\d{1,3})\s*-\s*(\d{1,3})\s*(?:/|\bof\b)\s*(\d{1,3})\b\s*[)\]}]?`)
+	// partFinalOf matches "the last and final part of …".
+	partFinalOf = regexp.MustCompile(`(?i)^\W*(?:the\s+)?(?:last\s+and\s+final|final|last|concluding)\s+(?:part|chapter|installment|instalment)\s+of\s+`)
 	// partOfWords matches parts counted in words: "Fourth of Eight",
 	// "Part Five of Eight", "EIGHT OF EIGHT".
 	partOfWords = regexp.MustCompile(`(?i)[(\[{]?\s*(?:\bpart\s+)?\b(` + spelledNumber + `|\d{1,3})\s+(?:of|out\s+of)\s+(` + spelledNumber + `|\d{1,3})\b\s*[)\]}]?`)
@@ -87,6 +92,17 @@ var (
 // FindPartMarker finds the part marker in s, trying the most specific forms
 // first. It returns false when s names no part.
 func FindPartMarker(s string) (PartMarker, bool) {
+	if loc := partRange.FindStringSubmatchIndex(s); loc != nil {
+		n, _ := strconv.Atoi(s[loc[2]:loc[3]])
+		last, _ := strconv.Atoi(s[loc[4]:loc[5]])
+		of, _ := strconv.Atoi(s[loc[6]:loc[7]])
+		if n >= 1 && last > n && of >= last && of <= 500 {
+			return PartMarker{N: n, Last: last, Of: of, Text: s[loc[0]:loc[1]], Start: loc[0], End: loc[1]}, true
+		}
+	}
+	if loc := partFinalOf.FindStringIndex(s); loc != nil {
+		return PartMarker{Role: RoleFinal, Text: s[loc[0]:loc[1]], Start: loc[0], End: loc[1]}, true
+	}
 	if loc := partOf.FindStringSubmatchIndex(s); loc != nil && !dateLike.MatchString(s[max(0, loc[0]-6):min(len(s), loc[1]+6)]) {
 		n, _ := strconv.Atoi(s[loc[2]:loc[3]])
 		of, _ := strconv.Atoi(s[loc[6]:loc[7]])

@@ -36,6 +36,8 @@ func TestFindPartMarker(t *testing.T) {
 		{"Part 1 of 7 ends", 1, 7, "", RoleNone, "ends"},
 		{"Chapter Three: The Return", 3, 0, "", RoleNone, "The Return"},
 		{"Epilogue", 0, 0, "", RoleEpilogue, ""},
+		{"STTRR 11-20/20", 11, 20, "", RoleNone, "STTRR"},
+		{"The last and final part of No ESCAPE!", 0, 0, "", RoleFinal, "No ESCAPE!"},
 	}
 	for _, tt := range tests {
 		m, ok := FindPartMarker(tt.in)
