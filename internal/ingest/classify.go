@@ -114,25 +114,32 @@ func classify(in classifierInput) Classification {
 
 	// Quotation marks are dialogue only beside narrative verbs; references
 	// quote titles.
-	quotes, said := per1k(st.quotes), per1k(st.said)
-	dialogue := math.Min(quotes, said*6)
-	addText(fmt.Sprintf("dialogue: quotation marks %.0f/1k words with narrative verbs %.1f/1k", quotes, said), clamp((dialogue-8)*0.1, -1, 1.5))
-	if tensed := st.past + st.present; tensed >= 10 {
-		past := float64(st.past) / float64(tensed)
-		addText(fmt.Sprintf("past tense %.0f%% of was/is", past*100), clamp((past-0.45)*5, -1.5, 1.5))
-	}
+	// A script or screenplay has no narration: its speakers' names say it
+	// is fiction, and the narration features would only say it is not.
+	playScript := false
 	if caps := share(st.capsNames); caps >= 0.08 && len(st.speakerNames) <= st.capsNames/3 {
 		addText(fmt.Sprintf("screenplay: %.0f%% of lines are speakers' names in capitals", caps*100), clamp(caps*10, 0, 2.5))
+		playScript = caps >= 0.15
 	}
 	script := share(st.speakers)
 	if script >= 0.1 && len(st.speakerNames) <= st.speakers/3 {
 		addText(fmt.Sprintf("script: %.0f%% of lines are speakers' names", script*100), clamp(script*6, 0, 2.5))
+		playScript = playScript || script >= 0.2
 	} else if script >= 0.1 {
 		addText(fmt.Sprintf("labelled lines %.0f%%", script*100), -clamp((script-0.1)*5, 0, 2))
 	}
-	addText(fmt.Sprintf("narrative verbs %.1f/1k words", said), clamp((said-2)*0.5, -1.5, 2.5))
-	third := per1k(st.third)
-	addText(fmt.Sprintf("he/she/they %.0f/1k words", third), clamp((third-25)*0.05, -1.5, 1.5))
+	quotes, said := per1k(st.quotes), per1k(st.said)
+	if !playScript {
+		dialogue := math.Min(quotes, said*6)
+		addText(fmt.Sprintf("dialogue: quotation marks %.0f/1k words with narrative verbs %.1f/1k", quotes, said), clamp((dialogue-8)*0.1, -1, 1.5))
+		if tensed := st.past + st.present; tensed >= 10 {
+			past := float64(st.past) / float64(tensed)
+			addText(fmt.Sprintf("past tense %.0f%% of was/is", past*100), clamp((past-0.45)*5, -1.5, 1.5))
+		}
+		addText(fmt.Sprintf("narrative verbs %.1f/1k words", said), clamp((said-2)*0.5, -1.5, 2.5))
+		third := per1k(st.third)
+		addText(fmt.Sprintf("he/she/they %.0f/1k words", third), clamp((third-25)*0.05, -1.5, 1.5))
+	}
 	opinion := per1k(st.opinion)
 	addText(fmt.Sprintf("opinion words %.1f/1k", opinion), -clamp((opinion-1)*0.6, 0, 3))
 	addText(fmt.Sprintf("%d rating marks", st.rating), -clamp(float64(st.rating)*0.4, 0, 2))
@@ -144,6 +151,9 @@ func classify(in classifierInput) Classification {
 		// A poem is a work of its own; a collection of filks is caught by
 		// its tunes and titles instead.
 		add(fmt.Sprintf("verse %.0f%% of lines", v*100), 1.0)
+	}
+	if st.compiled {
+		add("compiled/updated/version near the top (a reference)", -2)
 	}
 	if st.filk {
 		addText("filk", -1.5)

@@ -19,6 +19,7 @@ type textStats struct {
 	speakerNames                           map[string]bool
 	verse                                  int // lines in runs of three or more short lines
 	filk                                   bool
+	compiled                               bool // "compiled by", "last updated", "version 1.4" near the top: a reference
 	drink                                  int
 }
 
@@ -37,6 +38,8 @@ var (
 	// pairFirst are the words that begin a pair above.
 	pairFirst = wordSet("i this the my a your drink")
 
+	// referenceMark is how lists and FAQs introduce themselves.
+	referenceMark = regexp.MustCompile(`\bcompiled\b|\blast\s+(?:updated|revised|modified)\b|\bversion\s+\d+(?:\.\d+)+\b|\brevision\s+\d|\bupdated\s+(?:through|to|on|as\s+of)\b`)
 	speakerPrefix = regexp.MustCompile(`^([A-Z][A-Za-z.'-]{1,20}(?: [A-Z][A-Za-z.'-]{1,20})?)\s*:\s+\S`)
 	ratingOnLine  = regexp.MustCompile(`(?i)^\s*(?:plot|plot handling|characterization|technical|acting|total|overall|rating)\s*:\s*\d|\b\d+(?:\.\d+)?\s*/\s*(?:10|5|4)\b(?:\s*[^/\d]|$)|\b\d\s+(?:out\s+of|of)\s+(?:10|5|4)\b`)
 )
@@ -77,6 +80,7 @@ func measureText(text string) textStats {
 	flush()
 	lower := strings.ToLower(text)
 	st.filk = strings.Contains(lower, "to the tune of") || strings.Contains(lower, "(tune:") || strings.Contains(lower, " filk")
+	st.compiled = referenceMark.MatchString(lower[:min(len(lower), 1500)])
 	return st
 }
 
