@@ -93,9 +93,13 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 
 	// Full text first, outside the lock: it is the slow part, and the
 	// database answers it from its own snapshot.
-	hits, negative, err := e.text(ctx, r)
+	match, negative, err := e.text(ctx, r)
 	if err != nil {
 		return nil, err
+	}
+	var hits *roaring.Bitmap
+	if match != nil {
+		hits = match.hits
 	}
 
 	var pageIDs []uint32
@@ -110,7 +114,7 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 	}
 	e.mu.RUnlock()
 	if relevance {
-		scored, err := e.scores(ctx, r, set)
+		scored, err := e.scores(ctx, r, set, match)
 		if err != nil {
 			return nil, err
 		}
@@ -131,13 +135,16 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 
 // text asks the database for the works the text matches, or for those to
 // leave out when the text has only exclusions, through the cache.
-func (e *Engine) text(ctx context.Context, r *request) (hits *roaring.Bitmap, negative []*roaring.Bitmap, err error) {
+func (e *Engine) text(ctx context.Context, r *request) (match *textEntry, negative []*roaring.Bitmap, err error) {
 	if len(r.q.Must) > 0 {
-		c, err := e.matches(ctx, r.q.Must, r.q.MustNot, false)
+		// Without other filters every match is a result: score them all
+		// at once rather than match first and score after.
+		rank := r.sort == fanarchive.SortRelevance && !r.filtered()
+		c, err := e.matches(ctx, r.q.Must, r.q.MustNot, rank)
 		if err != nil {
 			return nil, nil, err
 		}
-		return c.hits, nil, nil
+		return c, nil, nil
 	}
 	// Only exclusions: each is looked up and taken away.
 	for _, cl := range r.q.MustNot {
@@ -150,14 +157,23 @@ func (e *Engine) text(ctx context.Context, r *request) (hits *roaring.Bitmap, ne
 	return nil, negative, nil
 }
 
+// filtered reports whether anything but the text narrows the search.
+func (r *request) filtered() bool {
+	return len(r.Include)+len(r.Exclude)+len(r.q.IncludeTags)+len(r.q.ExcludeTags)+len(r.Ratings)+len(r.ExcludeRatings) > 0 ||
+		r.Complete || r.Language != "" || r.WordsMin > 0 || r.WordsMax > 0 || !r.UpdatedFrom.IsZero() || !r.UpdatedTo.IsZero()
+}
+
 // defaultScoreLimit is the number of results up to which relevance is
 // computed for the results alone (Source.ScoreText) rather than for every
 // work the words match (Source.RankText).
 const defaultScoreLimit = 500
 
 // scores returns the relevance of the works in set, which the text
-// matched.
-func (e *Engine) scores(ctx context.Context, r *request, set *roaring.Bitmap) ([]Scored, error) {
+// matched (match).
+func (e *Engine) scores(ctx context.Context, r *request, set *roaring.Bitmap, match *textEntry) ([]Scored, error) {
+	if match.scored != nil {
+		return match.scored, nil // every match is scored already
+	}
 	e.mu.RLock()
 	limit := e.scoreLimit
 	e.mu.RUnlock()
