@@ -118,7 +118,13 @@ func build(g *group) *Assembled {
 			w.Words += ch.Words
 		}
 	}
-	w.Begins = first.Begins
+	for _, n := range dropRepeatedOpenings(w) {
+		w.Notes = appendNote(w.Notes, n)
+	}
+	w.Begins = prose.FirstWords(w.Chapters[0].Text, 40)
+	if w.Begins == "" {
+		w.Begins = first.Begins
+	}
 	w.Origin = pieceOrigin(ordered)
 	checkParts(a)
 	settleProblems(w)

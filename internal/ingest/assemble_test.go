@@ -134,3 +134,32 @@ func TestAssembleParts(t *testing.T) {
 		}
 	})
 }
+
+// TestRepeatedOpenings: an unlabelled disclaimer that opens every part is
+// kept once, as a note, and taken out of the chapters.
+func TestRepeatedOpenings(t *testing.T) {
+	ann := "ann@example.net (Ann Lee)"
+	note := "The harbour and its keepers belong to nobody but the sea, and this story to me.\n\n"
+	var b strings.Builder
+	for n := 1; n <= 3; n++ {
+		b.WriteString(post(fmt.Sprintf("Keeper's Log (%d/3)", n), ann, note+storyText(fmt.Sprint("log", n), 4)))
+	}
+	works := listed(assemble(t, [2]string{"log.news", b.String()}))
+	if len(works) != 1 {
+		t.Fatalf("%d works", len(works))
+	}
+	w := works[0].Work
+	if len(w.Notes) != 1 || !strings.HasPrefix(w.Notes[0].Text, "The harbour and its keepers") {
+		t.Errorf("notes = %+v", w.Notes)
+	}
+	total := 0
+	for _, c := range w.Chapters {
+		if strings.Contains(c.Body, "belong to nobody") {
+			t.Errorf("chapter %d still opens with the note", c.Number)
+		}
+		total += c.Words
+	}
+	if total != w.Words {
+		t.Errorf("chapter words %d, work words %d", total, w.Words)
+	}
+}
