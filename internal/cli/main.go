@@ -57,6 +57,7 @@ func (m *Main) commands() []command {
 	return []command{
 		{"serve", "run the archive's web site", (*Main).serve},
 		{"import", "import legacy story files into the archive", (*Main).importFiles},
+		{"source", "write a work's original file, byte for byte", (*Main).source},
 		{"reindex", "rebuild the search index from the works", (*Main).reindex},
 		{"tags", "wrangle tags: synonym, rename, merge, suggest", (*Main).tagsCommand},
 		{"review", "review what the importer was unsure of, and fix it", (*Main).reviewCommand},

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -74,9 +76,10 @@ func newProvenance(work *fanarchive.Work, authors []string) *provenance {
 	return p
 }
 
-// handleSource sends an original file byte for byte, labelled with the
-// charset it is written in, as a download. ?part=N picks one of a
-// multi-part work's files.
+// handleSource sends an original file, labelled with the charset it is
+// written in, as a download: byte for byte, except that e-mail addresses
+// are masked (see maskAddresses). ?part=N picks one of a multi-part work's
+// files.
 func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 	work, ok := s.loadWork(w, r)
 	if !ok {
@@ -103,11 +106,43 @@ func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, "original file")
 		return
 	}
+	raw, masked := maskAddresses(src.Raw)
 	h := w.Header()
 	h.Set("Content-Type", "text/plain; charset="+sourceCharset(src.Encoding))
 	h.Set("Content-Disposition", `attachment; filename="`+downloadName(src.Name)+`"`)
-	h.Set("Content-Length", strconv.Itoa(len(src.Raw)))
+	h.Set("Content-Length", strconv.Itoa(len(raw)))
 	h.Set("X-Content-Type-Options", "nosniff")
+	if masked > 0 {
+		// Not byte for byte: say so. Archivists get the exact file from
+		// `fanarchive source`.
+		h.Set("X-Fanarchive-Masked-Addresses", strconv.Itoa(masked))
+	}
 	w.WriteHeader(http.StatusOK)
-	w.Write(src.Raw) //nolint:errcheck // the client went away; nothing to do
+	w.Write(raw) //nolint:errcheck // the client went away; nothing to do
+}
+
+// rawAddress finds e-mail addresses in an original file's bytes (in any
+// ASCII-compatible encoding).
+var rawAddress = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
+
+// maskAddresses returns raw with every e-mail address's letters and digits
+// replaced by "x" (so "kberry@cs.uh.edu" reads "xxxxxx@xx.xx.xxx" and every
+// other byte keeps its place), and how many addresses it masked. The
+// archive keeps legacy authors' addresses private — for relaying feedback and
+// verifying claims — so the public download of an original does not publish
+// them; a file without addresses is served byte for byte.
+func maskAddresses(raw []byte) ([]byte, int) {
+	locs := rawAddress.FindAllIndex(raw, -1)
+	if len(locs) == 0 {
+		return raw, 0
+	}
+	out := bytes.Clone(raw)
+	for _, loc := range locs {
+		for i := loc[0]; i < loc[1]; i++ {
+			if c := out[i]; c != '@' && c != '.' {
+				out[i] = 'x'
+			}
+		}
+	}
+	return out, len(locs)
 }

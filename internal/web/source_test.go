@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"fanarchive/internal/web"
@@ -16,14 +17,16 @@ func TestSource(t *testing.T) {
 		body        string
 		contentType string
 		filename    string
+		masked      string // X-Fanarchive-Masked-Addresses
 	}{
 		{
-			name:        "windows-1252 with CRLF, byte for byte",
+			name:        "windows-1252 with CRLF, byte for byte but for the masked address",
 			path:        workPath(f.quiet) + "/source",
 			status:      http.StatusOK,
-			body:        string(quietRaw),
+			body:        strings.Replace(string(quietRaw), "maple.stone@example.org", "xxxxx.xxxxx@xxxxxxx.xxx", 1),
 			contentType: "text/plain; charset=windows-1252",
 			filename:    `attachment; filename="quiet_evening.txt"`,
+			masked:      "1",
 		},
 		{
 			name:        "first part by default",
@@ -59,9 +62,10 @@ func TestSource(t *testing.T) {
 				t.Errorf("body = %q, want %q", resp.body, tt.body)
 			}
 			for k, want := range map[string]string{
-				"Content-Type":           tt.contentType,
-				"Content-Disposition":    tt.filename,
-				"X-Content-Type-Options": "nosniff",
+				"Content-Type":                  tt.contentType,
+				"Content-Disposition":           tt.filename,
+				"X-Content-Type-Options":        "nosniff",
+				"X-Fanarchive-Masked-Addresses": tt.masked,
 			} {
 				if got := resp.header.Get(k); got != want {
 					t.Errorf("%s = %q, want %q", k, got, want)
