@@ -138,8 +138,9 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 func (e *Engine) text(ctx context.Context, r *request) (match *textEntry, negative []*roaring.Bitmap, err error) {
 	if len(r.q.Must) > 0 {
 		// Without other filters every match is a result: score them all
-		// at once rather than match first and score after.
-		rank := r.sort == fanarchive.SortRelevance && !r.filtered()
+		// at once rather than match first and score after, except for the
+		// first page, which needs only the best few (scores).
+		rank := r.sort == fanarchive.SortRelevance && !r.filtered() && r.cursor != nil
 		c, err := e.matches(ctx, r.q.Must, r.q.MustNot, rank)
 		if err != nil {
 			return nil, nil, err
@@ -177,6 +178,25 @@ func (e *Engine) scores(ctx context.Context, r *request, set *roaring.Bitmap, ma
 	e.mu.RLock()
 	limit := e.scoreLimit
 	e.mu.RUnlock()
+	if r.cursor == nil && !r.filtered() && set.GetCardinality() > uint64(limit) {
+		// The first page: the best few, with a margin for matches that
+		// are not listed (duplicates, other documents). If too many of
+		// them are not, every match is scored after all.
+		k := 2*r.Limit + 10
+		top, err := e.src.TopText(ctx, r.q.Must, r.q.MustNot, k)
+		if err != nil {
+			return nil, fmt.Errorf("search: top text: %w", err)
+		}
+		listed := 0
+		for _, s := range top {
+			if set.Contains(s.ID) {
+				listed++
+			}
+		}
+		if listed > r.Limit || len(top) < k {
+			return top, nil
+		}
+	}
 	if set.GetCardinality() <= uint64(limit) {
 		scored, err := e.src.ScoreText(ctx, r.q.Must, set.ToArray())
 		if err != nil {

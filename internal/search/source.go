@@ -40,6 +40,11 @@ type Source interface {
 	// (higher is better), in any order.
 	RankText(ctx context.Context, must, mustNot []Clause) ([]Scored, error)
 
+	// TopText returns the k best scored works MatchText would, best
+	// first: the first page of a relevance search, without scoring output
+	// for every match.
+	TopText(ctx context.Context, must, mustNot []Clause, k int) ([]Scored, error)
+
 	// ScoreText returns the scores RankText would give the works ids
 	// (which must match must), computed for them alone: cheaper than
 	// RankText when they are few of many matches.
