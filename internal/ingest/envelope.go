@@ -118,11 +118,17 @@ func subjectParts(subject string) (title, author string, reply bool, part PartMa
 	if loc := bracketTag.FindStringIndex(s); loc != nil && loc[1] < len(s) {
 		s = s[loc[1]:]
 	}
-	s = cleanTitle(s)
 	// "… by X" names an author when it is set off ("Title, by X"), or when X
-	// is more than one word: "Baptism by Fire" keeps its title.
-	if m := subjectBy.FindStringSubmatch(s); author == "" && m != nil && (strings.ContainsAny(m[0][len(m[1]):len(m[1])+2], ",;:-") ||
-		len(strings.Fields(m[2])) > 1 || strings.Contains(m[2], ".")) {
+	// is more than one word: "Baptism by Fire" keeps its title. It is looked
+	// for before the title is cleaned (cleaning may keep only a quoted
+	// title: `"A Matter of Gratitude" a short story by David Cardillo`), and
+	// after (cleaning removes remarks after the name: "by X (repost)").
+	for _, cand := range []string{s, cleanTitle(s)} {
+		m := subjectBy.FindStringSubmatch(cand)
+		if author != "" || m == nil || !(strings.ContainsAny(m[0][len(m[1]):len(m[1])+2], ",;:-") ||
+			len(strings.Fields(m[2])) > 1 || strings.Contains(m[2], ".")) {
+			continue
+		}
 		if names, _ := authorNames(m[2]); len(names) > 0 && strings.TrimSpace(m[1]) != "" {
 			author = strings.Join(names, " & ")
 			s = m[1]
