@@ -10,6 +10,8 @@ var (
 	// bylineRe matches "by Michelle", "Written by: A & B", "by / X" (the
 	// slash of a centred byline), and "-by- X".
 	bylineRe = regexp.MustCompile(`(?i)^\W{0,4}(?:written\s+|a\s+story\s+|story\s+)?by\W{0,3}(?:\s+|$)(.*)$`)
+	// wroteLine is "X wrote:" on a line of its own.
+	wroteLine = regexp.MustCompile(`^([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s+(?:wrote|writes)\s*:\s*$`)
 	// notByline are phrases that end in "by" without naming the author.
 	notByline = regexp.MustCompile(`(?i)\b(?:inspired|suggested|requested|dedicated|based|influenced|prompted|edited|beta(?:'?d|-read)?|proofread|typed|posted|forwarded|reposted|sent|illustrated|produced|directed)\s*$`)
 	// emailRe finds an e-mail address, also in the "name at host dot com"
@@ -45,6 +47,12 @@ var notNames = map[string]bool{
 func byline(p para) (names []string, contact string, ok bool) {
 	if len(p.lines) > 2 {
 		return nil, "", false
+	}
+	if m := wroteLine.FindStringSubmatch(strings.TrimSpace(p.lines[0])); m != nil && len(p.lines) == 1 {
+		// "Kirsten Berry wrote:" alone above the story.
+		if names, contact := authorNames(m[1]); len(names) > 0 {
+			return names, contact, true
+		}
 	}
 	m := bylineRe.FindStringSubmatch(strings.TrimSpace(p.lines[0]))
 	if m == nil {

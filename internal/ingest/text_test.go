@@ -97,6 +97,7 @@ func TestTextFields(t *testing.T) {
 		{"byline slash", "Rain\n\nby\nAnn Lee" + story, func(r Record) bool { return r.Authors[0] == "Ann Lee" && r.Title == "Rain" }},
 		{"byline copyright", "RAIN\n\nBy Ann Lee - copyright 1993" + story, func(r Record) bool { return r.Authors[0] == "Ann Lee" && r.Title == "RAIN" }},
 		{"byline email private", "by Ann <ann@example.com>" + story, func(r Record) bool { return r.Authors[0] == "Ann" && r.Feedback == "ann@example.com" }},
+		{"X wrote:", "Kirsten Berry wrote:" + story, func(r Record) bool { return len(r.Authors) == 1 && r.Authors[0] == "Kirsten Berry" }},
 		{"prose by is not a byline", "By the time the boats came in, the rain had stopped." + story, func(r Record) bool {
 			return len(r.Authors) == 0 && strings.HasPrefix(r.Begins, "By the time")
 		}},
