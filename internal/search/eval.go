@@ -178,7 +178,10 @@ func (e *Engine) scores(ctx context.Context, r *request, set *roaring.Bitmap, ma
 	e.mu.RLock()
 	limit := e.scoreLimit
 	e.mu.RUnlock()
-	if r.cursor == nil && !r.filtered() && set.GetCardinality() > uint64(limit) {
+	// Every page of one search scores the same way (the database's own
+	// scores without filters, ScoreText's with few filtered results), so
+	// cursors fall where they should.
+	if !r.filtered() {
 		// The first page: the best few, with a margin for matches that
 		// are not listed (duplicates, other documents). If too many of
 		// them are not, every match is scored after all.
@@ -197,7 +200,7 @@ func (e *Engine) scores(ctx context.Context, r *request, set *roaring.Bitmap, ma
 			return top, nil
 		}
 	}
-	if set.GetCardinality() <= uint64(limit) {
+	if r.filtered() && set.GetCardinality() <= uint64(limit) {
 		scored, err := e.src.ScoreText(ctx, r.q.Must, set.ToArray())
 		if err != nil {
 			return nil, fmt.Errorf("search: score text: %w", err)

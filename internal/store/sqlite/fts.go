@@ -136,7 +136,9 @@ func (s *Store) RankText(ctx context.Context, must, mustNot []search.Clause) ([]
 	}
 	// bm25() cannot be an aggregate's argument, so the scores are made in a
 	// materialised subquery first (a plain one would be flattened).
-	parts, err := s.textParts(ctx, `WITH m AS MATERIALIZED (SELECT rowid || ' ' || bm25(work_text, `+bm25Weights+`) AS r
+	// printf('%.17g') writes each score exactly, so it reads back as the
+	// same float64 that TopText scans.
+	parts, err := s.textParts(ctx, `WITH m AS MATERIALIZED (SELECT rowid || ' ' || printf('%.17g', bm25(work_text, `+bm25Weights+`)) AS r
 		FROM work_text WHERE work_text MATCH ? AND rowid BETWEEN ? AND ?) SELECT group_concat(r) FROM m`, expr)
 	if err != nil {
 		return nil, fmt.Errorf("rank text: %w", err)
@@ -183,8 +185,11 @@ func (s *Store) TopText(ctx context.Context, must, mustNot []search.Clause, k in
 		wg.Go(func() {
 			// The score is named so that ORDER BY reuses it rather than
 			// computing it twice.
-			rows, err := s.rdb.QueryContext(ctx, `SELECT rowid, bm25(work_text, `+bm25Weights+`) AS score FROM work_text
-				WHERE work_text MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score, rowid DESC LIMIT ?`,
+			// The score is written as RankText writes it, so that both
+			// read back the same float64 and cursors hold across pages.
+			rows, err := s.rdb.QueryContext(ctx, `SELECT id, printf('%.17g', score) FROM (
+				SELECT rowid AS id, bm25(work_text, `+bm25Weights+`) AS score FROM work_text
+				WHERE work_text MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score, rowid DESC LIMIT ?)`,
 				expr, i*step, (i+1)*step-1, k)
 			if err != nil {
 				errs[i] = err
@@ -193,11 +198,16 @@ func (s *Store) TopText(ctx context.Context, must, mustNot []search.Clause, k in
 			defer rows.Close()
 			for rows.Next() {
 				var sc search.Scored
-				var score float64
-				if errs[i] = rows.Scan(&sc.ID, &score); errs[i] != nil {
+				var text string
+				if errs[i] = rows.Scan(&sc.ID, &text); errs[i] != nil {
 					return
 				}
-				sc.Score = -roundScore(score)
+				score, err := strconv.ParseFloat(text, 64)
+				if err != nil {
+					errs[i] = fmt.Errorf("bad score %q", text)
+					return
+				}
+				sc.Score = -score
 				parts[i] = append(parts[i], sc)
 			}
 			errs[i] = rows.Err()
@@ -212,15 +222,4 @@ func (s *Store) TopText(ctx context.Context, must, mustNot []search.Clause, k in
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(b.ID, a.ID))
 	})
 	return out[:min(k, len(out))], nil
-}
-
-// roundScore rounds a score as SQLite does when it writes one as text
-// (RankText reads them so), so that scores from TopText and RankText
-// compare equal, and a page's cursor falls where it should.
-func roundScore(v float64) float64 {
-	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)
-	if err != nil {
-		return v
-	}
-	return r
 }

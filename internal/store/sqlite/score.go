@@ -59,7 +59,7 @@ func (s *Store) ScoreText(ctx context.Context, must []search.Clause, ids []uint3
 				if !ok {
 					continue
 				}
-				out = append(out, search.Scored{ID: uint32(id), Score: roundScore(bm25(must, idf, t, sizes[id], avgdl))})
+				out = append(out, search.Scored{ID: uint32(id), Score: bm25(must, idf, t, sizes[id], avgdl)})
 			}
 		}
 		return nil
