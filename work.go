@@ -92,6 +92,11 @@ type Work struct {
 	// archivist can review guesses. Keys are Field* constants.
 	Evidence map[string]Evidence `json:"evidence,omitempty"`
 
+	// FeedbackContact is where the author wanted feedback sent, as written:
+	// an address or a name. It is private: used to relay feedback and to
+	// verify claims, never rendered.
+	FeedbackContact string `json:"-"`
+
 	// Problems lists what the importer noticed and could not settle, e.g.
 	// "no title found". They are shown to archivists, never to readers.
 	Problems []string `json:"problems,omitempty"`

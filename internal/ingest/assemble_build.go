@@ -81,6 +81,9 @@ func build(g *group) *Assembled {
 				w.Evidence[f] = e
 			}
 		}
+		if pw.FeedbackContact != "" && (w.FeedbackContact == "" || (!strings.Contains(w.FeedbackContact, "@") && strings.Contains(pw.FeedbackContact, "@"))) {
+			w.FeedbackContact = pw.FeedbackContact
+		}
 		if !pw.Published.IsZero() && (w.Published.IsZero() || pw.Published.Before(w.Published)) {
 			w.Published = pw.Published
 		}

@@ -93,6 +93,9 @@ func NewRecord(w *fanarchive.Work) Record {
 		s := w.Sources[0]
 		r.Feedback, r.List, r.Archive, r.Encoding = s.FeedbackContact, s.List, s.Archive, s.Encoding
 	}
+	if w.FeedbackContact != "" {
+		r.Feedback = w.FeedbackContact
+	}
 	var text []string
 	for _, c := range w.Chapters {
 		r.Chapters = append(r.Chapters, ChapterRecord{Number: c.Number, Title: c.Title, Words: c.Words})

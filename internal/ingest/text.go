@@ -413,11 +413,14 @@ func setFeedback(w *fanarchive.Work, contact, via string) {
 	if contact == "" {
 		return
 	}
-	src := w.Sources[0]
-	hasAddr := strings.Contains(src.FeedbackContact, "@")
-	if src.FeedbackContact == "" || (!hasAddr && strings.Contains(contact, "@")) {
-		src.FeedbackContact = contact
+	if w.FeedbackContact == "" || (!strings.Contains(w.FeedbackContact, "@") && strings.Contains(contact, "@")) {
+		w.FeedbackContact = contact
 		w.Evidence[fanarchive.FieldFeedback] = fanarchive.Evidence{Confidence: confFooter, Via: via}
+	}
+	// The file's own record keeps what its first work says; a file of
+	// several posts may hold works by several authors.
+	if src := w.Sources[0]; src.FeedbackContact == "" {
+		src.FeedbackContact = contact
 	}
 }
 

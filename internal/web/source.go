@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -42,7 +43,7 @@ func newProvenance(work *fanarchive.Work, authors []string) *provenance {
 	for _, c := range []credit{
 		{"archived at", first.Archive},
 		{"posted to", first.List},
-		{"feedback to", feedbackName(first.FeedbackContact, authors)},
+		{"feedback to", feedbackName(cmp.Or(work.FeedbackContact, first.FeedbackContact), authors)},
 	} {
 		if c.Name = strings.TrimSpace(c.Name); c.Name != "" {
 			p.Credits = append(p.Credits, c)

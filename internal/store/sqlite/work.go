@@ -303,12 +303,12 @@ func (c *creation) insert(ctx context.Context) error {
 	rv := newReviewValues(w) // review.go
 	res, err := c.tx.ExecContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
 		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at,
-		origin, review_confidence, needs_review, review_fields, review_problems)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		origin, review_confidence, needs_review, review_fields, review_problems, feedback_contact)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal,
 		w.Language, w.Words, w.Complete, w.Begins, formatTime(c.published), formatTime(c.updated),
 		nullID(w.DuplicateOf), evidence, problems, formatTime(c.now), formatTime(c.now), sql.NullString{String: c.origin, Valid: c.origin != ""},
-		rv.confidence, rv.needs, rv.fields, rv.problems)
+		rv.confidence, rv.needs, rv.fields, rv.problems, w.FeedbackContact)
 	if err != nil {
 		return fmt.Errorf("insert work: %w", err)
 	}

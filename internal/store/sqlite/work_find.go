@@ -21,7 +21,7 @@ const (
 // workColumns are the columns scanWork reads, in order.
 const workColumns = `w.id, w.kind, w.title, w.summary, w.notes, w.rating, w.rating_original, w.language,
 	w.words, w.complete, w.begins, w.published, w.updated, w.duplicate_of, w.evidence, w.problems,
-	w.created_at, w.updated_at, w.origin`
+	w.created_at, w.updated_at, w.origin, w.feedback_contact`
 
 // FindWorkByID returns a work with its chapters (bodies included), authors and
 // tags in their stored order, and sources without their raw bytes. Returns
@@ -226,7 +226,7 @@ func scanWork(row scanner) (*fanarchive.Work, error) {
 	var origin sql.NullString
 	err := row.Scan(&w.ID, &kind, &w.Title, &w.Summary, &notes, &rating, &w.RatingOriginal, &w.Language,
 		&w.Words, &w.Complete, &w.Begins, &published, &updated, &duplicateOf, &evidence, &problems,
-		&createdAt, &updatedAt, &origin)
+		&createdAt, &updatedAt, &origin, &w.FeedbackContact)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	} else if err != nil {

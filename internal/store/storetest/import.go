@@ -18,6 +18,7 @@ func testImportWorks(t *testing.T, s fanarchive.Store) {
 		return []*fanarchive.Work{a, b, c}
 	}
 	first := batch()
+	first[2].FeedbackContact = "other@example.net"
 	created, err := s.ImportWorks(ctx, first)
 	must(t, err)
 	if len(created) != 3 || !created[0] || !created[1] || !created[2] {
@@ -30,6 +31,10 @@ func testImportWorks(t *testing.T, s fanarchive.Store) {
 	must(t, err)
 	if got.DuplicateOf != first[0].ID {
 		t.Errorf("stored duplicate_of = %d, want %d", got.DuplicateOf, first[0].ID)
+	}
+	// A work's own feedback contact is kept (privately) with the work.
+	if got, err := s.FindWorkByID(ctx, first[2].ID); err != nil || got.FeedbackContact != "other@example.net" {
+		t.Errorf("feedback contact = %q, %v", got.FeedbackContact, err)
 	}
 
 	again := batch()
