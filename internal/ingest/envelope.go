@@ -135,7 +135,7 @@ func subjectParts(subject string) (title, author string, reply bool, part PartMa
 		}
 	}
 	title = cleanTitle(s)
-	if strings.Trim(noiseWords.ReplaceAllString(strings.ToLower(title), ""), " .,:;-/!") == "" {
+	if strings.Trim(fillerWords.ReplaceAllString(noiseWords.ReplaceAllString(strings.ToLower(title), ""), ""), " .,:;-/!") == "" {
 		title = "" // "STORY", "New fic": nothing but labels
 	}
 	return title, author, reply, part, hasPart, partTitle
@@ -185,6 +185,7 @@ func unspace(s string) string {
 // splits a title written as one CamelCase word.
 func cleanTitle(s string) string {
 	for range 4 {
+		s = strings.Trim(s, "_*~ \t")
 		before := s
 		if m := noisePrefix.FindStringSubmatchIndex(s); m != nil && m[1] < len(s) &&
 			noiseWords.MatchString(strings.TrimSpace(s[m[2]:m[3]])) {
@@ -234,6 +235,10 @@ var (
 	// someone repost The Return?".
 	sentenceSubject = regexp.MustCompile(`(?i)^(?:please|could|would|can|does|anyone|someone|here\s+is|here's|i\s|i'm|we\s)|[?]\s*$|\bthanx?\b|\bthanks\b`)
 )
+
+// fillerWords are what is left of a subject made of labels: "Short Story,
+// a submission".
+var fillerWords = regexp.MustCompile(`\b(?:a|an|the|short|long|my|new|first|another|one|part|of|and)\b`)
 
 // subjectTitleConfidence is how far a subject's title is to be trusted: an
 // abbreviation or a sentence about the post is only a hint, below a title

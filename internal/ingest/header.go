@@ -327,8 +327,8 @@ func titleLike(p para) bool {
 		}
 	}
 	t := p.text()
-	if copyrightStart.MatchString(t) || StripPartMarker(t) == "" {
-		return false // a notice, or a part heading ("Part 4")
+	if copyrightStart.MatchString(t) || StripPartMarker(t) == "" || dateOnly.MatchString(t) {
+		return false // a notice, a part heading ("Part 4"), a date ("c. 1993")
 	}
 	if f := strings.Fields(t); len(f) > 3 && danglingWords[strings.ToLower(f[len(f)-1])] {
 		return false // a sentence broken across lines: "…, other than"
@@ -356,11 +356,15 @@ func titleThenByline(p para) (title string, names []string, contact string, ok b
 	return "", nil, "", false
 }
 
+// dateOnly is a line that is only a date or a year.
+var dateOnly = regexp.MustCompile(`(?i)^\W*(?:c\.?\s*|circa\s+)?(?:[a-z]+\.?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d\W*$`)
+
 // danglingWords end a broken line of prose, not a title.
 var danglingWords = map[string]bool{
 	"than": true, "the": true, "of": true, "and": true, "to": true, "a": true, "an": true, "with": true,
 	"for": true, "from": true, "in": true, "on": true, "at": true, "as": true, "or": true, "but": true,
 	"that": true, "which": true, "who": true, "his": true, "her": true, "their": true, "was": true, "is": true,
+	"through": true, "into": true, "about": true, "over": true, "under": true, "after": true, "before": true,
 }
 
 // copyrightStart begins a copyright notice, which is never a title.

@@ -248,7 +248,7 @@ func applyFront(w *fanarchive.Work, h frontMatter) {
 		switch hf.field {
 		case fieldTitle:
 			if w.Title == "" && hf.value != "" {
-				w.Title = hf.value
+				w.Title = unquote(hf.value)
 				w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: confLabelled, Via: via, Detail: hf.value}
 			}
 		case fieldAuthor:
@@ -326,6 +326,17 @@ func applyFront(w *fanarchive.Work, h frontMatter) {
 	if h.preface != "" {
 		w.Notes = append(w.Notes, fanarchive.Note{Label: prefaceLabel, Text: h.preface})
 	}
+}
+
+// unquote removes quotation marks around a whole title: "\"Bestseller\"".
+func unquote(s string) string {
+	for _, q := range [][2]string{{`"`, `"`}, {"“", "”"}, {"'", "'"}, {"_", "_"}} {
+		if len(s) > len(q[0])+len(q[1]) && strings.HasPrefix(s, q[0]) && strings.HasSuffix(s, q[1]) &&
+			!strings.Contains(s[len(q[0]):len(s)-len(q[1])], q[0]) {
+			return strings.TrimSpace(s[len(q[0]) : len(s)-len(q[1])])
+		}
+	}
+	return s
 }
 
 // applyFooter fills provenance from the footer. Labelled fields at the end
