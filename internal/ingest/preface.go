@@ -3,6 +3,8 @@ package ingest
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Many posts open with a few lines from the poster ("Here's a light-hearted
@@ -96,7 +98,7 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 				}
 				n, c := authorNames(m[2])
 				t := strings.TrimSpace(storyDescriptor.ReplaceAllString(m[1], ""))
-				if len(n) > 0 && titleLike(para{lines: []string{t}}) && !bylineLead.MatchString(t) {
+				if len(n) > 0 && titleLike(para{lines: []string{t}}) && !bylineLead.MatchString(t) && inlineTitle(t) {
 					// A title and byline on one line are as sure as a subject.
 					return n, c, strings.Trim(t, titleDecorTrim), confLateBy, joinParas(ps[from:k]), k + 1, true
 				}
@@ -181,6 +183,18 @@ func isDedication(p para) bool {
 // isBareBy reports whether a paragraph is the word "by" alone.
 func isBareBy(p para) bool {
 	return len(p.lines) == 1 && strings.EqualFold(strings.Trim(p.text(), " -~*_"), "by")
+}
+
+// inlineTitle reports whether the text before "by" on a line can be a
+// title: at most eight words, not starting in lower case ("…spirit of Amber
+// as set by Roger Zelazny" is prose).
+func inlineTitle(t string) bool {
+	f := strings.Fields(t)
+	if len(f) == 0 || len(f) > 8 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(t, "\"'“_*-~ "))
+	return !unicode.IsLower(r)
 }
 
 // joinParas joins paragraphs' text with blank lines.
