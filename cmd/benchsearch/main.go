@@ -153,6 +153,7 @@ type result struct {
 	Classes      map[string]*latency `json:"classes"`
 	RSSMB        float64             `json:"rss_mb"`      // VmRSS of the serving process after the queries
 	RSSPeakMB    float64             `json:"rss_peak_mb"` // VmHWM: its peak, engine load included
+	HeapMB       float64             `json:"heap_mb"`     // live Go heap after loading: mostly the engine's index
 	DBBytes      int64               `json:"db_bytes"`
 	CPUs         int                 `json:"cpus"`
 	// LoadAvg is the machine's 1-minute load average before and after the
@@ -199,6 +200,9 @@ func serve(ctx context.Context, dir string, n int, seed uint64, perClass int, lo
 	// answer the mix's repeated words.
 	engine.SetTextCacheBytes(0)
 	out := &result{Works: n, LoadSeconds: round(time.Since(start).Seconds(), 1), CPUs: runtime.NumCPU(), Go: runtime.Version()}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	out.HeapMB = round(float64(ms.HeapAlloc)/(1<<20), 1)
 	runtime.GC()
 	out.LoadAvg[0] = loadAvg()
 	if out.Classes, err = runMix(ctx, engine, seed, perClass); err != nil {
