@@ -69,7 +69,7 @@ var (
 	// "ch. 3", "Pt 4", "part 07", "Book 2".
 	partWord = regexp.MustCompile(`(?i)[(\[{]?\s*\b(?:part|pt|chapter|chap|ch|section|sect|episode|book|act)\b\.?\s*#?\s*(` + numberWord + `)\b([a-z]\b)?\s*[)\]}]?`)
 	// partRange matches several parts in one post: "1-10/20", "(11-20 of 20)".
-	partRange = regexp.MustCompile(`(?i)(?:\b(?:parts?|pts?|chapters?)\.?\s*)?[(\[{]?\s*\b(\d{1,3})\s*-\s*(\d{1,3})\s*(?:/|\bof\b)\s*(\d{1,3})\b\s*[)\]}]?`)
+	partRange = regexp.MustCompile(`(?i)(?:\b(?:parts?|pts?|chapters?)\.?\s*)?[(\[{]?\s*\b(\d{1,3}|` + spelledNumber + `)\s*(?:-|\bthrough\b|\bthru\b|\bto\b)\s*(\d{1,3}|` + spelledNumber + `)\s*(?:/|\bof\b)\s*(\d{1,3}|` + spelledNumber + `)\b\s*[)\]}]?`)
 	// partFinalOf matches "the last and final part of …".
 	partFinalOf = regexp.MustCompile(`(?i)^\W*(?:the\s+)?(?:last\s+and\s+final|final|last|concluding)\s+(?:part|chapter|installment|instalment)\s+of\s+`)
 	// partOfWords matches parts counted in words: "Fourth of Eight",
@@ -93,9 +93,7 @@ var (
 // first. It returns false when s names no part.
 func FindPartMarker(s string) (PartMarker, bool) {
 	if loc := partRange.FindStringSubmatchIndex(s); loc != nil {
-		n, _ := strconv.Atoi(s[loc[2]:loc[3]])
-		last, _ := strconv.Atoi(s[loc[4]:loc[5]])
-		of, _ := strconv.Atoi(s[loc[6]:loc[7]])
+		n, last, of := parseNumber(s[loc[2]:loc[3]]), parseNumber(s[loc[4]:loc[5]]), parseNumber(s[loc[6]:loc[7]])
 		if n >= 1 && last > n && of >= last && of <= 500 {
 			return PartMarker{N: n, Last: last, Of: of, Text: s[loc[0]:loc[1]], Start: loc[0], End: loc[1]}, true
 		}

@@ -37,6 +37,7 @@ func TestFindPartMarker(t *testing.T) {
 		{"Chapter Three: The Return", 3, 0, "", RoleNone, "The Return"},
 		{"Epilogue", 0, 0, "", RoleEpilogue, ""},
 		{"STTRR 11-20/20", 11, 20, "", RoleNone, "STTRR"},
+		{"Part One through Five of Fifteen", 1, 15, "", RoleNone, ""},
 		{"The last and final part of No ESCAPE!", 0, 0, "", RoleFinal, "No ESCAPE!"},
 	}
 	for _, tt := range tests {

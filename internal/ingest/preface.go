@@ -167,7 +167,7 @@ func copyrightAuthor(p para) (names []string, contact, title string, ok bool) {
 	if above >= 0 && titleKey(p.lines[above]) == titleKey(names[0]) {
 		above--
 	}
-	if above >= 0 {
+	if above >= 0 && titleLike(para{lines: p.lines[above : above+1]}) {
 		title = strings.TrimSpace(p.lines[above])
 	}
 	return names, contact, title, true
