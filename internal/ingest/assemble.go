@@ -106,8 +106,7 @@ func ownFollowUp(g *group, p *Piece, author string) bool {
 
 // continues reports whether p is the next part of the story g holds
 // although their titles differ: p is numbered n ≥ 2 and g ends with part
-// n-1, or g is a single unnumbered text (a first part posted without a
-// subject).
+// n-1, or g is n-1 unnumbered texts (parts posted without a subject).
 func continues(g *group, p *Piece) bool {
 	last := g.pieces[len(g.pieces)-1]
 	if !p.HasPart {
@@ -122,7 +121,14 @@ func continues(g *group, p *Piece) bool {
 	if last.HasPart {
 		return max(last.Part.N, last.Part.Last) == p.Part.N-1
 	}
-	return len(g.pieces) == 1 && p.Part.N == 2
+	// Parts posted without a subject, then "Part 4": the three before
+	// were parts 1 to 3.
+	for _, q := range g.pieces {
+		if q.HasPart {
+			return false
+		}
+	}
+	return len(g.pieces) == p.Part.N-1
 }
 
 // mergeAcrossFiles joins groups from different files that are parts of one
