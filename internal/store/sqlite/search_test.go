@@ -46,3 +46,34 @@ func searchOpener(limits int) storetest.SearchOpener {
 		}
 	}
 }
+
+// TestEnsureSearchText: a database whose works are missing from the text
+// index (one from before migration 0002) gets it built, once.
+func TestEnsureSearchText(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	defer s.Close()
+	w := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "Old", Rating: fanarchive.RatingGeneral,
+		Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>An okapi from before.</p>"}}}
+	if err := s.CreateWork(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	// As a database migrated from 0001 with works in it.
+	for _, q := range []string{`INSERT INTO work_text (work_text) VALUES ('delete-all')`, `UPDATE search_state SET text_built = 0`} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ids, _ := s.MatchText(ctx, []search.Clause{{Text: "okapi"}}, nil); len(ids) != 0 {
+		t.Fatalf("set-up: the work is still indexed")
+	}
+	if built, err := s.EnsureSearchText(ctx); err != nil || !built {
+		t.Fatalf("EnsureSearchText = %v, %v; want built", built, err)
+	}
+	if ids, _ := s.MatchText(ctx, []search.Clause{{Text: "okapi"}}, nil); len(ids) != 1 || int64(ids[0]) != w.ID {
+		t.Errorf("after building, okapi finds %v", ids)
+	}
+	if built, err := s.EnsureSearchText(ctx); err != nil || built {
+		t.Errorf("second EnsureSearchText = %v, %v; want nothing to do", built, err)
+	}
+}
