@@ -77,3 +77,53 @@ func TestEnsureSearchText(t *testing.T) {
 		t.Errorf("second EnsureSearchText = %v, %v; want nothing to do", built, err)
 	}
 }
+
+// TestSearchAfterReindex: reindex empties the change log; a search engine
+// in another process that had not applied all of it reloads, and still
+// sees every work.
+func TestSearchAfterReindex(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "archive.db")
+	w, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	r, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	engine, err := search.New(ctx, r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(title string) {
+		t.Helper()
+		work := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: title, Rating: fanarchive.RatingGeneral,
+			Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>The tapir slept.</p>"}}}
+		if err := w.CreateWork(ctx, work); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func() int {
+		t.Helper()
+		res, err := engine.Search(ctx, fanarchive.SearchQuery{Text: "tapir"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	add("One")
+	if n := count(); n != 1 {
+		t.Fatalf("%d works, want 1", n)
+	}
+	add("Two") // not yet applied by the engine when the log is emptied
+	if err := w.Reindex(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	add("Three")
+	if n := count(); n != 3 {
+		t.Errorf("after reindex, %d works, want 3", n)
+	}
+}
