@@ -112,8 +112,12 @@ func continues(g *group, p *Piece) bool {
 	if !p.HasPart {
 		// An unnumbered post by the same author right after a story whose
 		// parts say there are more to come ("MORE TNG vs. the Doomsday
-		// Machines" after parts 1/3 and 2/3).
-		return last.HasPart && last.Part.Of > max(last.Part.N, last.Part.Last) && authorKey(p.Work) != "" && authorKey(p.Work) == g.author
+		// Machines" after "(1/3)" and "Part 2").
+		of := 0
+		for _, q := range g.pieces {
+			of = max(of, q.Part.Of)
+		}
+		return last.HasPart && of > max(last.Part.N, last.Part.Last) && authorKey(p.Work) != "" && authorKey(p.Work) == g.author
 	}
 	if p.Part.N < 2 {
 		return false
