@@ -35,7 +35,7 @@ func TestCorpusScores(t *testing.T) {
 	}{
 		{"title and author exact", s.TitleAuthorPct, 42},
 		{"non-fiction kept out", s.NonFictionPct, 95},
-		{"multi-part reassembled", s.MultiPartPct, 80},
+		{"multi-part reassembled", s.MultiPartPct, 90},
 	} {
 		if c.got < c.want {
 			t.Errorf("%s: %.1f%%, below %.0f%%", c.name, c.got, c.want)
