@@ -80,7 +80,7 @@ func measureText(text string) textStats {
 	flush()
 	lower := strings.ToLower(text)
 	st.filk = strings.Contains(lower, "to the tune of") || strings.Contains(lower, "(tune:") || strings.Contains(lower, " filk")
-	st.compiled = referenceMark.MatchString(lower[:min(len(lower), 1500)])
+	st.compiled = referenceMark.MatchString(lower[:min(len(lower), 800)])
 	return st
 }
 
@@ -142,6 +142,11 @@ func (st *textStats) countWords(text string) {
 			j++ // never stall on a byte the loops disagree about
 		}
 		st.words++
+		if len(buf) > maxClassWord {
+			prev = ""
+			i = j
+			continue // no class word or pair is this long
+		}
 		// One map lookup per word; indexing with string(buf) does not allocate.
 		switch wordClass[string(buf)] {
 		case classSaid:
@@ -184,6 +189,9 @@ const (
 	classChug
 )
 
+// maxClassWord is the length of the longest word in any class or pair.
+const maxClassWord = 9
+
 // wordClass maps a lower-cased word to its class.
 var wordClass = func() map[string]byte {
 	m := map[string]byte{"chug": classChug}
@@ -213,12 +221,14 @@ func (st *textStats) countLine(t, line string) {
 	if isListLine(t, line) {
 		st.listLines++
 	}
-	lt := strings.ToLower(t)
+	lt := strings.ToLower(t[:min(len(t), 8)]) // enough for the prefixes below
 	if strings.HasPrefix(lt, "q.") || strings.HasPrefix(lt, "q:") || strings.HasPrefix(lt, "q)") || strings.HasPrefix(lt, "question") ||
 		(startsNumbered(t) && strings.HasSuffix(t, "?")) {
 		st.questions++
 	}
-	if strings.ContainsAny(t, "0123456789") && (strings.ContainsAny(t, ":/") || strings.Contains(lt, " of ")) && ratingOnLine.MatchString(t) {
+	// The regular expressions see short lines, or a line's first bytes:
+	// rating marks stand on short lines, a speaker's name starts one.
+	if len(t) <= 120 && strings.ContainsAny(t, "0123456789") && (strings.ContainsAny(t, ":/") || strings.Contains(t, " of ")) && ratingOnLine.MatchString(t) {
 		st.rating++
 	}
 	if len(t) <= 24 && strings.ToUpper(t) == t && strings.IndexFunc(t, unicode.IsLetter) >= 0 && len(strings.Fields(t)) <= 3 &&
@@ -226,8 +236,8 @@ func (st *textStats) countLine(t, line string) {
 		st.capsNames++
 		st.speakerNames[strings.ToLower(t)] = true
 	}
-	if c := t[0]; c >= 'A' && c <= 'Z' && strings.IndexByte(t, ':') > 0 {
-		if m := speakerPrefix.FindStringSubmatch(t); m != nil {
+	if c := t[0]; c >= 'A' && c <= 'Z' && strings.IndexByte(t[:min(len(t), 48)], ':') > 0 {
+		if m := speakerPrefix.FindStringSubmatch(t[:min(len(t), 50)]); m != nil {
 			st.speakers++
 			st.speakerNames[strings.ToLower(m[1])] = true
 		}

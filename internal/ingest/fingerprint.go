@@ -117,51 +117,68 @@ func workFingerprint(a *Assembled) map[uint64]bool {
 // markDuplicates finds works whose text another work holds and marks them
 // as its duplicates. Of two copies the canonical one is the complete one,
 // then the one with more words, then more chapters, then the earlier.
+//
+// Each sampled shingle remembers the first work it was seen in (its owner),
+// and a work is compared only with the owners of its shingles, so the cost
+// is linear in the text even when one story was posted hundreds of times.
 func markDuplicates(works []*Assembled) {
 	fps := make([]map[uint64]bool, len(works))
-	postings := map[uint64][]int{}
+	owner := map[uint64]int{}
+	root := func(i int) int {
+		for works[i].DuplicateOf >= 0 {
+			i = works[i].DuplicateOf
+		}
+		return i
+	}
+	type match struct {
+		with  int
+		share float64
+	}
+	matched := map[int]match{} // duplicate → what it matched, for its problem
 	for i, a := range works {
 		fps[i] = workFingerprint(a)
-		for h := range fps[i] {
-			postings[h] = append(postings[h], i)
-		}
-	}
-	for i, a := range works {
-		if len(fps[i]) < dupMinSample {
-			continue
-		}
-		shared := map[int]int{}
-		for h := range fps[i] {
-			for _, j := range postings[h] {
-				if j != i {
-					shared[j]++
+		if len(fps[i]) >= dupMinSample {
+			shared := map[int]int{}
+			for h := range fps[i] {
+				if j, ok := owner[h]; ok {
+					shared[root(j)]++
+				}
+			}
+			best, bestN := -1, 0
+			for j, n := range shared {
+				small := min(len(fps[i]), len(fps[j]))
+				if j != i && small >= dupMinSample && float64(n) >= dupContainment*float64(small) &&
+					a.Work.Kind == works[j].Work.Kind && (best < 0 || n > bestN || (n == bestN && j < best)) {
+					best, bestN = j, n
+				}
+			}
+			if best >= 0 {
+				share := float64(bestN) / float64(min(len(fps[i]), len(fps[best])))
+				if better(works[i], works[best], i, best) {
+					works[best].DuplicateOf = i
+					matched[best] = match{i, share}
+				} else {
+					works[i].DuplicateOf = best
+					matched[i] = match{best, share}
 				}
 			}
 		}
-		for j, n := range shared {
-			small := min(len(fps[i]), len(fps[j]))
-			if small < dupMinSample || float64(n) < dupContainment*float64(small) || a.Work.Kind != works[j].Work.Kind {
-				continue
+		for h := range fps[i] {
+			if _, ok := owner[h]; !ok {
+				owner[h] = i
 			}
-			dup, canon := i, j
-			if better(works[i], works[j], i, j) {
-				dup, canon = j, i
-			}
-			if works[dup].DuplicateOf >= 0 {
-				continue
-			}
-			// Follow the canonical one's own mark, so chains point at the root.
-			for works[canon].DuplicateOf >= 0 {
-				canon = works[canon].DuplicateOf
-			}
-			if canon == dup {
-				continue
-			}
-			works[dup].DuplicateOf = canon
-			inheritFields(works[canon].Work, works[dup].Work)
-			works[dup].Work.Problems = append(works[dup].Work.Problems,
-				fmt.Sprintf("%s: %.0f%% of its text is in %q", ProblemDuplicateWork, 100*float64(n)/float64(small), works[canon].Work.DisplayTitle()))
 		}
+	}
+	// Chains point at their root; each duplicate says what it repeats.
+	for i := range works {
+		if works[i].DuplicateOf < 0 {
+			continue
+		}
+		canon := root(i)
+		works[i].DuplicateOf = canon
+		inheritFields(works[canon].Work, works[i].Work)
+		works[i].Work.Problems = append(works[i].Work.Problems,
+			fmt.Sprintf("%s: %.0f%% of its text is in %q", ProblemDuplicateWork, 100*matched[i].share, works[canon].Work.DisplayTitle()))
 	}
 }
 

@@ -96,7 +96,7 @@ func parseFooter(ps []para, start int) (f footer, end int) {
 // classify decides whether p is footer, recording what it says in f.
 func (f *footer) classify(p para) footerClass {
 	text := p.text()
-	if isSeparator(p) || endMarker.MatchString(text) {
+	if isSeparator(p) || (len(text) < 40 && endMarker.MatchString(text)) {
 		return isFooter
 	}
 	if fields, ok := labelledParagraph(p); ok && p.words() <= 120 {

@@ -164,6 +164,9 @@ type headerField struct {
 
 // parseLabel splits a line into a known label and its value.
 func parseLabel(line string) (f field, label, value string, ok bool) {
+	if i := strings.IndexByte(line, ':'); i < 0 || i > 80 {
+		return fieldNone, "", "", false // labels are short: no need to run the regexp over prose
+	}
 	m := labelLine.FindStringSubmatch(line)
 	if m == nil {
 		return fieldNone, "", "", false

@@ -125,7 +125,11 @@ func splitChapters(body []para) []chapterText {
 		if len(p.lines) != 1 {
 			continue
 		}
-		m := headingRe.FindStringSubmatch(strings.TrimSpace(p.lines[0]))
+		line := strings.TrimSpace(p.lines[0])
+		if len(line) > 100 {
+			continue // headings are short; the regexp need not read prose
+		}
+		m := headingRe.FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}

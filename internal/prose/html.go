@@ -2,6 +2,7 @@ package prose
 
 import (
 	"html"
+	"math"
 	"regexp"
 	"strings"
 	"sync"
@@ -80,6 +81,9 @@ func BlockText(blocks []Block, minWords int) string {
 			continue
 		}
 		parts = append(parts, b.Text)
+		if minWords == math.MaxInt {
+			continue // all of it: no need to count
+		}
 		if words += CountWords(b.Text); words >= minWords {
 			break
 		}
