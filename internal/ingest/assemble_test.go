@@ -163,3 +163,28 @@ func TestRepeatedOpenings(t *testing.T) {
 		t.Errorf("chapter words %d, work words %d", total, w.Words)
 	}
 }
+
+// TestManyReposts: one story posted many times is one listed work; every
+// other copy points at it (the same root, not a chain).
+func TestManyReposts(t *testing.T) {
+	text := "Title: Echoes\nAuthor: Ann Lee\n\n" + storyText("echo", 8)
+	var files [][2]string
+	for i := 0; i < 60; i++ {
+		files = append(files, [2]string{fmt.Sprintf("copy%02d.txt", i), text + fmt.Sprintf("\n\nReposted %d.\n", i)})
+	}
+	works := assemble(t, files...)
+	root := -1
+	for i, a := range works {
+		if a.DuplicateOf < 0 {
+			if root >= 0 {
+				t.Fatalf("works %d and %d are both listed", root, i)
+			}
+			root = i
+		}
+	}
+	for i, a := range works {
+		if i != root && a.DuplicateOf != root {
+			t.Errorf("work %d is a duplicate of %d, want %d", i, a.DuplicateOf, root)
+		}
+	}
+}
