@@ -33,9 +33,9 @@ func TestCorpusScores(t *testing.T) {
 		name      string
 		got, want float64
 	}{
-		{"title and author exact", s.TitleAuthorPct, 42},
+		{"title and author exact", s.TitleAuthorPct, 44},
 		{"non-fiction kept out", s.NonFictionPct, 95},
-		{"multi-part reassembled", s.MultiPartPct, 90},
+		{"multi-part reassembled", s.MultiPartPct, 94},
 	} {
 		if c.got < c.want {
 			t.Errorf("%s: %.1f%%, below %.0f%%", c.name, c.got, c.want)

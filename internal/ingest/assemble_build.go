@@ -198,9 +198,16 @@ func checkParts(a *Assembled) {
 		}
 	}
 	// Unmarked pieces may be the missing parts (a part whose subject lost
-	// its marker); only more missing numbers than unmarked pieces is a gap.
-	unmarked := len(a.Pieces) - marked
-	if len(missing) > unmarked {
+	// its marker, or a repost of parts 1-5 as one post with a heading per
+	// chapter); only more missing numbers than their chapters is a gap.
+	unmarked, unmarkedChapters := 0, 0
+	for _, p := range a.Pieces {
+		if !p.HasPart {
+			unmarked++
+			unmarkedChapters += len(p.Work.Chapters)
+		}
+	}
+	if len(missing) > unmarkedChapters {
 		w.Complete = false
 		w.Problems = append(w.Problems, fmt.Sprintf("%s: %s of %d", ProblemPartMissing, strings.Join(missing, ", "), last))
 	} else if of > 0 && maxN < of && !final {

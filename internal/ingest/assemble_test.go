@@ -81,6 +81,26 @@ func TestAssembleParts(t *testing.T) {
 			t.Errorf("chapter 2 is not part 2: %.80s", w.Chapters[1].Body)
 		}
 	})
+	t.Run("a repost of the first chapters, then new parts", func(t *testing.T) {
+		var repost strings.Builder
+		for n := 1; n <= 3; n++ {
+			fmt.Fprintf(&repost, "=====================\nChapter %d.\n=====================\n\n%s", n, storyText(fmt.Sprint("chapter", n), 3))
+		}
+		var b strings.Builder
+		b.WriteString(post("Harbour Saga", ann, repost.String()))
+		b.WriteString(post("Harbour Saga - Chapter 4", ann, storyText("chapter4", 4)))
+		works := listed(assemble(t, [2]string{"saga.news", b.String()}))
+		if len(works) != 1 {
+			t.Fatalf("%d works, want 1", len(works))
+		}
+		w := works[0].Work
+		if chapterTitles(w) != "Chapter 1|Chapter 2|Chapter 3|Part 4" || !w.Complete {
+			t.Errorf("chapters %q, complete %v", chapterTitles(w), w.Complete)
+		}
+		if strings.Contains(strings.Join(w.Problems, "|"), ProblemPartMissing) {
+			t.Errorf("problems %v: parts 1-3 are the repost's chapters", w.Problems)
+		}
+	})
 	t.Run("across files, a part missing", func(t *testing.T) {
 		works := listed(assemble(t,
 			[2]string{"a.part1", post("Split Tale, Part 1 of 4", ann, storyText("one", 4))},

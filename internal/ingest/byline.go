@@ -13,7 +13,7 @@ var (
 	// wroteLine is "X wrote:" on a line of its own.
 	wroteLine = regexp.MustCompile(`^([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s+(?:wrote|writes)\s*:\s*$`)
 	// notByline are phrases that end in "by" without naming the author.
-	notByline = regexp.MustCompile(`(?i)\b(?:inspired|suggested|requested|dedicated|based|influenced|prompted|edited|beta(?:'?d|-read)?|proofread|typed|posted|forwarded|reposted|sent|illustrated|produced|directed)\s*$`)
+	notByline = regexp.MustCompile(`(?i)\b(?:inspired|suggested|requested|dedicated|based|influenced|prompted|edited|beta(?:'?d|-read)?|proofread|typed|posted|forwarded|reposted|sent|illustrated|produced|directed|created|conceived|developed|owned|copyrighted|trademarked)\s*$`)
 	// emailRe finds an e-mail address, also in the "name at host dot com"
 	// style some authors used against harvesters.
 	emailRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-!]+@[a-z0-9.\-]+\.[a-z]{2,}|[a-z0-9._%+\-]+\s+(?:at|\(at\)|\[at\])\s+[a-z0-9\-]+(?:\s+(?:dot|\(dot\)|\[dot\])\s+[a-z]{2,})+`)

@@ -57,6 +57,23 @@ func signatureName(sig string) string {
 	return ""
 }
 
+// fromNames reads author names from a From header's display name. A
+// display name often carries a remark after a comma or in brackets ("Mark
+// Kinney, Attorney at Chaos"); when the whole does not read as names, the
+// part before the remark does if it has at least two words (so "Kinney,
+// Esquire" does not become "Kinney").
+func fromNames(display string) []string {
+	if names, _ := authorNames(display); len(names) > 0 {
+		return names
+	}
+	head := strings.TrimSpace(sigRemark.ReplaceAllString(display, ""))
+	if head == display || len(strings.Fields(head)) < 2 {
+		return nil
+	}
+	names, _ := authorNames(head)
+	return names
+}
+
 // sigRemark is a parenthesised remark or a separator and what follows it
 // on a signature's name line.
 var sigRemark = regexp.MustCompile(`\s*(?:\(.*\)|[|,;:].*|\s{3,}.*)$`)
@@ -269,7 +286,7 @@ func applyEnvelope(w *fanarchive.Work, env envelope) {
 			w.Authors = authorsOf(names)
 			w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confSubjectByline, Via: "subject:by", Detail: env.Subject}
 		case env.FromName != "":
-			if names, _ := authorNames(env.FromName); len(names) > 0 {
+			if names := fromNames(env.FromName); len(names) > 0 {
 				w.Authors = authorsOf(names)
 				w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confFrom, Via: "header:From", Detail: env.FromName}
 			}

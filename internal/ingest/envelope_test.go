@@ -1,6 +1,9 @@
 package ingest
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSubjectTitle(t *testing.T) {
 	tests := []struct {
@@ -42,6 +45,25 @@ func TestSubjectTitle(t *testing.T) {
 		if title != tt.title || author != tt.author || reply != tt.reply || part.N != tt.part {
 			t.Errorf("subjectTitle(%q) = %q, %q, %v, part %d; want %q, %q, %v, %d",
 				tt.subject, title, author, reply, part.N, tt.title, tt.author, tt.reply, tt.part)
+		}
+	}
+}
+
+func TestFromNames(t *testing.T) {
+	tests := []struct {
+		display string
+		want    string
+	}{
+		{"Ann Lee", "Ann Lee"},
+		{"Wren Halloway, Keeper of the Harbour Light", "Wren Halloway"},
+		{"Wren Halloway (at home on the coast)", "Wren Halloway"},
+		{"Halloway, Wren", "Halloway & Wren"}, // two names, as an author field would read them
+		{"the one who writes at night", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(fromNames(tt.display), " & "); got != tt.want {
+			t.Errorf("fromNames(%q) = %q, want %q", tt.display, got, tt.want)
 		}
 	}
 }

@@ -97,8 +97,32 @@ func paragraphs(lines []string) []para {
 			cur = &out[len(out)-1]
 		}
 		cur.lines = append(cur.lines, l)
+		if n := len(cur.lines); n >= 2 && n <= 3 && headingRule(l) && !drawn(cur.lines) {
+			// A rule under a heading (not the rule above it) closes the
+			// block: "PART 1" / "-----" / the story run on below without a
+			// blank line.
+			cur = nil
+		}
 	}
 	return out
+}
+
+// headingRule reports whether a line is a rule drawn under a heading: one
+// of - = _ ~ * repeated, at least five times, and nothing else.
+func headingRule(l string) bool {
+	t := strings.TrimSpace(l)
+	return len(t) >= 5 && strings.Trim(t, t[:1]) == "" && strings.ContainsAny(t[:1], "-=_~*")
+}
+
+// drawn reports whether lines are part of a drawn table or box, whose rules
+// separate rows, not blocks.
+func drawn(lines []string) bool {
+	for _, l := range lines {
+		if strings.ContainsAny(l, "|+") {
+			return true
+		}
+	}
+	return false
 }
 
 // indent returns the number of leading spaces of a line.

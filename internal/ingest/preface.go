@@ -31,6 +31,7 @@ var (
 // and where the story begins. found is false when there is none.
 func lateByline(ps []para, from int) (names []string, contact, title string, titleConf float64, preface string, end int, found bool) {
 	words := 0
+	copyrightAt, copyrightNames := -1, []string(nil)
 	for k := from; k < len(ps) && k < from+prefaceParas && words < prefaceWords; k++ {
 		p := ps[k]
 		if fields, ok := labelledParagraph(p); ok {
@@ -65,6 +66,13 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 				}
 			}
 			return n, c, t, confLateTtl, joinParas(ps[from:start]), k + 1, true
+		}
+		if n, ok := storyCopyright(p); ok && copyrightAt < 0 {
+			// "This story is copyright 1994 by Jennifer Shipp." inside a
+			// paragraph of legal notices names the author, but a byline
+			// below it says where the story begins; it is used only when
+			// no byline follows.
+			copyrightAt, copyrightNames = k, n
 		}
 		if isBareBy(p) && k+1 < len(ps) {
 			// "by" alone between the title and the name, each centred on
@@ -105,6 +113,13 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 			}
 		}
 		words += p.words()
+	}
+	if copyrightAt >= 0 {
+		k, start := copyrightAt, copyrightAt
+		if k > from && titleLike(ps[k-1]) {
+			title, start = ps[k-1].text(), k-1
+		}
+		return copyrightNames, "", title, confLateTtl, joinParas(ps[from:start]), k + 1, true
 	}
 	return nil, "", "", 0, "", from, false
 }
@@ -171,6 +186,39 @@ func copyrightAuthor(p para) (names []string, contact, title string, ok bool) {
 		title = strings.TrimSpace(p.lines[above])
 	}
 	return names, contact, title, true
+}
+
+// storyCopyrightRe is a sentence that says whose the story is, anywhere in a
+// paragraph of notices: "This story is copyright @1994 by Jennifer Shipp",
+// "The story is (c) 1993 Ann Lee". It names the story itself, so a notice
+// about characters ("All characters copyrighted by Paramount") is not one.
+var storyCopyrightRe = regexp.MustCompile(`(?i)\b(?:this|the)\s+(?:story|work|piece|tale|text|file|fic)\s+(?:is\s+)?(?:copyright(?:ed)?|copywrite|\(c\)|©)\s*(?:\(c\)|©|@)?\s*(?:(?:19|20)\d\d[,\s]+)?(?:by\s+)?([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})`)
+
+// storyCopyright reads the author from a story copyright sentence in the
+// first two lines of a paragraph.
+func storyCopyright(p para) (names []string, ok bool) {
+	head := p.lines[0]
+	if len(p.lines) > 1 {
+		head += " " + strings.TrimSpace(p.lines[1])
+	}
+	m := storyCopyrightRe.FindStringSubmatch(head)
+	if m == nil {
+		return nil, false
+	}
+	// The name ends at a sentence's full stop ("Shipp.  All rights…"); an
+	// initial's ("J. Shipp") does not end it.
+	f := strings.Fields(m[1])
+	for i, w := range f {
+		if strings.HasSuffix(w, ".") && len(w) > 2 {
+			f = f[:i+1]
+			break
+		}
+	}
+	names, _ = authorNames(strings.TrimRight(strings.Join(f, " "), "."))
+	if len(names) == 0 || strings.EqualFold(names[0], "paramount") {
+		return nil, false
+	}
+	return names, true
 }
 
 // isDedication reports whether a short paragraph dedicates the story:

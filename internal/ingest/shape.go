@@ -122,11 +122,8 @@ type chapterText struct {
 func splitChapters(body []para) []chapterText {
 	var hs []heading
 	for i, p := range body {
-		if len(p.lines) != 1 {
-			continue
-		}
-		line := strings.TrimSpace(p.lines[0])
-		if len(line) > 100 {
+		line, ok := headingLine(p)
+		if !ok || len(line) > 100 {
 			continue // headings are short; the regexp need not read prose
 		}
 		m := headingRe.FindStringSubmatch(line)
@@ -137,7 +134,7 @@ func splitChapters(body []para) []chapterText {
 		if n == 0 || (len(hs) > 0 && n <= hs[len(hs)-1].number) {
 			continue
 		}
-		title := strings.Trim(strings.TrimSpace(p.lines[0]), "*~#=+-_<>^•·:. ")
+		title := strings.Trim(line, "*~#=+-_<>^•·:. ")
 		hs = append(hs, heading{at: i, number: n, title: title})
 	}
 	if len(hs) < 2 {
@@ -155,6 +152,23 @@ func splitChapters(body []para) []chapterText {
 		chapters[0].paras = append(append([]para{}, pre...), chapters[0].paras...)
 	}
 	return chapters
+}
+
+// headingLine returns the one line of text in a paragraph that may be a
+// heading: a single line, or a line between or under rules ("=====" /
+// "Chapter 1." / "=====").
+func headingLine(p para) (string, bool) {
+	line := ""
+	for _, l := range p.lines {
+		if len(p.lines) > 1 && headingRule(l) {
+			continue
+		}
+		if line != "" {
+			return "", false
+		}
+		line = strings.TrimSpace(l)
+	}
+	return line, line != ""
 }
 
 // layout describes how a file's lines are wrapped, measured once over the

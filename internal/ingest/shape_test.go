@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,6 +54,31 @@ func TestTextShape(t *testing.T) {
 			}
 			if strings.Join(got, "\n|") != strings.Join(tt.want, "\n|") {
 				t.Errorf("blocks:\n%s\nwant:\n%s", strings.Join(got, "\n|"), strings.Join(tt.want, "\n|"))
+			}
+		})
+	}
+}
+
+func TestParagraphs(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []int // lines per paragraph
+	}{
+		{"blank lines", "a\nb\n\nc", []int{2, 1}},
+		{"rule under a heading closes it", "Harbour Lights\nPART 1\n----------\nThe rain came down.\nAll night.", []int{3, 2}},
+		{"short rule does not", "PART 1\n---\nThe rain came down.", []int{3}},
+		{"rule deep in a block does not", "a\nb\nc\nd\n-----\ne", []int{6}},
+		{"drawn table keeps its rules", "| Data | Worf |\n---------------\n| Riker | Troi |", []int{3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []int
+			for _, p := range paragraphs(normalise(tt.text)) {
+				got = append(got, len(p.lines))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("paragraph lengths %v, want %v", got, tt.want)
 			}
 		})
 	}

@@ -101,6 +101,13 @@ func TestTextFields(t *testing.T) {
 		{"prose by is not a byline", "By the time the boats came in, the rain had stopped." + story, func(r Record) bool {
 			return len(r.Authors) == 0 && strings.HasPrefix(r.Begins, "By the time")
 		}},
+		{"story copyright sentence names the author", "I wrote this over the winter.\n\nThis story is copyright (c) 1994 by Wren Halloway.  All rights\nreserved.  The characters belong to their owners.\nShare it freely, but keep my name on it." + story, func(r Record) bool {
+			return len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway" && strings.HasPrefix(r.Begins, "The rain")
+		}},
+		{"character copyright is not the author", "All characters copyrighted by Paramount.  This story is mine." + story, func(r Record) bool { return len(r.Authors) == 0 }},
+		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
+			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
+		}},
 		{"pairing", "Pairing: Clark/Lex" + story, func(r Record) bool { return r.Relationships[0] == "Clark/Lex" }},
 		{"relationship plural", "Relationships: A/B; C/D" + story, func(r Record) bool { return len(r.Relationships) == 2 }},
 		{"fandom", "Fandom: Smallville" + story, func(r Record) bool { return r.Fandoms[0] == "Smallville" && !r.FandomInferred }},
