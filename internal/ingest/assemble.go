@@ -84,11 +84,17 @@ func groupInFiles(pieces []*Piece) []*group {
 			if last.author == "" {
 				last.author = author
 			}
+			if last.title == "" {
+				last.title = title // the first part had no subject
+			}
 			continue
 		}
 		g := &group{pieces: []*Piece{p}, title: title, author: author}
 		groups = append(groups, g)
-		if !p.Reply {
+		// A reply does not break the story before it; but a story posted
+		// as a reply ("Re: could someone repost The Return?") is the
+		// file's story when there was none.
+		if !p.Reply || (last == nil && p.Work.Kind == fanarchive.KindFiction) {
 			last = g
 		}
 	}
@@ -96,12 +102,17 @@ func groupInFiles(pieces []*Piece) []*group {
 }
 
 // ownFollowUp reports whether a reply is the author following up their own
-// post with the next part: the same subject (less "Re:") and author as the
-// story it follows.
+// post with the next part: the same author as the story it follows, and
+// the same subject (less "Re:"), or the same title and a part marker
+// ("Re: FROM THE ARCHIVES: TheReturn.zip (part 02/02)" after the author's
+// "The Return").
 func ownFollowUp(g *group, p *Piece, author string) bool {
 	first := g.pieces[0]
-	return author != "" && author == g.author &&
-		strings.EqualFold(replyPrefix.ReplaceAllString(p.Subject, ""), replyPrefix.ReplaceAllString(first.Subject, ""))
+	if author == "" || author != g.author {
+		return false
+	}
+	return strings.EqualFold(replyPrefix.ReplaceAllString(p.Subject, ""), replyPrefix.ReplaceAllString(first.Subject, "")) ||
+		(p.HasPart && g.title != "" && titleKey(p.Work.Title) == g.title)
 }
 
 // continues reports whether p is the next part of the story g holds

@@ -178,15 +178,26 @@ func orderParts(pieces []*Piece) (ordered, dropped []*Piece) {
 func checkParts(a *Assembled) {
 	w := a.Work
 	have := map[int]bool{}
-	maxN, of, final, marked := 0, 0, false, 0
+	maxN, of, final, marked, unmarked := 0, 0, false, 0, 0
+	// An unmarked piece is taken to be the parts that come after the piece
+	// before it, one per chapter: a first part posted without a subject,
+	// a part whose subject lost its marker, or a repost of parts 1-5 as one
+	// post with a heading per chapter.
+	at := 0
 	for _, p := range a.Pieces {
 		if !p.HasPart {
+			unmarked++
+			for range len(p.Work.Chapters) {
+				at++
+				have[at] = true
+			}
 			continue
 		}
 		marked++
 		for n := p.Part.N; n <= max(p.Part.N, p.Part.Last); n++ {
 			have[n] = true
 		}
+		at = max(p.Part.N, p.Part.Last)
 		maxN, of = max(maxN, p.Part.N, p.Part.Last), max(of, p.Part.Of)
 		final = final || p.Part.Role == RoleFinal || p.Part.Role == RoleEpilogue
 	}
@@ -197,17 +208,7 @@ func checkParts(a *Assembled) {
 			missing = append(missing, strconv.Itoa(n))
 		}
 	}
-	// Unmarked pieces may be the missing parts (a part whose subject lost
-	// its marker, or a repost of parts 1-5 as one post with a heading per
-	// chapter); only more missing numbers than their chapters is a gap.
-	unmarked, unmarkedChapters := 0, 0
-	for _, p := range a.Pieces {
-		if !p.HasPart {
-			unmarked++
-			unmarkedChapters += len(p.Work.Chapters)
-		}
-	}
-	if len(missing) > unmarkedChapters {
+	if len(missing) > 0 {
 		w.Complete = false
 		w.Problems = append(w.Problems, fmt.Sprintf("%s: %s of %d", ProblemPartMissing, strings.Join(missing, ", "), last))
 	} else if of > 0 && maxN < of && !final {

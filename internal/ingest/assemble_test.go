@@ -101,6 +101,31 @@ func TestAssembleParts(t *testing.T) {
 			t.Errorf("problems %v: parts 1-3 are the repost's chapters", w.Problems)
 		}
 	})
+	t.Run("a story posted as a reply, and the author's next part", func(t *testing.T) {
+		b := "Subject: Re: could someone repost Harbour Lights?\n\n\n          HARBOUR LIGHTS\n               by\n            Ann Lee\n\n" + storyText("first", 4)
+		b += post("Re: FROM THE ARCHIVES: sea/HarbourLights.zip (part 02/02)", ann, storyText("second", 4))
+		works := listed(assemble(t, [2]string{"lights.news", b}))
+		if len(works) != 1 {
+			t.Fatalf("%d works, want 1", len(works))
+		}
+		if w := works[0].Work; len(w.Chapters) != 2 || titleKey(w.Title) != "harbour lights" {
+			t.Errorf("title %q, %d chapters", w.Title, len(w.Chapters))
+		}
+	})
+	t.Run("an untitled first part, then parts around someone else's post", func(t *testing.T) {
+		b := "HARBOUR LIGHTS\n\nPart One:\n\n" + storyText("first", 10) // long enough not to be a preamble
+		b += post("Harbour Lights (Part 2)", ann, storyText("second", 4))
+		b += post("Harbour Lights (Part 3)", ann, storyText("third", 4))
+		b += post("AUTOPOST: Tidewater.zip (part 01/02)", "archive@example.org (Archive Robot)", storyText("other", 4))
+		b += post("Harbour Lights (Part 4)", ann, storyText("fourth", 4))
+		var got []string
+		for _, a := range listed(assemble(t, [2]string{"lights.news", b})) {
+			got = append(got, fmt.Sprintf("%s:%d", a.Work.Title, len(a.Work.Chapters)))
+		}
+		if strings.Join(got, " ") != "Harbour Lights:4 Tidewater:1" {
+			t.Errorf("works %v, want Harbour Lights in 4 chapters and Tidewater", got)
+		}
+	})
 	t.Run("across files, a part missing", func(t *testing.T) {
 		works := listed(assemble(t,
 			[2]string{"a.part1", post("Split Tale, Part 1 of 4", ann, storyText("one", 4))},

@@ -89,7 +89,7 @@ var (
 	// noiseWords are words that mark such a prefix as a label about the
 	// post, not part of the title: a label of at most five words with one
 	// of them is removed.
-	noiseWords = regexp.MustCompile(`(?i)\b(?:re|repost(?:ed|ing)?|new|fic|fics|fanfic|fanfiction|fiction|story|stories|tng|ds9|voy|tos|st|st:tng|st/tng|dsn|update|updated|complete|finished|request(?:ed)?|real|sequel|prequel|creative|post|posting|submission|archive|script|drabble|vignette|corrected|revised|version|copy|official|offical|crossover|parody|poem|filk|teaser|incoming)\b|\b\w+\.(?:txt|doc|asc|dos|zip)\b`)
+	noiseWords = regexp.MustCompile(`(?i)\b(?:re|repost(?:ed|ing)?|new|fic|fics|fanfic|fanfiction|fiction|story|stories|tng|ds9|voy|tos|st|st:tng|st/tng|dsn|update|updated|complete|finished|request(?:ed)?|real|sequel|prequel|creative|post|posting|submission|archive|archives|autopost|script|drabble|vignette|corrected|revised|version|copy|official|offical|crossover|parody|poem|filk|teaser|incoming)\b|\b\w+\.(?:txt|doc|asc|dos|zip)\b`)
 	// leadingTag is a series abbreviation or label before the title without
 	// a colon: "TNG _Enterprized_ part 1", "story Frontier Medicine".
 	leadingTag = regexp.MustCompile(`^(?:(?i:tng|ds9|voy|tos|st:?tng|fic|repost|new|story|script|drabble|incoming)\s+)+`)
@@ -232,6 +232,14 @@ func cleanTitle(s string) string {
 		}
 	}
 	s = strings.Trim(s, titleDecorTrim)
+	if m := archiveFile.FindStringSubmatch(s); m != nil {
+		// An archive's automatic repost names the file:
+		// "crossover/StarWars/TheReturn.zip" is "The Return".
+		s = strings.ReplaceAll(m[1], "_", " ")
+		if words := camelWord.FindAllString(s, -1); !strings.Contains(s, " ") && len(words) >= 2 {
+			s = strings.Join(words, " ")
+		}
+	}
 	s = unspace(s)
 	if !strings.Contains(s, " ") && strings.Count(s, "_") > 0 {
 		s = strings.ReplaceAll(s, "_", " ") // "Cruel_Mercy"
@@ -243,6 +251,10 @@ func cleanTitle(s string) string {
 	}
 	return s
 }
+
+// archiveFile is a title that is an archive's file name, perhaps with its
+// directory: "Rematch.zip", "story/tng/Cruel_Mercy.txt".
+var archiveFile = regexp.MustCompile(`(?i)^(?:[\w.-]+/)*([\w'-]+)\.(?:zip|txt|doc|asc|gz|lzh|arc|arj)$`)
 
 var (
 	// acronymTitle is a subject that abbreviates its story: "STTRR 1".
