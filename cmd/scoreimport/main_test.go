@@ -35,7 +35,7 @@ func TestCorpusScores(t *testing.T) {
 	}{
 		{"title and author exact", s.TitleAuthorPct, 44},
 		{"non-fiction kept out", s.NonFictionPct, 95},
-		{"multi-part reassembled", s.MultiPartPct, 97},
+		{"multi-part reassembled", s.MultiPartPct, 100},
 	} {
 		if c.got < c.want {
 			t.Errorf("%s: %.1f%%, below %.0f%%", c.name, c.got, c.want)

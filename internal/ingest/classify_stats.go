@@ -231,10 +231,9 @@ func (st *textStats) countLine(t, line string) {
 	if len(t) <= 120 && strings.ContainsAny(t, "0123456789") && (strings.ContainsAny(t, ":/") || strings.Contains(t, " of ")) && ratingOnLine.MatchString(t) {
 		st.rating++
 	}
-	if len(t) <= 24 && strings.ToUpper(t) == t && strings.IndexFunc(t, unicode.IsLetter) >= 0 && len(strings.Fields(t)) <= 3 &&
-		strings.Trim(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZ .'-") == "" {
+	if name := capsSpeaker(t); name != "" {
 		st.capsNames++
-		st.speakerNames[strings.ToLower(t)] = true
+		st.speakerNames[strings.ToLower(name)] = true
 	}
 	if c := t[0]; c >= 'A' && c <= 'Z' && strings.IndexByte(t[:min(len(t), 48)], ':') > 0 {
 		if m := speakerPrefix.FindStringSubmatch(t[:min(len(t), 50)]); m != nil {
@@ -242,6 +241,25 @@ func (st *textStats) countLine(t, line string) {
 			st.speakerNames[strings.ToLower(m[1])] = true
 		}
 	}
+}
+
+// capsSpeaker returns the speaker's name a script line gives in capitals:
+// a line that is only the name ("GEORGE"), or the name set in a column of
+// its own before the speech ("TUUD            Actually, George…",
+// "GARIBALDRIC(VO) Space."). It returns "" for any other line.
+func capsSpeaker(t string) string {
+	name := t
+	if i := strings.Index(t[:min(len(t), 30)], "    "); i > 0 {
+		name = t[:i] // a column of names
+	} else if i := strings.Index(t[:min(len(t), 30)], ") "); i > 0 && strings.Contains(t[:i], "(") {
+		name = t[:strings.Index(t, "(")] // a name and a direction: "GARIBALDRIC(VO)"
+	}
+	name = strings.TrimSpace(name)
+	if len(name) > 24 || strings.ToUpper(name) != name || strings.IndexFunc(name, unicode.IsLetter) < 0 || len(strings.Fields(name)) > 3 ||
+		strings.Trim(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ .'-") != "" {
+		return ""
+	}
+	return name
 }
 
 // isListLine reports whether a line is laid out as a list item or a table

@@ -23,6 +23,9 @@ var (
 	// inlineByline is "TITLE by NAME" on one short line.
 	inlineByline = regexp.MustCompile(`(?i)^\s*(.{2,70}?)[\s,;:-]+by\s+(\S.{1,80})$`)
 	// storyDescriptor is "A Star Trek : Deep Space Nine Story" after a title.
+	// descriptorOnly is a story's description with no title in it: "An
+	// unauthorized parody", "A Deep Space Nine story".
+	descriptorOnly  = regexp.MustCompile(`(?i)^\W*an?\s+.{0,50}?\b(?:story|tale|fic|fanfic|novel|novella|vignette|parody|epic)\W*$`)
 	storyDescriptor = regexp.MustCompile(`(?i)(?:\s+|\s*-{1,2}\s*|,\s*)an?\s+.{0,50}?\b(?:story|tale|fic|fanfic|novel|novella|vignette|parody|epic)\s*$`)
 )
 
@@ -106,6 +109,17 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 				}
 				n, c := authorNames(m[2])
 				t := strings.TrimSpace(storyDescriptor.ReplaceAllString(m[1], ""))
+				if len(n) > 0 && descriptorOnly.MatchString(t) {
+					// "AN UNAUTHORIZED PARODY by Tom Golden": the title, if
+					// any, is the short paragraph above.
+					start, title := k, ""
+					if k > from {
+						if h, ok := headingLine(ps[k-1]); ok && titleLike(para{lines: []string{unspace(h)}}) {
+							title, start = unspace(h), k-1
+						}
+					}
+					return n, c, title, confLateTtl, joinParas(ps[from:start]), k + 1, true
+				}
 				if len(n) > 0 && titleLike(para{lines: []string{t}}) && !bylineLead.MatchString(t) && inlineTitle(t) {
 					// A title and byline on one line are as sure as a subject.
 					return n, c, strings.Trim(t, titleDecorTrim), confLateBy, joinParas(ps[from:k]), k + 1, true

@@ -108,6 +108,9 @@ func TestTextFields(t *testing.T) {
 		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
 		}},
+		{"description for a title takes the heading above", "The harbour keeps its own time.\n\n     H A R B O U R   L I G H T S\n     ---------------------------\n   A HARBOUR PARODY by Wren Halloway" + story, func(r Record) bool {
+			return r.Title == "HARBOUR LIGHTS" && r.Authors[0] == "Wren Halloway" && strings.HasPrefix(r.Begins, "The rain")
+		}},
 		{"pairing", "Pairing: Clark/Lex" + story, func(r Record) bool { return r.Relationships[0] == "Clark/Lex" }},
 		{"relationship plural", "Relationships: A/B; C/D" + story, func(r Record) bool { return len(r.Relationships) == 2 }},
 		{"fandom", "Fandom: Smallville" + story, func(r Record) bool { return r.Fandoms[0] == "Smallville" && !r.FandomInferred }},
