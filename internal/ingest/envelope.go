@@ -96,7 +96,7 @@ var (
 	// trailingNoise is a description after the title: ", A Novel",
 	// "(repost)", "- Teaser", "Introduction and Teaser", "-- Finally!",
 	// "Parts 1,2,3 of Eight …", "The whole story", "-a long".
-	trailingNoise = regexp.MustCompile(`(?i)(?:(?:[,;:]\s*|\s+-+\s*|\s+an?\s+|^)\s*(?:an?\s+)?\b(?:novel|novella|short\s+story|story|fan\s*fic(?:tion)?|fic|repost(?:ed)?|sequel|new\s+story|teaser|introduction(?:\s+and\s+teaser)?|intro|first\s+half|second\s+half|the\s+whole(?:\s+story)?|a\s+long|long|finally|complete|revised|corrected)\b\s*[!.]*)$|\s*\([^)]*\brepost\b[^)]*\)\s*$|[,;:]?\s*-*\s*\bparts?\s+[\divx]+(?:\s*(?:,|and|&|-|to)\s*[\divx]+)+\b.*$|,?\s*(?:copyright|copywrite|\(c\)|©).*$`)
+	trailingNoise = regexp.MustCompile(`(?i)(?:(?:[,;:]\s*|\s+-+\s*|\s+an?\s+|^)\s*\*?(?:an?\s+)?\b(?:novel|novella|short\s+story|new\s+post(?:ing)?|story|fan\s*fic(?:tion)?|fic|repost(?:ed)?|sequel|new\s+story|teaser|introduction(?:\s+and\s+teaser)?|intro|first\s+half|second\s+half|the\s+whole(?:\s+story)?|a\s+long|long|finally|complete|revised|corrected)\b\s*[!.]*)$|\s*\([^)]*\brepost\b[^)]*\)\s*$|[,;:]?\s*-*\s*\bparts?\s+[\divx]+(?:\s*(?:,|and|&|-|to)\s*[\divx]+)+\b.*$|,?\s*(?:copyright|copywrite|\(c\)|©).*$`)
 	// quotedTitle is a title in quotes after its label or series name:
 	// `SCRIPT: "Inheritance" - Teaser`, "an offical copy of \"Aeia\"".
 	quotedTitle    = regexp.MustCompile("^[^\"`“]{0,40}[\"`“]([^\"'“”]{2,80})[\"'”]")

@@ -29,12 +29,30 @@ var (
 	storyDescriptor = regexp.MustCompile(`(?i)(?:\s+|\s*-{1,2}\s*|,\s*)an?\s+.{0,50}?\b(?:story|tale|fic|fanfic|novel|novella|vignette|parody|epic)\s*$`)
 )
 
+// lateFront is what lateByline finds after a preface.
+type lateFront struct {
+	names     []string
+	contact   string
+	via       string // how the names were found, for the evidence
+	title     string
+	titleConf float64
+	preface   string // the poster's words before the byline
+	end       int    // the paragraph the story begins at
+}
+
+// Ways lateByline finds an author.
+const (
+	viaLateByline = "byline:after-preface"
+	viaSigned     = "signature:preface" // a name signing the preface, less sure
+)
+
 // lateByline looks for a byline in the paragraphs after the header and
 // returns the authors, a title found with them, the preface before them,
 // and where the story begins. found is false when there is none.
-func lateByline(ps []para, from int) (names []string, contact, title string, titleConf float64, preface string, end int, found bool) {
+func lateByline(ps []para, from int) (f lateFront, found bool) {
 	words := 0
 	copyrightAt, copyrightNames := -1, []string(nil)
+	signedAt, signedName := -1, ""
 	for k := from; k < len(ps) && k < from+prefaceParas && words < prefaceWords; k++ {
 		p := ps[k]
 		if fields, ok := labelledParagraph(p); ok {
@@ -48,7 +66,7 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 					if k > from && titleLike(ps[k-1]) {
 						title = ps[k-1].text()
 					}
-					return n, c, title, confLateTtl, joinParas(ps[from:k]), k + 1, true
+					return lateFront{names: n, contact: c, via: viaLateByline, title: title, titleConf: confLateTtl, preface: joinParas(ps[from:k]), end: k + 1}, true
 				}
 			}
 		}
@@ -68,7 +86,17 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 					t, start = ps[start-1].text(), start-1
 				}
 			}
-			return n, c, t, confLateTtl, joinParas(ps[from:start]), k + 1, true
+			return lateFront{names: n, contact: c, via: viaLateByline, title: t, titleConf: confLateTtl, preface: joinParas(ps[from:start]), end: k + 1}, true
+		}
+		if k > from && signedAt < 0 && k+1 < len(ps) && startsStory(ps[k+1]) {
+			// A preface signed with the poster's name, then a rule or the
+			// first heading: "…Enjoy!" / "Christopher Walck" / "Chapter I".
+			// It signs prose, not a title, and is written as a name is
+			// (not in capitals, as titles often are).
+			if name := signatureName(p.text()); name != "" && len(p.lines) == 1 && !titleLike(ps[k-1]) && ps[k-1].words() >= 8 &&
+				strings.ToUpper(name) != name {
+				signedAt, signedName = k, name
+			}
 		}
 		if n, ok := storyCopyright(p); ok && copyrightAt < 0 {
 			// "This story is copyright 1994 by Jennifer Shipp." inside a
@@ -86,20 +114,19 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 				if k > from && titleLike(ps[k-1]) {
 					title, start = ps[k-1].text(), k-1
 				}
-				return n, c, title, confLateTtl, joinParas(ps[from:start]), k + 2, true
+				return lateFront{names: n, contact: c, via: viaLateByline, title: title, titleConf: confLateTtl, preface: joinParas(ps[from:start]), end: k + 2}, true
 			}
 		}
 		if n, c, ok := byline(p); ok {
-			names, contact = n, c
 			// The title is the short paragraph just above, if any.
-			start := k
+			start, title := k, ""
 			if k > from && titleLike(ps[k-1]) && !bylineLead.MatchString(ps[k-1].text()) {
 				title, start = ps[k-1].text(), k-1
 			}
-			return names, contact, title, confLateTtl, joinParas(ps[from:start]), k + 1, true
+			return lateFront{names: n, contact: c, via: viaLateByline, title: title, titleConf: confLateTtl, preface: joinParas(ps[from:start]), end: k + 1}, true
 		}
 		if t, n, c, ok := titleThenByline(p); ok {
-			return n, c, t, confLateTtl, joinParas(ps[from:k]), k + 1, true
+			return lateFront{names: n, contact: c, via: viaLateByline, title: t, titleConf: confLateTtl, preface: joinParas(ps[from:k]), end: k + 1}, true
 		}
 		if len(p.lines) <= 3 {
 			for _, l := range p.lines {
@@ -118,24 +145,45 @@ func lateByline(ps []para, from int) (names []string, contact, title string, tit
 							title, start = unspace(h), k-1
 						}
 					}
-					return n, c, title, confLateTtl, joinParas(ps[from:start]), k + 1, true
+					return lateFront{names: n, contact: c, via: viaLateByline, title: title, titleConf: confLateTtl, preface: joinParas(ps[from:start]), end: k + 1}, true
 				}
 				if len(n) > 0 && titleLike(para{lines: []string{t}}) && !bylineLead.MatchString(t) && inlineTitle(t) {
 					// A title and byline on one line are as sure as a subject.
-					return n, c, strings.Trim(t, titleDecorTrim), confLateBy, joinParas(ps[from:k]), k + 1, true
+					return lateFront{names: n, contact: c, via: viaLateByline, title: strings.Trim(t, titleDecorTrim), titleConf: confLateBy, preface: joinParas(ps[from:k]), end: k + 1}, true
 				}
 			}
 		}
 		words += p.words()
 	}
 	if copyrightAt >= 0 {
-		k, start := copyrightAt, copyrightAt
+		k, start, title := copyrightAt, copyrightAt, ""
 		if k > from && titleLike(ps[k-1]) {
 			title, start = ps[k-1].text(), k-1
 		}
-		return copyrightNames, "", title, confLateTtl, joinParas(ps[from:start]), k + 1, true
+		return lateFront{names: copyrightNames, via: viaLateByline, title: title, titleConf: confLateTtl, preface: joinParas(ps[from:start]), end: k + 1}, true
 	}
-	return nil, "", "", 0, "", from, false
+	if signedAt >= 0 {
+		end := signedAt + 1
+		if !headingPara(ps[end]) {
+			end++ // the rule between the preface and the story
+		}
+		return lateFront{names: []string{signedName}, via: viaSigned, preface: joinParas(ps[from:signedAt]), end: end}, true
+	}
+	return lateFront{end: from}, false
+}
+
+// startsStory reports whether a paragraph begins the story after a
+// preface: a rule (perhaps a "---8<--- cut here ---" one), or a chapter or
+// part heading.
+func startsStory(p para) bool {
+	return isSeparator(p) || headingRule(p.lines[0]) || mostlyRule(p.lines[0]) || headingPara(p)
+}
+
+// headingPara reports whether a paragraph is a chapter or part heading,
+// perhaps between rules.
+func headingPara(p para) bool {
+	h, ok := headingLine(p)
+	return ok && len(h) <= 100 && headingRe.MatchString(h)
 }
 
 // centredTitle finds a title set centred on its own in the opening
@@ -174,25 +222,35 @@ func centred(p para) bool {
 // copyrightLine is a copyright notice that names the author:
 // "Copyright (c) 1993 by Ann Lee", "(c) 1991 Ann Lee", "Copywrite Ann Lee
 // 1991", and "1994 Ann Lee" (a © lost to a wrong code page).
-var copyrightLine = regexp.MustCompile(`(?i)^\W{0,3}(?:(?:copyright|copywrite|copr\.?|\(c\)|©)\s*(?:\(c\)|©)?\s*(?:\d{4}[,\s]+)?|\d{4}\s+)(?:by\s+)?([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s*,?\s*(?:\d{4})?\W*$`)
+var copyrightLine = regexp.MustCompile(`(?i)^\W{0,3}(?:(?:copyright(?:ed)?|copywrite|copr\.?|\(c\)|©)\s*(?:\(c\)|©)?\s*(?:\d{4}[,\s]+)?|\d{4}\s+)(?:by\s+)?([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s*,?\s*(?:\d{4})?\W*$`)
 
 // copyrightAuthor reads the author from a paragraph of up to five lines
-// whose last line is a copyright notice, and the title from the line above
-// the notice (or above a line that just repeats the name).
+// whose last line is a copyright notice (or is followed only by remarks
+// and other notices), and the title from the line above the notice (or
+// above a line that just repeats the name).
 func copyrightAuthor(p para) (names []string, contact, title string, ok bool) {
 	n := len(p.lines)
 	if n > 5 {
 		return nil, "", "", false
 	}
-	m := copyrightLine.FindStringSubmatch(strings.TrimSpace(p.lines[n-1]))
-	if m == nil {
+	// The notice is the last line, or a line followed only by remarks
+	// and other notices ("{Append standard disclaimers}").
+	at := n - 1
+	for at >= 0 && !copyrightLine.MatchString(strings.TrimSpace(p.lines[at])) {
+		if l := strings.TrimSpace(p.lines[at]); !legalNotice.MatchString(l) && !bracketed(l) {
+			return nil, "", "", false
+		}
+		at--
+	}
+	if at < 0 {
 		return nil, "", "", false
 	}
+	m := copyrightLine.FindStringSubmatch(strings.TrimSpace(p.lines[at]))
 	names, contact = authorNames(m[1])
 	if len(names) == 0 || strings.EqualFold(names[0], "paramount") {
 		return nil, "", "", false
 	}
-	above := n - 2
+	above := at - 1
 	if above >= 0 && titleKey(p.lines[above]) == titleKey(names[0]) {
 		above--
 	}
@@ -200,6 +258,38 @@ func copyrightAuthor(p para) (names []string, contact, title string, ok bool) {
 		title = strings.TrimSpace(p.lines[above])
 	}
 	return names, contact, title, true
+}
+
+// mostlyRule reports whether a line is a long rule with a few words or
+// marks in it: "---8<------", "-PART-1-OF-2----CUT-HERE----".
+func mostlyRule(l string) bool {
+	t := strings.TrimSpace(l)
+	if len(t) < 20 {
+		return false
+	}
+	rule := 0
+	for i := 0; i < len(t); i++ {
+		if strings.IndexByte("-=_~*+#", t[i]) >= 0 {
+			rule++
+		}
+	}
+	return rule*4 >= len(t)*3
+}
+
+// bracketed reports whether a line is a remark in brackets or braces.
+func bracketed(l string) bool {
+	if len(l) < 2 {
+		return false
+	}
+	switch l[0] {
+	case '{':
+		return l[len(l)-1] == '}'
+	case '[':
+		return l[len(l)-1] == ']'
+	case '(':
+		return l[len(l)-1] == ')'
+	}
+	return false
 }
 
 // storyCopyrightRe is a sentence that says whose the story is, anywhere in a

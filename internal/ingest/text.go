@@ -90,12 +90,12 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 	ps := paragraphs(normalise(text))
 	h, bodyStart := parseHeader(ps)
 	if h.authors == nil && !h.has(fieldAuthor) {
-		if names, contact, title, conf, preface, end, ok := lateByline(ps, bodyStart); ok {
-			h.authors, h.authorsVia, h.contact = names, "byline:after-preface", contact
-			if title != "" && h.guessedTitle == "" {
-				h.guessedTitle, h.guessedConf = title, conf
+		if f, ok := lateByline(ps, bodyStart); ok {
+			h.authors, h.authorsVia, h.contact = f.names, f.via, f.contact
+			if f.title != "" && h.guessedTitle == "" {
+				h.guessedTitle, h.guessedConf = f.title, f.titleConf
 			}
-			h.preface, bodyStart = preface, end
+			h.preface, bodyStart = f.preface, f.end
 		} else if h.guessedTitle == "" && !h.has(fieldTitle) {
 			if title, preface, end, ok := centredTitle(ps, bodyStart); ok {
 				h.guessedTitle, h.guessedConf = title, confInferred
@@ -307,7 +307,11 @@ func applyFront(w *fanarchive.Work, h frontMatter) {
 	if len(w.Authors) == 0 && len(h.authors) > 0 {
 		w.Authors = authorsOf(h.authors)
 		conf := confByline
-		if h.authorsVia != "byline" {
+		switch h.authorsVia {
+		case viaSigned:
+			conf = confGuess
+		case "byline":
+		default:
 			conf = confLateBy
 		}
 		w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: conf, Via: h.authorsVia, Detail: strings.Join(h.authors, ", ")}

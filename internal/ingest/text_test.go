@@ -111,6 +111,15 @@ func TestTextFields(t *testing.T) {
 		{"description for a title takes the heading above", "The harbour keeps its own time.\n\n     H A R B O U R   L I G H T S\n     ---------------------------\n   A HARBOUR PARODY by Wren Halloway" + story, func(r Record) bool {
 			return r.Title == "HARBOUR LIGHTS" && r.Authors[0] == "Wren Halloway" && strings.HasPrefix(r.Begins, "The rain")
 		}},
+		{"a signed preface names the author", "Here is a story I wrote last winter, when the harbour froze over and nobody sailed.\n\n                    Wren Halloway\n\n---8<--------------------------------------\n" + story, func(r Record) bool {
+			return len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway" && r.Evidence["authors"].Via == viaSigned && strings.HasPrefix(r.Begins, "The rain")
+		}},
+		{"a title above a heading is not a signature", "Copyrighted 1991 by Wren Halloway\n\n      Harbour Lights\n\n          Part I\n" + story, func(r Record) bool {
+			return len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway"
+		}},
+		{"copyright with a remark after it", "Harbour Lights\n\nCopyright 1993 by Wren Halloway\n{the usual disclaimers}\n\nI wrote this for my sister.\n" + story, func(r Record) bool {
+			return len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway" && r.Title == "Harbour Lights"
+		}},
 		{"pairing", "Pairing: Clark/Lex" + story, func(r Record) bool { return r.Relationships[0] == "Clark/Lex" }},
 		{"relationship plural", "Relationships: A/B; C/D" + story, func(r Record) bool { return len(r.Relationships) == 2 }},
 		{"fandom", "Fandom: Smallville" + story, func(r Record) bool { return r.Fandoms[0] == "Smallville" && !r.FandomInferred }},
