@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 var (
@@ -130,7 +131,10 @@ func looksLikeName(n string) bool {
 			return false
 		}
 	}
-	return strings.IndexFunc(n, unicode.IsLetter) >= 0
+	// A name begins with a letter: "345.8 by 764.3.  Warp 4." is a
+	// heading, not a byline.
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(n, "'\"‘“(["))
+	return unicode.IsLetter(r)
 }
 
 // nameStopwords are lower-case words that occur in sentences but not in

@@ -338,11 +338,11 @@ func isBareBy(p para) bool {
 }
 
 // inlineTitle reports whether the text before "by" on a line can be a
-// title: at most eight words, not starting in lower case ("…spirit of Amber
-// as set by Roger Zelazny" is prose).
+// title: at most eight words with a letter, not starting in lower case
+// ("…spirit of Amber as set by Roger Zelazny" is prose).
 func inlineTitle(t string) bool {
 	f := strings.Fields(t)
-	if len(f) == 0 || len(f) > 8 {
+	if len(f) == 0 || len(f) > 8 || strings.IndexFunc(t, unicode.IsLetter) < 0 {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(t, "\"'“_*-~ "))

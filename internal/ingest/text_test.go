@@ -120,6 +120,7 @@ func TestTextFields(t *testing.T) {
 		{"copyright with a remark after it", "Harbour Lights\n\nCopyright 1993 by Wren Halloway\n{the usual disclaimers}\n\nI wrote this for my sister.\n" + story, func(r Record) bool {
 			return len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway" && r.Title == "Harbour Lights"
 		}},
+		{"numbers are not a byline", "Helm, lay in a course.\n\n345.8 by 764.3.  Warp 4." + story, func(r Record) bool { return len(r.Authors) == 0 && r.Title == "" }},
 		{"pairing", "Pairing: Clark/Lex" + story, func(r Record) bool { return r.Relationships[0] == "Clark/Lex" }},
 		{"relationship plural", "Relationships: A/B; C/D" + story, func(r Record) bool { return len(r.Relationships) == 2 }},
 		{"fandom", "Fandom: Smallville" + story, func(r Record) bool { return r.Fandoms[0] == "Smallville" && !r.FandomInferred }},
