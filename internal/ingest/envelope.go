@@ -159,9 +159,9 @@ func subjectParts(subject string) (title, author string, reply bool, part PartMa
 }
 
 var (
-	// trailingAside is a parenthesised or bracketed remark, or an emote,
-	// after a title: "(long story)", "[revised]", "*grin*".
-	trailingAside = regexp.MustCompile(`\s*(?:\([^()]*\)?|\[[^\[\]]*\]?|\*\w+\*?|<\w+>)\s*[!.]*\s*$`)
+	// trailingAside is a parenthesised or bracketed remark, an emote or a
+	// smiley after a title: "(long story)", "[revised]", "*grin*", ":)".
+	trailingAside = regexp.MustCompile(`\s*(?:[:;]-?[()DPp]+|\([^()]*\)?|\[[^\[\]]*\]?|\*\w+\*?|<\w+>)\s*[!.]*\s*$`)
 	// camelWord finds the words of a title written without spaces.
 	camelWord = regexp.MustCompile(`[A-Z][a-z]+|[A-Z]+(?:$|[A-Z])|[a-z]+|\d+`)
 )
@@ -270,10 +270,12 @@ var (
 var fillerWords = regexp.MustCompile(`\b(?:a|an|the|short|long|my|new|first|another|one|part|of|and)\b`)
 
 // subjectTitleConfidence is how far a subject's title is to be trusted: an
-// abbreviation or a sentence about the post is only a hint, below a title
-// guessed from the text's own layout.
+// abbreviation, a sentence about the post or a description ("A Star Trek
+// birthday story") is only a hint, below a title guessed from the text's
+// own layout.
 func subjectTitleConfidence(title string) float64 {
-	if acronymTitle.MatchString(title) || sentenceSubject.MatchString(title) || len(strings.Fields(title)) > 9 {
+	if acronymTitle.MatchString(title) || sentenceSubject.MatchString(title) || len(strings.Fields(title)) > 9 ||
+		descriptorOnly.MatchString(title) {
 		return 0.4
 	}
 	return confSubject

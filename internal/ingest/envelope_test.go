@@ -16,6 +16,7 @@ func TestSubjectTitle(t *testing.T) {
 		{"Atax, ch. 3 of 15", "Atax", "", false, 3},
 		{"GRADUATION (Pt. 1/10) by MELISSA WILSON", "GRADUATION", "MELISSA WILSON", false, 1},
 		{"TNG _Enterprized_ part 1", "Enterprized", "", false, 1},
+		{"Harbour Lights: The whole story :)", "Harbour Lights", "", false, 0},
 		{"Space Harbour - *NEW POST*", "Space Harbour", "", false, 0},
 		{"AUTOPOST: Harbour.zip (part 02/02)", "Harbour", "", false, 2},
 		{"Re: FROM THE ARCHIVES: crossover/Sea/TheLongWatch.zip (part 01/02)", "The Long Watch", "", true, 1},
