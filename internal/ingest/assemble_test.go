@@ -126,6 +126,24 @@ func TestAssembleParts(t *testing.T) {
 			t.Errorf("works %v, want Harbour Lights in 4 chapters and Tidewater", got)
 		}
 	})
+	t.Run("titles and parts read from headings when subjects say nothing", func(t *testing.T) {
+		b := post("MY NEW STORY", ann, "HARBOUR LIGHTS, chapter 1 of 2\n\n"+storyText("first", 4))
+		b += post("MY NEW STORY", ann, "Here's Section Two of \"Harbour Lights\"!\n\n"+storyText("second", 4))
+		works := listed(assemble(t, [2]string{"lights.news", b}))
+		if len(works) != 1 {
+			t.Fatalf("%d works, want 1", len(works))
+		}
+		w := works[0].Work
+		if titleKey(w.Title) != "harbour lights" || chapterTitles(w) != "Part 1|Part 2" || !w.Complete {
+			t.Errorf("title %q, chapters %q, complete %v", w.Title, chapterTitles(w), w.Complete)
+		}
+		if ev := w.Evidence[fanarchive.FieldTitle]; ev.Via != guessViaPartHeading {
+			t.Errorf("title evidence %+v", ev)
+		}
+		if strings.Contains(w.Chapters[0].Body, "chapter 1 of 2") {
+			t.Errorf("the heading stayed in the story: %.80s", w.Chapters[0].Body)
+		}
+	})
 	t.Run("across files, a part missing", func(t *testing.T) {
 		works := listed(assemble(t,
 			[2]string{"a.part1", post("Split Tale, Part 1 of 4", ann, storyText("one", 4))},

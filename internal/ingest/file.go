@@ -194,6 +194,9 @@ func wholePiece(w *fanarchive.Work, raw []byte) *Piece {
 // Wars".
 func piecePart(subject string, w *fanarchive.Work) (PartMarker, bool) {
 	m, ok := FindPartMarker(subject)
+	if ev := w.Evidence[fanarchive.FieldTitle]; !ok && ev.Via == guessViaPartHeading {
+		m, ok = FindPartMarker(ev.Detail) // the heading the title was read from
+	}
 	if tm, tok := FindPartMarker(w.Title); tok {
 		if stripped := StripPartMarker(w.Title); stripped != "" {
 			w.Title = stripped

@@ -216,6 +216,8 @@ type frontMatter struct {
 	// names it.
 	guessedTitle string
 	guessedConf  float64 // 0 means confGuess
+	guessedVia   string  // "" means guessViaByline
+	guessedFrom  string  // the line it was read from, when not the title itself
 
 	// preface is the poster's words before a late byline (see lateByline).
 	preface string

@@ -57,6 +57,40 @@ const (
 	confNone     = 0.0  // nothing found
 )
 
+// How a title was guessed from the text's layout, for the evidence.
+const (
+	guessViaByline      = "guess:line-above-byline"
+	guessViaCentred     = "guess:centred"
+	guessViaPartHeading = "guess:part-heading" // Detail holds the heading, part marker and all
+)
+
+// storyOfPart is what follows a part marker that names the story it is part
+// of: ` of "Stars…"`, `, the last section, of "Stars…"`.
+var storyOfPart = regexp.MustCompile(`(?i)^\W*(?:[^"“]{0,30}?\s)?of\s+(.+)$`)
+
+// partHeadingTitle reads a title from a heading line that also numbers the
+// part: "ENTERPRISE vs GALACTICA, chapter 1 of 6", "SECTION ONE OF \"STARS
+// AND BLIGHTS FOREVER\":". It returns the title and the whole line.
+func partHeadingTitle(p para) (title, line string, ok bool) {
+	line, ok = headingLine(p)
+	if !ok || len(line) > 100 {
+		return "", "", false
+	}
+	m, found := FindPartMarker(line)
+	if !found {
+		return "", "", false
+	}
+	t := line[:m.Start]
+	if of := storyOfPart.FindStringSubmatch(line[m.End:]); of != nil {
+		t = of[1] // "Here's Section Three of \"Stars and Blights Forever\""
+	}
+	t = cleanTitle(strings.TrimRight(t, " \t,;:-–—([{"))
+	if t == "" || !titleLike(para{lines: []string{t}}) || strings.IndexFunc(t, unicode.IsLetter) < 0 {
+		return "", "", false
+	}
+	return t, line, true
+}
+
 // ParseText parses one plain-text story file: a labelled header and/or
 // byline, the story, and a footer of feedback requests and list promotion.
 func ParseText(name string, raw []byte, opts Options) (*fanarchive.Work, error) {
@@ -98,8 +132,20 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 			h.preface, bodyStart = f.preface, f.end
 		} else if h.guessedTitle == "" && !h.has(fieldTitle) {
 			if title, preface, end, ok := centredTitle(ps, bodyStart); ok {
-				h.guessedTitle, h.guessedConf = title, confInferred
+				h.guessedTitle, h.guessedConf, h.guessedVia = title, confInferred, guessViaCentred
 				h.preface, bodyStart = preface, end
+			}
+		}
+	}
+	if h.guessedTitle == "" && !h.has(fieldTitle) {
+		// "ENTERPRISE vs GALACTICA, chapter 1 of 6" heading a post.
+		for k := 0; k < len(ps) && k < max(bodyStart+1, 3); k++ {
+			if title, line, ok := partHeadingTitle(ps[k]); ok {
+				h.guessedTitle, h.guessedConf, h.guessedVia, h.guessedFrom = title, confGuess, guessViaPartHeading, line
+				if k == bodyStart {
+					bodyStart++
+				}
+				break
 			}
 		}
 	}
@@ -324,8 +370,15 @@ func applyFront(w *fanarchive.Work, h frontMatter) {
 		if conf == 0 {
 			conf = confGuess
 		}
+		via, from := h.guessedVia, h.guessedFrom
+		if via == "" {
+			via = guessViaByline
+		}
+		if from == "" {
+			from = h.guessedTitle
+		}
 		w.Title = cleanTitle(h.guessedTitle)
-		w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: conf, Via: "guess:line-above-byline", Detail: h.guessedTitle}
+		w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: conf, Via: via, Detail: from}
 	}
 	if h.preface != "" {
 		w.Notes = append(w.Notes, fanarchive.Note{Label: prefaceLabel, Text: h.preface})
