@@ -64,6 +64,28 @@ const (
 	guessViaPartHeading = "guess:part-heading" // Detail holds the heading, part marker and all
 )
 
+// postedForRe is a poster saying whose story they post: "I'm posting
+// this for Kate Orman", "posted on behalf of Ann Lee", "forwarded for".
+var postedForRe = regexp.MustCompile(`(?i)\b(?:post(?:ing|ed)?|forward(?:ing|ed)?|send(?:ing)?|sent)\s+(?:this\s+|it\s+|the\s+following\s+)?(?:story\s+|fic\s+|piece\s+)?(?:for|on\s+behalf\s+of)\s+((?-i:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){1,3}))`)
+
+// viaPostedFor is the evidence of an author someone else posted for.
+const viaPostedFor = "byline:posted-for"
+
+// postedFor finds the author a poster names in the first paragraphs.
+func postedFor(ps []para) []string {
+	for k := 0; k < len(ps) && k < 3; k++ {
+		if len(ps[k].lines) > 8 {
+			continue
+		}
+		if m := postedForRe.FindStringSubmatch(ps[k].text()); m != nil {
+			if names, _ := authorNames(m[1]); len(names) == 1 {
+				return names
+			}
+		}
+	}
+	return nil
+}
+
 // storyOfPart is what follows a part marker that names the story it is part
 // of: ` of "Stars…"`, `, the last section, of "Stars…"`.
 var storyOfPart = regexp.MustCompile(`(?i)^\W*(?:[^"“]{0,30}?\s)?of\s+(.+)$`)
@@ -135,6 +157,13 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 				h.guessedTitle, h.guessedConf, h.guessedVia = title, confInferred, guessViaCentred
 				h.preface, bodyStart = preface, end
 			}
+		}
+	}
+	if h.authors == nil && !h.has(fieldAuthor) {
+		// "I'm posting this for Kate Orman, who can't post": the poster is
+		// not the author.
+		if names := postedFor(ps); names != nil {
+			h.authors, h.authorsVia = names, viaPostedFor
 		}
 	}
 	if h.guessedTitle == "" && !h.has(fieldTitle) {

@@ -121,6 +121,9 @@ func TestTextFields(t *testing.T) {
 			return len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway" && r.Title == "Harbour Lights"
 		}},
 		{"numbers are not a byline", "Helm, lay in a course.\n\n345.8 by 764.3.  Warp 4." + story, func(r Record) bool { return len(r.Authors) == 0 && r.Title == "" }},
+		{"posted on behalf of the author", "I'm posting this for Wren Halloway at wren@example.org, whose\nposts never seem to get through.  Mail her, not me!" + story, func(r Record) bool {
+			return len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway" && r.Evidence["authors"].Via == viaPostedFor
+		}},
 		{"pairing", "Pairing: Clark/Lex" + story, func(r Record) bool { return r.Relationships[0] == "Clark/Lex" }},
 		{"relationship plural", "Relationships: A/B; C/D" + story, func(r Record) bool { return len(r.Relationships) == 2 }},
 		{"fandom", "Fandom: Smallville" + story, func(r Record) bool { return r.Fandoms[0] == "Smallville" && !r.FandomInferred }},
