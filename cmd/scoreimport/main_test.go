@@ -33,7 +33,7 @@ func TestCorpusScores(t *testing.T) {
 		name      string
 		got, want float64
 	}{
-		{"title and author exact", s.TitleAuthorPct, 47},
+		{"title and author exact", s.TitleAuthorPct, 48},
 		{"non-fiction kept out", s.NonFictionPct, 95},
 		{"multi-part reassembled", s.MultiPartPct, 100},
 	} {

@@ -319,3 +319,57 @@ func applyEnvelope(w *fanarchive.Work, env envelope) {
 		w.Published, w.Updated = env.Date, env.Date
 	}
 }
+
+// expandAcronym reads the title a subject abbreviates ("STTRR 1-10/20")
+// from the opening lines, where it is written out: the lines whose words'
+// initials spell the acronym ("STAR TREK" / "THE RAVEN'S ROAR"). When the
+// words run over two lines the first is a series name, and the title is
+// the second. It does nothing when the text already gave a surer title.
+func expandAcronym(w *fanarchive.Work, subject string, ps []para) {
+	title, _, _, _, _ := subjectTitle(subject)
+	if !acronymTitle.MatchString(title) || w.Evidence[fanarchive.FieldTitle].Confidence >= confSubject {
+		return
+	}
+	acr := strings.ToLower(strings.TrimRight(strings.Fields(title)[0], "0123456789#"))
+	if len(acr) < 3 {
+		return
+	}
+	var lines []string
+	for _, p := range ps {
+		for _, l := range p.lines {
+			if l = strings.Trim(strings.TrimSpace(l), "-=*~_#| \t"); l != "" && len(l) <= 80 {
+				lines = append(lines, l)
+			}
+		}
+	}
+	for i, l := range lines {
+		if initials(l) == acr {
+			setSubjectTitle(w, cleanTitle(l), subject)
+			return
+		}
+		if i+1 < len(lines) && initials(l)+initials(lines[i+1]) == acr {
+			setSubjectTitle(w, cleanTitle(lines[i+1]), subject)
+			return
+		}
+	}
+}
+
+// initials returns the lower-case first letters of a line's words.
+func initials(l string) string {
+	var b strings.Builder
+	for _, f := range strings.FieldsFunc(l, func(r rune) bool { return unicode.IsSpace(r) || r == '-' || r == ':' || r == '/' }) {
+		if r, _ := utf8.DecodeRuneInString(strings.TrimLeft(f, "\"'“‘(_*")); unicode.IsLetter(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// setSubjectTitle records a title the subject gave, as sure as a subject.
+func setSubjectTitle(w *fanarchive.Work, title, subject string) {
+	if title == "" {
+		return
+	}
+	w.Title = title
+	w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: confSubject, Via: "subject:acronym", Detail: subject}
+}

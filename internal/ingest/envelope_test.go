@@ -72,3 +72,28 @@ func TestFromNames(t *testing.T) {
 		}
 	}
 }
+
+func TestExpandAcronym(t *testing.T) {
+	body := func(opening string) string {
+		return "From: ann@example.net (Ann Lee)\nSubject: SHL 1/2\n\n" + opening + "\n\n" +
+			"The rain came down on the harbour all night long, and the keeper counted the boats as they came in.\n"
+	}
+	tests := []struct {
+		name, opening, want string
+	}{
+		{"series line, then the title", "  - SEA            -------------\n  - HARBOUR LIGHTS -------------", "HARBOUR LIGHTS"},
+		{"one line", "Salt Harbour Lights", "Salt Harbour Lights"},
+		{"no line spells it", "Chapter One", "SHL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps, err := ParseFile("shl.news", []byte(body(tt.opening)), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ps[0].Work.Title; got != tt.want {
+				t.Errorf("title %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
