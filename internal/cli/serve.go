@@ -14,6 +14,7 @@ import (
 	"fanarchive/internal/demo"
 	"fanarchive/internal/importer"
 	"fanarchive/internal/search"
+	"fanarchive/internal/store/sqlite"
 	"fanarchive/internal/web"
 )
 
@@ -46,8 +47,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 
 	// Search: the full-text index of a database from before it existed is
-	// built first, then the in-memory index is loaded (docs/search.md).
+	// built first, and the impact lists of common words if missing or out
+	// of scale, then the in-memory index is loaded (docs/search.md).
 	if _, err := store.EnsureSearchText(ctx); err != nil {
+		return err
+	}
+	if _, err := store.EnsureTextImpacts(ctx, sqlite.ImpactMinWorks); err != nil {
 		return err
 	}
 	engine, err := search.New(ctx, store, logger)

@@ -114,11 +114,19 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 	}
 	e.mu.RUnlock()
 	if relevance {
-		scored, err := e.scores(ctx, r, set, match)
-		if err != nil {
-			return nil, err
+		// The best-scoring works of a common word decide most pages
+		// (top.go); otherwise every match is scored.
+		ok := false
+		if match.top != nil {
+			pageIDs, res.Next, res.Prev, ok = pageTop(r, set, match.top)
 		}
-		pageIDs, res.Next, res.Prev = pageRelevance(r, set, scored)
+		if !ok {
+			scored, err := e.scores(ctx, r, set, match)
+			if err != nil {
+				return nil, err
+			}
+			pageIDs, res.Next, res.Prev = pageRelevance(r, set, scored)
+		}
 	}
 
 	ids := make([]int64, len(pageIDs))
@@ -137,6 +145,11 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 // leave out when the text has only exclusions, through the cache.
 func (e *Engine) text(ctx context.Context, r *request) (match *textEntry, negative []*roaring.Bitmap, err error) {
 	if len(r.q.Must) > 0 {
+		if r.sort == fanarchive.SortRelevance && oneWord(r.q.Must) {
+			// A common word's best-scoring works come with its matches.
+			c, err := e.best(ctx, r.q.Must, r.q.MustNot)
+			return c, nil, err
+		}
 		// Without other filters every match is a result: score them all
 		// at once rather than match first and score after, except for the
 		// first page, which needs only the best few (scores).
@@ -181,7 +194,7 @@ func (e *Engine) scores(ctx context.Context, r *request, set *roaring.Bitmap, ma
 	// Every page of one search scores the same way (the database's own
 	// scores without filters, ScoreText's with few filtered results), so
 	// cursors fall where they should.
-	if !r.filtered() {
+	if !r.filtered() && r.cursor == nil {
 		// The first page: the best few, with a margin for matches that
 		// are not listed (duplicates, other documents). If too many of
 		// them are not, every match is scored after all.
@@ -221,7 +234,11 @@ func (e *Engine) matches(ctx context.Context, must, mustNot []Clause, rank bool)
 	seq := e.seq
 	e.mu.RUnlock()
 	key := (&Query{Must: must, MustNot: mustNot}).String()
-	if c := e.cache.get(seq, key, rank); c != nil {
+	want := wantHits
+	if rank {
+		want = wantScored
+	}
+	if c := e.cache.get(seq, key, want); c != nil {
 		return c, nil
 	}
 	c := &textEntry{}
@@ -245,6 +262,32 @@ func (e *Engine) matches(ctx context.Context, must, mustNot []Clause, rank bool)
 		}
 		c.hits = roaring.BitmapOf(ids...)
 	}
+	e.cache.put(seq, key, c)
+	return c, nil
+}
+
+// oneWord reports whether must is a single word to be found anywhere: the
+// texts whose best-scoring works the database may know (Source.BestText).
+func oneWord(must []Clause) bool {
+	return len(must) == 1 && must[0].Field == FieldAny && !strings.Contains(must[0].Text, " ")
+}
+
+// best returns the works the clauses match with their best-scoring works
+// when the database knows them (Source.BestText), from the cache or the
+// database. An entry scoring every match serves as well.
+func (e *Engine) best(ctx context.Context, must, mustNot []Clause) (*textEntry, error) {
+	e.mu.RLock()
+	seq := e.seq
+	e.mu.RUnlock()
+	key := (&Query{Must: must, MustNot: mustNot}).String()
+	if c := e.cache.get(seq, key, wantBest); c != nil {
+		return c, nil
+	}
+	ids, top, err := e.src.BestText(ctx, must, mustNot)
+	if err != nil {
+		return nil, fmt.Errorf("search: best text: %w", err)
+	}
+	c := &textEntry{hits: roaring.BitmapOf(ids...), top: top, best: true}
 	e.cache.put(seq, key, c)
 	return c, nil
 }

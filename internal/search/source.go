@@ -50,6 +50,12 @@ type Source interface {
 	// RankText when they are few of many matches.
 	ScoreText(ctx context.Context, must []Clause, ids []uint32) ([]Scored, error)
 
+	// BestText returns what MatchText returns and, when the text can be
+	// ranked from an impact list (one common word; see TopScores), the
+	// exact scores of the works that can rank first. top is nil when it
+	// cannot: the caller then scores as RankText, TopText or ScoreText do.
+	BestText(ctx context.Context, must, mustNot []Clause) (ids []uint32, top *TopScores, err error)
+
 	// FindWorksByIDs returns the works with these IDs that exist, in the
 	// order given, with authors, tags and chapters (without bodies).
 	FindWorksByIDs(ctx context.Context, ids []int64) ([]*fanarchive.Work, error)
@@ -93,6 +99,17 @@ const (
 	OpDelete = "delete" // the work is gone
 	OpTags   = "tags"   // tag names or synonyms changed
 )
+
+// TopScores are the best-scoring works of a text, as far as they are
+// known: Scored holds exact scores (equal to RankText's, bit for bit) of
+// some of the works the text matches, and every matching work that is not
+// in Scored scores at most Bound. So the matches scoring above Bound are
+// exactly the works of Scored above it, in their order, whatever else
+// matches.
+type TopScores struct {
+	Scored []Scored
+	Bound  float64
+}
 
 // Scored is a work ID with its relevance.
 type Scored struct {

@@ -22,23 +22,33 @@ type textCache struct {
 
 type textEntry struct {
 	hits   *roaring.Bitmap
-	scored []Scored // nil unless scored
+	scored []Scored   // nil unless every match is scored
+	top    *TopScores // the best-scoring works, when known (Source.BestText)
+	best   bool       // Source.BestText was asked
 	size   int
 }
+
+// What a search needs of an entry.
+type want int
+
+const (
+	wantHits   want = iota // the matches
+	wantScored             // every match scored
+	wantBest               // the matches, with the best-scoring works if the database knows them
+)
 
 // defaultTextCacheBytes bounds the cache's memory.
 const defaultTextCacheBytes = 32 << 20
 
-// get returns the entry for key at seq, if any. scored asks for an entry
-// with scores.
-func (c *textCache) get(seq int64, key string, scored bool) *textEntry {
+// get returns the entry for key at seq, if it has what w asks for.
+func (c *textCache) get(seq int64, key string, w want) *textEntry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.seq != seq {
 		return nil
 	}
 	e := c.entries[key]
-	if e == nil || scored && e.scored == nil {
+	if e == nil || w == wantScored && e.scored == nil || w == wantBest && e.scored == nil && !e.best {
 		return nil
 	}
 	return e
@@ -48,6 +58,9 @@ func (c *textCache) get(seq int64, key string, scored bool) *textEntry {
 // than a quarter of the limit are not kept.
 func (c *textCache) put(seq int64, key string, e *textEntry) {
 	e.size = int(e.hits.GetSizeInBytes()) + 16*len(e.scored) + len(key)
+	if e.top != nil {
+		e.size += 16 * len(e.top.Scored)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e.size > c.limit/4 {

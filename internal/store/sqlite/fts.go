@@ -136,9 +136,10 @@ func (s *Store) RankText(ctx context.Context, must, mustNot []search.Clause) ([]
 	}
 	// bm25() cannot be an aggregate's argument, so the scores are made in a
 	// materialised subquery first (a plain one would be flattened).
-	// printf('%.17g') writes each score exactly, so it reads back as the
-	// same float64 that TopText scans.
-	parts, err := s.textParts(ctx, `WITH m AS MATERIALIZED (SELECT rowid || ' ' || printf('%.17g', bm25(work_text, `+bm25Weights+`)) AS r
+	// printf('%!.17g') writes each score exactly (without the '!' SQLite
+	// writes at most 16 digits), so it reads back as the float64 bm25()
+	// made, the one TopText and BestText give too.
+	parts, err := s.textParts(ctx, `WITH m AS MATERIALIZED (SELECT rowid || ' ' || printf('%!.17g', bm25(work_text, `+bm25Weights+`)) AS r
 		FROM work_text WHERE work_text MATCH ? AND rowid BETWEEN ? AND ?) SELECT group_concat(r) FROM m`, expr)
 	if err != nil {
 		return nil, fmt.Errorf("rank text: %w", err)
@@ -187,7 +188,7 @@ func (s *Store) TopText(ctx context.Context, must, mustNot []search.Clause, k in
 			// computing it twice.
 			// The score is written as RankText writes it, so that both
 			// read back the same float64 and cursors hold across pages.
-			rows, err := s.rdb.QueryContext(ctx, `SELECT id, printf('%.17g', score) FROM (
+			rows, err := s.rdb.QueryContext(ctx, `SELECT id, printf('%!.17g', score) FROM (
 				SELECT rowid AS id, bm25(work_text, `+bm25Weights+`) AS score FROM work_text
 				WHERE work_text MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score, rowid DESC LIMIT ?)`,
 				expr, i*step, (i+1)*step-1, k)

@@ -15,7 +15,8 @@ const reindexBatch = 500
 // Reindex rebuilds everything search keeps in the database from the works
 // themselves, in one transaction (searches meanwhile see the old index, then
 // the new one): every tag's normalised name, the whole full-text index,
-// which it then merges into one segment for the fastest queries. It also
+// which it then merges into one segment for the fastest queries, and the
+// impact lists of common words (impact_build.go). It also
 // empties the change log: search processes that have not applied all of it
 // reload their in-memory index from scratch, as every process does when it
 // starts. progress, if not nil, is called after each batch of works.
@@ -26,6 +27,9 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO work_text (work_text) VALUES ('delete-all')`); err != nil {
 			return fmt.Errorf("empty the text index: %w", err)
+		}
+		if err := clearImpacts(ctx, tx); err != nil { // built again from the new index below
+			return err
 		}
 		var total int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM works`).Scan(&total); err != nil {
@@ -41,7 +45,7 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) err
 				break
 			}
 			for _, w := range works {
-				if err := indexText(ctx, tx, w.ID, newWorkText(w)); err != nil {
+				if err := s.indexText(ctx, tx, w.ID, newWorkText(w)); err != nil {
 					return err
 				}
 			}
@@ -53,6 +57,9 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO work_text (work_text) VALUES ('optimize')`); err != nil {
 			return fmt.Errorf("optimize the text index: %w", err)
+		}
+		if err := s.buildImpacts(ctx, tx); err != nil {
+			return fmt.Errorf("build impact lists: %w", err)
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE search_state SET text_built = 1,
 			trimmed = coalesce((SELECT max(seq) FROM search_changes), trimmed)`)

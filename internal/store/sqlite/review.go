@@ -251,7 +251,7 @@ func writeTags(ctx context.Context, tx *sql.Tx, w *fanarchive.Work) error {
 
 // reindexWork rewrites a work's row of the full-text index from what is
 // stored, and logs it for search to read again. Every edit calls it.
-func reindexWork(ctx context.Context, tx *sql.Tx, id int64) error {
+func (s *Store) reindexWork(ctx context.Context, tx *sql.Tx, id int64) error {
 	w, err := loadWork(ctx, tx, id)
 	if err != nil {
 		return err
@@ -259,10 +259,10 @@ func reindexWork(ctx context.Context, tx *sql.Tx, id int64) error {
 	if err := loadChapters(ctx, tx, []*fanarchive.Work{w}, true); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM work_text WHERE rowid = ?`, id); err != nil {
-		return fmt.Errorf("remove work %d from the text index: %w", id, err)
+	if err := unindexText(ctx, tx, id); err != nil {
+		return err
 	}
-	if err := indexText(ctx, tx, id, newWorkText(w)); err != nil {
+	if err := s.indexText(ctx, tx, id, newWorkText(w)); err != nil {
 		return err
 	}
 	return logChange(ctx, tx, id, search.OpPut)

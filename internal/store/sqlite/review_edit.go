@@ -49,7 +49,7 @@ func (s *Store) UpdateWorkField(ctx context.Context, workID int64, field, value,
 				return err
 			}
 		}
-		if err := reindexWork(ctx, tx, w.ID); err != nil {
+		if err := s.reindexWork(ctx, tx, w.ID); err != nil {
 			return err
 		}
 		op := fanarchive.EditSet

@@ -66,7 +66,7 @@ func (s *Store) MergeWorks(ctx context.Context, into, from int64, by string) err
 		if _, err := tx.ExecContext(ctx, `DELETE FROM works WHERE id = ?`, from); err != nil {
 			return fmt.Errorf("delete work %d: %w", from, err)
 		}
-		if err := reindexWork(ctx, tx, into); err != nil {
+		if err := s.reindexWork(ctx, tx, into); err != nil {
 			return err
 		}
 		return s.recordEdits(ctx, tx, into, by, fanarchive.WorkEdit{Op: fanarchive.EditMerge, Field: fanarchive.FieldChapters,
@@ -173,7 +173,7 @@ func (s *Store) SplitWork(ctx context.Context, workID int64, atChapter int, by s
 			if err := s.saveWork(ctx, tx, w); err != nil {
 				return err
 			}
-			if err := reindexWork(ctx, tx, w.ID); err != nil {
+			if err := s.reindexWork(ctx, tx, w.ID); err != nil {
 				return err
 			}
 		}

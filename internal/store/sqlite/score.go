@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 	"strings"
 	"unicode"
 
@@ -44,9 +43,8 @@ func (s *Store) ScoreText(ctx context.Context, must []search.Clause, ids []uint3
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM work_text WHERE work_text MATCH ?`, expr).Scan(&hits); err != nil {
 				return fmt.Errorf("count phrase: %w", err)
 			}
-			idf[i] = math.Log((n - hits + 0.5) / (hits + 0.5))
-			if idf[i] <= 0 {
-				idf[i] = 1e-6
+			if idf[i], err = bm25IDF(ctx, tx, n, hits); err != nil {
+				return err
 			}
 		}
 		for chunk := range slicesChunk(toInt64(ids), 500) {
@@ -76,7 +74,6 @@ var bm25Columns = [4]float64{10, 5, 2, 1}
 // bm25 is FTS5's bm25(): for each phrase, its frequency in the row
 // (weighted by column) against the row's length in tokens, times its IDF.
 func bm25(must []search.Clause, idf []float64, cols [4][]string, d, avgdl float64) float64 {
-	const k1, b = 1.2, 0.75
 	score := 0.0
 	for i, c := range must {
 		phrase := strings.Fields(foldText(c.Text))
@@ -87,9 +84,35 @@ func bm25(must []search.Clause, idf []float64, cols [4][]string, d, avgdl float6
 			}
 			freq += bm25Columns[col] * float64(countPhrase(toks, phrase))
 		}
-		score += idf[i] * freq * (k1 + 1) / (freq + k1*(1-b+b*d/avgdl))
+		score += bm25Phrase(idf[i], freq, d, avgdl)
 	}
 	return score
+}
+
+// bm25Phrase is one phrase's part of a row's bm25(): freq is the phrase's
+// count in the row weighted by column, d the row's length in tokens. It
+// makes the operations of FTS5's fts5Bm25Function in the same order, each
+// product rounded on its own (never fused with an addition), so its result
+// is the same float64 as FTS5's (the score of a row is the sum of its
+// phrases' parts, from 0, in the order of the phrases).
+func bm25Phrase(idf, freq, d, avgdl float64) float64 {
+	k1, b := 1.2, 0.75
+	return float64(idf * (float64(freq*(k1+1)) / (freq + float64(k1*(1-b+float64(b*d)/avgdl)))))
+}
+
+// bm25IDF returns FTS5's IDF for a phrase that n rows of hits match:
+// ln((n - hits + 0.5) / (hits + 0.5)), at least 1e-6. The logarithm is
+// SQLite's ln(), which calls the C library's log() as FTS5 does: Go's
+// math.Log differs from it in the last bit for some arguments.
+func bm25IDF(ctx context.Context, tx *sql.Tx, n, hits float64) (float64, error) {
+	var idf sql.NullFloat64
+	if err := tx.QueryRowContext(ctx, `SELECT ln(?)`, (n-hits+0.5)/(hits+0.5)).Scan(&idf); err != nil {
+		return 0, fmt.Errorf("bm25 idf: %w", err)
+	}
+	if !idf.Valid || !(idf.Float64 > 0) {
+		return 1e-6, nil
+	}
+	return idf.Float64, nil
 }
 
 // countPhrase counts the places where phrase occurs in toks.
@@ -111,8 +134,9 @@ func countPhrase(toks, phrase []string) int {
 }
 
 // foldText splits text as unicode61 with remove_diacritics 2 does:
-// letters, digits and private-use characters make tokens, diacritics are
-// removed, and case is folded. It returns the tokens joined by spaces.
+// letters, numbers (all of Unicode's N*: "½" and "²" too) and private-use
+// characters make tokens, diacritics are removed, and case is folded. It
+// returns the tokens joined by spaces.
 func foldText(text string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	folded, _, err := transform.String(t, text)
@@ -120,7 +144,7 @@ func foldText(text string) string {
 		folded = text
 	}
 	return strings.Join(strings.FieldsFunc(strings.ToLower(folded), func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Co, r))
+		return !(unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r))
 	}), " ")
 }
 

@@ -18,6 +18,35 @@ func TestSearch(t *testing.T) {
 	// Limits of 0 send every search down the paths for large results:
 	// facets by bitmap intersection, pages by walking the stored orders.
 	t.Run("large", func(t *testing.T) { storetest.RunSearch(t, searchOpener(0)) })
+	// Impact lists for every word in two works or more, of thirty works
+	// each, built when the engine opens: relevance pages come from them
+	// where they can, and writes after keep them current.
+	t.Run("impact", func(t *testing.T) { storetest.RunSearch(t, impactOpener) })
+}
+
+// impactOpener is searchOpener(-1) with impact lists.
+func impactOpener(t *testing.T) (fanarchive.Store, func(t *testing.T) fanarchive.SearchService) {
+	path := filepath.Join(t.TempDir(), "archive.db")
+	w, err := Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.impactMinDocs, w.impactListLen = 2, 30
+	return w, func(t *testing.T) fanarchive.SearchService {
+		if err := w.BuildTextImpacts(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Open(context.Background(), path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		e, err := search.New(context.Background(), r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
 }
 
 // searchOpener opens a store and, on demand, a search engine on a second

@@ -54,13 +54,14 @@ func newWorkText(w *fanarchive.Work) workText {
 	}
 }
 
-// indexText writes a work's row of the full-text index.
-func indexText(ctx context.Context, tx *sql.Tx, id int64, t workText) error {
+// indexText writes a work's row of the full-text index, and lists the work
+// under the common words it scores highest in (impact.go).
+func (s *Store) indexText(ctx context.Context, tx *sql.Tx, id int64, t workText) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO work_text (rowid, title, authors, summary, body) VALUES (?, ?, ?, ?, ?)`,
 		id, t.title, t.authors, t.summary, t.body); err != nil {
 		return fmt.Errorf("index text of work %d: %w", id, err)
 	}
-	return nil
+	return s.listText(ctx, tx, id, t)
 }
 
 // tagID returns the ID of the tag of this kind and name, creating it if
@@ -99,8 +100,8 @@ func unlistWork(ctx context.Context, tx *sql.Tx, id int64) error {
 		SELECT id, ? FROM works WHERE duplicate_of = ?`, search.OpPut, id); err != nil {
 		return fmt.Errorf("log duplicates of work %d for search: %w", id, err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM work_text WHERE rowid = ?`, id); err != nil {
-		return fmt.Errorf("remove work %d from the text index: %w", id, err)
+	if err := unindexText(ctx, tx, id); err != nil {
+		return err
 	}
 	return logChange(ctx, tx, id, search.OpDelete)
 }

@@ -43,6 +43,12 @@ type Store struct {
 	// splitTextAt is the highest work ID from which full-text queries are
 	// split between the CPUs (fts.go); tests lower it.
 	splitTextAt int64
+
+	// impact is the common words with impact lists, for writes (impact.go);
+	// impactMinDocs and impactListLen shape the lists a build makes
+	// (impact_build.go); tests lower them.
+	impact                       impactWords
+	impactMinDocs, impactListLen int
 }
 
 var _ fanarchive.Store = (*Store)(nil)
@@ -71,7 +77,8 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 		return nil, fmt.Errorf("sqlite: create database directory: %w", err)
 	}
 
-	s := &Store{path: abs, logger: logger, now: time.Now, splitTextAt: splitTextAtDefault}
+	s := &Store{path: abs, logger: logger, now: time.Now, splitTextAt: splitTextAtDefault,
+		impactMinDocs: impactMinDocsDefault, impactListLen: impactListLenDefault}
 
 	if s.db, err = sql.Open("sqlite", dsn(abs, false)); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", abs, err)

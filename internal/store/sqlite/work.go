@@ -88,7 +88,7 @@ func (s *Store) newCreation(w *fanarchive.Work) (*creation, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &creation{w: w, now: s.now().UTC(), chapterSources: chapterSources}
+	c := &creation{s: s, w: w, now: s.now().UTC(), chapterSources: chapterSources}
 	c.defaults()
 	return c, nil
 }
@@ -153,6 +153,7 @@ func chapterSourceRefs(w *fanarchive.Work) ([]int, error) {
 // into the work only after the transaction commits, so a failed create leaves
 // the caller's structs as they were.
 type creation struct {
+	s              *Store
 	w              *fanarchive.Work
 	tx             *sql.Tx
 	now            time.Time
@@ -328,7 +329,7 @@ func (c *creation) insert(ctx context.Context) error {
 		return err
 	}
 	// Search sees the work in the same commit (search_write.go).
-	if err := indexText(ctx, c.tx, c.workID, newWorkText(w)); err != nil {
+	if err := c.s.indexText(ctx, c.tx, c.workID, newWorkText(w)); err != nil {
 		return err
 	}
 	return logChange(ctx, c.tx, c.workID, search.OpPut)
