@@ -64,6 +64,7 @@ func TestTagsCommands(t *testing.T) {
 		{"tags", "rename", "freeform", "hurt comfort", "Hurt/Comfort"},
 		{"tags", "merge", "--data", dir, "relationship", "Clark/Lex", "Clark Kent/Lex Luthor"},
 		{"reindex"},
+		{"reindex", "-impacts"},
 	} {
 		m, out, errOut := testMain(env)
 		if err := m.Run(ctx, args); err != nil {

@@ -25,22 +25,41 @@ func (s *Store) BuildTextImpacts(ctx context.Context) error {
 const ImpactMinWorks = 20000
 
 // EnsureTextImpacts builds the impact lists if the archive has at least
-// minWorks works and the lists are missing, or were built when it had less
-// than half or more than twice as many works (its common words and their
-// thresholds have changed since), and reports whether it did.
+// minWorks works and the lists are missing or out of date: built when it
+// had less than half or more than twice as many works (its common words
+// and their thresholds have changed since), or when its works were a
+// quarter shorter on average (the bounds on the scores of works not listed
+// loosen as works grow longer; impactBound). It reports whether it built.
 func (s *Store) EnsureTextImpacts(ctx context.Context, minWorks int) (bool, error) {
 	var built, works int64
-	var avgdl float64
-	err := s.db.QueryRowContext(ctx, `SELECT impact_avgdl, impact_works, (SELECT count(*) FROM works) FROM search_state`).
-		Scan(&avgdl, &built, &works)
+	var avgdl0, avgdl float64
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT impact_avgdl, impact_works, (SELECT count(*) FROM works) FROM search_state`).
+			Scan(&avgdl0, &built, &works)
+		if err != nil {
+			return err
+		}
+		_, avgdl, err = textAverages(ctx, tx)
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("impact lists: state: %w", err)
 	}
-	if works < int64(minWorks) || avgdl > 0 && works <= 2*built && 2*works >= built {
+	var why string
+	switch {
+	case works < int64(minWorks):
+		return false, nil
+	case avgdl0 == 0:
+		why = "missing"
+	case works > 2*built || 2*works < built:
+		why = "the number of works has changed"
+	case avgdl > 1.25*avgdl0:
+		why = "works have grown longer"
+	default:
 		return false, nil
 	}
 	start := time.Now()
-	s.logger.Info("building the impact lists of common words", "works", works, "built_at", built)
+	s.logger.Info("building the impact lists of common words", "why", why, "works", works, "built_with", built)
 	if err := s.BuildTextImpacts(ctx); err != nil {
 		return false, err
 	}
@@ -91,7 +110,10 @@ func clearImpacts(ctx context.Context, tx *sql.Tx) error {
 	for _, q := range []string{
 		`DELETE FROM text_impact`,
 		`DELETE FROM text_impact_words`,
-		`UPDATE search_state SET impact_avgdl = 0, impact_works = 0, impact_version = impact_version + 1`,
+		// A new version, never one seen before (so not version + 1: a
+		// writer may have read a version in a transaction that was then
+		// rolled back).
+		`UPDATE search_state SET impact_avgdl = 0, impact_works = 0, impact_version = random()`,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("clear impact lists: %w", err)

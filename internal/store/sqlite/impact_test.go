@@ -175,11 +175,85 @@ func TestImpactLists(t *testing.T) {
 	checkImpacts(t, s, nil, false)
 	checkImpacts(t, s, []search.Clause{{Text: "the"}}, false)
 
+	// A build over an index holding deleted rows (and a row whose ID was
+	// used again) reads FTS5's vocabulary past them.
+	if err := s.BuildTextImpacts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkImpacts(t, s, nil, true)
+
 	// Reindex rebuilds them.
 	if err := s.Reindex(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	checkImpacts(t, s, nil, true)
+}
+
+// TestImpactBuildDeleted: a build counts only live rows, even where FTS5
+// still holds a deleted row (contentless_delete keeps it until a merge)
+// under an ID used again.
+func TestImpactBuildDeleted(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	defer s.Close()
+	s.impactMinDocs, s.impactListLen = 1, 5
+	// No merges: the deleted row stays in its segment, behind a tombstone.
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO work_text (work_text, rank) VALUES ('automerge', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	work := func(body string) *fanarchive.Work {
+		w := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "T", Rating: fanarchive.RatingGeneral,
+			Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>" + body + "</p>"}}}
+		if err := s.CreateWork(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	work("kettle kettle rain")
+	old := work("kettle kettle kettle kettle kettle kettle lamp")
+	if err := s.DeleteWork(ctx, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	if again := work("kettle lamp"); again.ID != old.ID {
+		t.Fatalf("ID %d not used again (got %d)", old.ID, again.ID)
+	}
+	work("rain")
+	if err := s.BuildTextImpacts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := checkImpacts(t, s, nil, true); n != 4 {
+		t.Errorf("%d words have lists, want 4", n)
+	}
+}
+
+// TestEnsureTextImpacts: the lists are built when missing, and again when
+// the archive has doubled or its works have grown longer, not otherwise.
+func TestEnsureTextImpacts(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	defer s.Close()
+	s.impactMinDocs, s.impactListLen = 10, 5
+	rng := rand.New(rand.NewPCG(1, 2))
+	impactCorpus(t, s, rng, 30, 1)
+	for i, tc := range []struct {
+		add, scale int
+		minWorks   int
+		want       bool
+	}{
+		{0, 1, 31, false}, // too few works
+		{0, 1, 30, true},  // missing
+		{0, 1, 30, false},
+		{20, 1, 30, false},
+		{20, 1, 30, true}, // 70 works, built with 30
+		{10, 1, 30, false},
+		{40, 5, 30, true}, // longer works
+	} {
+		impactCorpus(t, s, rng, tc.add, tc.scale)
+		got, err := s.EnsureTextImpacts(ctx, tc.minWorks)
+		if err != nil || got != tc.want {
+			t.Fatalf("step %d: built %v, %v; want %v", i, got, err, tc.want)
+		}
+	}
 }
 
 // TestAsciiCounts checks the counts of works split here against FTS5's

@@ -30,8 +30,8 @@ CREATE INDEX text_impact_work ON text_impact (work_id);
 
 -- impact_avgdl is the average work length in tokens the lists were built
 -- at (0 while there are none), impact_works the number of works in the
--- text index then; impact_version changes with every build, so that
--- writers read the words again.
+-- text index then; impact_version changes with every build (to a random
+-- number), so that writers read the words again.
 ALTER TABLE search_state ADD COLUMN impact_avgdl REAL NOT NULL DEFAULT 0;
 ALTER TABLE search_state ADD COLUMN impact_works INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE search_state ADD COLUMN impact_version INTEGER NOT NULL DEFAULT 0;
