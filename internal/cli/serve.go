@@ -53,7 +53,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	if _, err := store.EnsureTextImpacts(ctx, sqlite.ImpactMinWorks); err != nil {
-		return err
+		// Whatever lists there were are still right, only slower to use
+		// or missing: serve all the same.
+		logger.Warn("impact lists not built", "err", err)
 	}
 	engine, err := search.New(ctx, store, logger)
 	if err != nil {

@@ -11,20 +11,20 @@ import (
 )
 
 // Impact lists: for each common word, the works in which it scores highest
-// (migration 0006_text_impact.sql, docs/search.md "Relevance"). A word's
+// (migration 0006_text_impact.sql, docs/search.md "Impact lists"). A word's
 // BM25 score in a work is its IDF, the same for every work, times
 //
 //	g = wf × (k1 + 1) / (wf + k1 × (1 − b + b × dl / avgdl))
 //
 // where wf is its count weighted by column and dl the work's length. g
-// grows with wf and falls with dl. The lists hold the works whose g, at the
-// average length avgdl₀ of the build, is above the word's theta; every
-// other work with the word has g ≤ theta at avgdl₀, hence g ≤ theta ×
-// max(1, avgdl / avgdl₀) at any avgdl. A search for the word scores the
-// listed works exactly (impact_query.go) and knows that no other scores
-// more than that bound. This file keeps the lists current: every write of
-// a work's text row lists the work under each common word it scores above
-// theta in, in the same transaction.
+// grows with wf and falls with dl. A word's list holds the works whose g, at
+// the average length avgdl₀ of the list's build, is above the word's theta;
+// every other work with the word has g ≤ theta at avgdl₀, hence at most
+// impactBound at any avgdl. A search for the word scores the listed works
+// exactly (impact_query.go) and knows that no other scores more than that
+// bound. This file keeps the lists current: every write of a work's text
+// row lists the work under each common word it scores above theta in, in
+// the same transaction.
 
 // Defaults of the build (impact_build.go): words in at least
 // impactMinDocsDefault works get a list of about impactListLenDefault
@@ -53,85 +53,103 @@ type impactWords struct {
 	mu      sync.Mutex
 	loaded  bool
 	version int64
-	avgdl   float64 // 0: no lists
-	words   map[string]impactWord
+	set     *wordSet
 }
 
-// impactWord is a common word's row.
+// impactWord is a common word's row: its list's theta and the average
+// length it was built at.
 type impactWord struct {
-	id    int64
-	theta float64
+	word         string
+	id           int64
+	theta, avgdl float64
 }
 
-// current returns the common words as of tx, and the average length their
-// lists were built at (0 if there are none).
-func (iw *impactWords) current(ctx context.Context, tx *sql.Tx) (map[string]impactWord, float64, error) {
+// wordSet is a set of words whose counts in a work are wanted, by index.
+type wordSet struct {
+	index map[string]int32
+	words []impactWord
+}
+
+func (ws *wordSet) add(w impactWord) {
+	ws.index[w.word] = int32(len(ws.words))
+	ws.words = append(ws.words, w)
+}
+
+// current returns the common words as of tx.
+func (iw *impactWords) current(ctx context.Context, tx *sql.Tx) (*wordSet, error) {
 	var version int64
-	var avgdl float64
-	if err := tx.QueryRowContext(ctx, `SELECT impact_version, impact_avgdl FROM search_state`).Scan(&version, &avgdl); err != nil {
-		return nil, 0, fmt.Errorf("impact lists: state: %w", err)
+	if err := tx.QueryRowContext(ctx, `SELECT impact_version FROM search_state`).Scan(&version); err != nil {
+		return nil, fmt.Errorf("impact lists: state: %w", err)
 	}
 	iw.mu.Lock()
 	defer iw.mu.Unlock()
 	if iw.loaded && iw.version == version {
-		return iw.words, iw.avgdl, nil
+		return iw.set, nil
 	}
-	words := map[string]impactWord{}
-	if avgdl > 0 {
-		rows, err := tx.QueryContext(ctx, `SELECT id, word, theta FROM text_impact_words`)
-		if err != nil {
-			return nil, 0, fmt.Errorf("impact lists: words: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var w impactWord
-			var word string
-			if err := rows.Scan(&w.id, &word, &w.theta); err != nil {
-				return nil, 0, fmt.Errorf("impact lists: words: %w", err)
-			}
-			words[word] = w
-		}
-		if err := rows.Err(); err != nil {
-			return nil, 0, fmt.Errorf("impact lists: words: %w", err)
-		}
+	rows, err := tx.QueryContext(ctx, `SELECT id, word, theta, avgdl FROM text_impact_words`)
+	if err != nil {
+		return nil, fmt.Errorf("impact lists: words: %w", err)
 	}
-	iw.loaded, iw.version, iw.avgdl, iw.words = true, version, avgdl, words
-	return words, avgdl, nil
+	defer rows.Close()
+	set := &wordSet{index: map[string]int32{}}
+	for rows.Next() {
+		var w impactWord
+		if err := rows.Scan(&w.id, &w.word, &w.theta, &w.avgdl); err != nil {
+			return nil, fmt.Errorf("impact lists: words: %w", err)
+		}
+		set.add(w)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("impact lists: words: %w", err)
+	}
+	iw.loaded, iw.version, iw.set = true, version, set
+	return set, nil
 }
 
 // listText lists a work whose text row was just written under the common
-// words it scores above theta in. Its counts of the words come from its
-// text split here when that is certain to split as FTS5 does (asciiCounts),
-// else from FTS5 itself (oracleCounts); its length from work_text_docsize.
+// words it scores above theta in.
 func (s *Store) listText(ctx context.Context, tx *sql.Tx, id int64, t workText) error {
-	words, avgdl, err := s.impact.current(ctx, tx)
-	if err != nil || avgdl == 0 || len(words) == 0 {
+	set, err := s.impact.current(ctx, tx)
+	if err != nil || len(set.words) == 0 {
 		return err
 	}
-	wf, ok := asciiCounts(t, words)
-	if !ok {
-		if wf, err = oracleCounts(ctx, tx, t); err != nil {
-			return err
-		}
-	}
-	if len(wf) == 0 {
-		return nil
+	wf, err := wordCounts(ctx, tx, t, set)
+	if err != nil || len(wf) == 0 {
+		return err
 	}
 	dl, err := docLength(ctx, tx, id)
 	if err != nil {
 		return err
 	}
-	for word, f := range wf {
-		w, ok := words[word]
-		if !ok || !(impactG(f, dl, avgdl) > w.theta) {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO text_impact (word_id, work_id, wf, dl) VALUES (?, ?, ?, ?)`,
-			w.id, id, int64(f), int64(dl)); err != nil {
-			return fmt.Errorf("list work %d under %q: %w", id, word, err)
+	for i, f := range wf {
+		if err := listUnder(ctx, tx, id, set.words[i], f, dl); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// listUnder lists a work under a word if it scores above the word's theta:
+// f is its weighted count of the word, dl its length.
+func listUnder(ctx context.Context, tx *sql.Tx, id int64, w impactWord, f, dl float64) error {
+	if !(impactG(f, dl, w.avgdl) > w.theta) {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO text_impact (word_id, work_id, wf, dl) VALUES (?, ?, ?, ?)`,
+		w.id, id, int64(f), int64(dl)); err != nil {
+		return fmt.Errorf("list work %d under %q: %w", id, w.word, err)
+	}
+	return nil
+}
+
+// wordCounts returns a work's weighted counts of the words of set, by
+// index, from its text split here when that is certain to split as FTS5
+// does (asciiCounts), else from FTS5 itself (oracleCounts).
+func wordCounts(ctx context.Context, tx *sql.Tx, t workText, set *wordSet) (map[int32]float64, error) {
+	if wf, ok := asciiCounts(t, set); ok {
+		return wf, nil
+	}
+	return oracleCounts(ctx, tx, t, set)
 }
 
 // docLength returns a work's length in tokens as FTS5 recorded it.
@@ -159,22 +177,22 @@ func unindexText(ctx context.Context, tx *sql.Tx, id int64) error {
 	return nil
 }
 
-// asciiCounts returns the weighted counts of the common words in a work's
-// text, if the text splits into words the same way for certain here and in
+// asciiCounts returns the weighted counts of the words of set in a work's
+// text, by index, if the text splits into words the same way for certain here and in
 // FTS5's unicode61 tokenizer: when every character outside ASCII is
 // punctuation, a symbol, a space or a control or format character (curly
 // quotes, dashes and emoji are; letters, digits and marks are not), the
 // words are the runs of ASCII letters and digits, lower-cased, in both. ok
 // is false otherwise.
-func asciiCounts(t workText, words map[string]impactWord) (wf map[string]float64, ok bool) {
-	wf = map[string]float64{}
+func asciiCounts(t workText, set *wordSet) (wf map[int32]float64, ok bool) {
+	wf = map[int32]float64{}
 	var buf []byte
 	for col, text := range [4]string{t.title, t.authors, t.summary, t.body} {
 		weight := bm25Columns[col]
 		flush := func() {
 			if len(buf) > 0 {
-				if _, ok := words[string(buf)]; ok {
-					wf[string(buf)] += weight
+				if i, ok := set.index[string(buf)]; ok {
+					wf[i] += weight
 				}
 				buf = buf[:0]
 			}
@@ -209,11 +227,11 @@ func asciiCounts(t workText, words map[string]impactWord) (wf map[string]float64
 // oracleTokenizer must be work_text's (migration 0002_search.sql).
 const oracleTokenizer = `unicode61 remove_diacritics 2`
 
-// oracleCounts returns the weighted counts of the common words in a work's
-// text as FTS5 counts them: the text is indexed alone in a temporary table
-// of this connection with work_text's tokenizer, whose vocabulary gives each
-// word's count by column; the table is emptied after.
-func oracleCounts(ctx context.Context, tx *sql.Tx, t workText) (map[string]float64, error) {
+// oracleCounts returns the weighted counts of the words of set in a work's
+// text as FTS5 counts them, by index: the text is indexed alone in a temporary
+// table of this connection with work_text's tokenizer, whose vocabulary
+// gives each word's count by column; the table is emptied after.
+func oracleCounts(ctx context.Context, tx *sql.Tx, t workText, set *wordSet) (map[int32]float64, error) {
 	for _, q := range []string{
 		`CREATE VIRTUAL TABLE IF NOT EXISTS temp.text_oracle USING fts5(title, authors, summary, body,
 			content = '', tokenize = '` + oracleTokenizer + `')`,
@@ -227,25 +245,29 @@ func oracleCounts(ctx context.Context, tx *sql.Tx, t workText) (map[string]float
 		t.title, t.authors, t.summary, t.body); err != nil {
 		return nil, fmt.Errorf("word counts: %w", err)
 	}
-	wf, err := func() (map[string]float64, error) {
-		rows, err := tx.QueryContext(ctx, `SELECT v.term, v.col, v.cnt FROM temp.text_oracle_cols v
-			JOIN text_impact_words w ON w.word = v.term`)
+	wf, err := func() (map[int32]float64, error) {
+		rows, err := tx.QueryContext(ctx, `SELECT term, col, cnt FROM temp.text_oracle_cols`)
 		if err != nil {
 			return nil, err
 		}
 		defer rows.Close()
-		wf := map[string]float64{}
+		wf := map[int32]float64{}
 		for rows.Next() {
-			var term, col string
+			var term sql.RawBytes
+			var col string
 			var n float64
 			if err := rows.Scan(&term, &col, &n); err != nil {
 				return nil, err
+			}
+			i, ok := set.index[string(term)]
+			if !ok {
+				continue
 			}
 			weight, ok := impactColumnWeights[col]
 			if !ok {
 				return nil, fmt.Errorf("unknown column %q", col)
 			}
-			wf[term] += weight * n
+			wf[i] += weight * n
 		}
 		return wf, rows.Err()
 	}()

@@ -8,16 +8,17 @@ import (
 	"time"
 )
 
-// BuildTextImpacts rebuilds the impact lists (impact.go) from the full-text
-// index, in one transaction: every word in at least impactMinDocs works
-// gets the impactListLen or so works in which it scores highest. Reindex
-// runs it; EnsureTextImpacts runs it when the lists are missing or out of
-// scale. Imports wait meanwhile (about two minutes at a million works).
-func (s *Store) BuildTextImpacts(ctx context.Context) error {
-	if err := s.write(ctx, func(tx *sql.Tx) error { return s.buildImpacts(ctx, tx) }); err != nil {
-		return fmt.Errorf("build impact lists: %w", err)
-	}
-	return nil
+// Building impact lists (impact.go) from FTS5's own view of the text: the
+// words in at least impactMinDocs rows and, for each, every occurrence by
+// row and column (fts5vocab), with the rows' lengths from
+// work_text_docsize. Reindex builds them in its transaction (buildImpacts);
+// BuildTextImpacts builds them beside the writers (impact_online.go).
+
+// querier is what a transaction and a connection both offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // ImpactMinWorks is the archive size from which serve builds impact lists
@@ -67,43 +68,6 @@ func (s *Store) EnsureTextImpacts(ctx context.Context, minWorks int) (bool, erro
 	return true, nil
 }
 
-// buildImpacts replaces the impact lists within tx. The words and their
-// counts come from FTS5's vocabulary of work_text (fts5vocab: a word's
-// number of works, then each of its occurrences by work and column), the
-// works' lengths from work_text_docsize, so the lists are FTS5's own view.
-func (s *Store) buildImpacts(ctx context.Context, tx *sql.Tx) error {
-	if err := clearImpacts(ctx, tx); err != nil {
-		return err
-	}
-	for _, q := range []string{
-		`CREATE VIRTUAL TABLE IF NOT EXISTS temp.work_text_rows USING fts5vocab(main, work_text, row)`,
-		`CREATE VIRTUAL TABLE IF NOT EXISTS temp.work_text_instances USING fts5vocab(main, work_text, instance)`,
-	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return err
-		}
-	}
-	nRow, avgdl, err := textAverages(ctx, tx)
-	if err != nil || nRow == 0 {
-		return err
-	}
-	lengths, err := docLengths(ctx, tx)
-	if err != nil {
-		return err
-	}
-	words, err := commonWords(ctx, tx, s.impactMinDocs)
-	if err != nil {
-		return err
-	}
-	for _, word := range words {
-		if err := s.buildImpactList(ctx, tx, word, lengths, avgdl); err != nil {
-			return err
-		}
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE search_state SET impact_avgdl = ?, impact_works = ?`, avgdl, int64(nRow))
-	return err
-}
-
 // clearImpacts removes every impact list, so that writes list nothing
 // until the next build.
 func clearImpacts(ctx context.Context, tx *sql.Tx) error {
@@ -120,6 +84,80 @@ func clearImpacts(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return nil
+}
+
+// buildImpacts replaces the impact lists within tx, which holds the write
+// lock throughout: Reindex's way.
+func (s *Store) buildImpacts(ctx context.Context, tx *sql.Tx) error {
+	if err := clearImpacts(ctx, tx); err != nil {
+		return err
+	}
+	return s.eachImpactList(ctx, tx, func(l impactList) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO text_impact_words (word, theta, avgdl) VALUES (?, ?, ?)`,
+			l.word, l.theta, l.avgdl)
+		if err != nil {
+			return fmt.Errorf("impact list of %q: %w", l.word, err)
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		for _, e := range l.works {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO text_impact (word_id, work_id, wf, dl) VALUES (?, ?, ?, ?)`,
+				id, e.doc, int64(e.wf), int64(e.dl)); err != nil {
+				return fmt.Errorf("impact list of %q: %w", l.word, err)
+			}
+		}
+		return nil
+	}, func(n, avgdl float64) error {
+		_, err := tx.ExecContext(ctx, `UPDATE search_state SET impact_avgdl = ?, impact_works = ?`, avgdl, int64(n))
+		return err
+	})
+}
+
+// impactList is one word's list as a build makes it.
+type impactList struct {
+	word         string
+	theta, avgdl float64
+	works        []impactEntry // those with g above theta
+}
+
+// eachImpactList computes the list of every common word of the text index
+// as q sees it and passes each to fn, then the index's row count and
+// average length to done.
+func (s *Store) eachImpactList(ctx context.Context, q querier, fn func(impactList) error, done func(n, avgdl float64) error) error {
+	for _, stmt := range []string{
+		`CREATE VIRTUAL TABLE IF NOT EXISTS temp.work_text_rows USING fts5vocab(main, work_text, row)`,
+		`CREATE VIRTUAL TABLE IF NOT EXISTS temp.work_text_instances USING fts5vocab(main, work_text, instance)`,
+	} {
+		if _, err := q.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	n, avgdl, err := textAverages(ctx, q)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		lengths, err := docLengths(ctx, q)
+		if err != nil {
+			return err
+		}
+		words, err := commonWords(ctx, q, s.impactMinDocs)
+		if err != nil {
+			return err
+		}
+		for _, word := range words {
+			l, err := computeImpactList(ctx, q, word, lengths, avgdl, s.impactListLen)
+			if err != nil {
+				return err
+			}
+			if err := fn(l); err != nil {
+				return err
+			}
+		}
+	}
+	return done(n, avgdl)
 }
 
 // workLengths are the works' lengths in tokens, by work ID: a slice when
@@ -141,9 +179,9 @@ func (l *workLengths) get(id int64) (uint32, bool) {
 }
 
 // docLengths reads every work's length in tokens from work_text_docsize.
-func docLengths(ctx context.Context, tx *sql.Tx) (*workLengths, error) {
+func docLengths(ctx context.Context, q querier) (*workLengths, error) {
 	var n, maxID int64
-	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM work_text_docsize`).Scan(&n, &maxID); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM work_text_docsize`).Scan(&n, &maxID); err != nil {
 		return nil, fmt.Errorf("work lengths: %w", err)
 	}
 	l := &workLengths{}
@@ -152,7 +190,7 @@ func docLengths(ctx context.Context, tx *sql.Tx) (*workLengths, error) {
 	} else {
 		l.sparse = make(map[int64]uint32, n)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, sz FROM work_text_docsize`)
+	rows, err := q.QueryContext(ctx, `SELECT id, sz FROM work_text_docsize`)
 	if err != nil {
 		return nil, fmt.Errorf("work lengths: %w", err)
 	}
@@ -167,7 +205,7 @@ func docLengths(ctx context.Context, tx *sql.Tx) (*workLengths, error) {
 		for _, v := range varints(sz) {
 			total += v
 		}
-		dl := uint32(max(1, min(total, 1<<32-1))) // 0 marks a missing work; an empty one scores as none
+		dl := uint32(max(1, min(total, 1<<32-1))) // 0 marks a missing work; an empty one has no words
 		if l.sparse != nil {
 			l.sparse[id] = dl
 		} else if id >= 0 && id < int64(len(l.dense)) {
@@ -178,8 +216,8 @@ func docLengths(ctx context.Context, tx *sql.Tx) (*workLengths, error) {
 }
 
 // commonWords returns the words of work_text in at least minDocs rows.
-func commonWords(ctx context.Context, tx *sql.Tx, minDocs int) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT term FROM temp.work_text_rows WHERE doc >= ?`, minDocs)
+func commonWords(ctx context.Context, q querier, minDocs int) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT term FROM temp.work_text_rows WHERE doc >= ?`, minDocs)
 	if err != nil {
 		return nil, fmt.Errorf("common words: %w", err)
 	}
@@ -195,16 +233,18 @@ func commonWords(ctx context.Context, tx *sql.Tx, minDocs int) ([]string, error)
 	return words, rows.Err()
 }
 
-// buildImpactList writes one word's row and list: the impactListLen works
-// with the highest g (impactG at avgdl), less any tied with the next one,
-// which sets theta; a word in no more works lists them all (theta 0).
-func (s *Store) buildImpactList(ctx context.Context, tx *sql.Tx, word string, lengths *workLengths, avgdl float64) error {
-	rows, err := tx.QueryContext(ctx, `SELECT doc, col FROM temp.work_text_instances WHERE term = ?`, word)
+// computeImpactList makes one word's list: the listLen works with the
+// highest g (impactG at avgdl), less any tied with the next one, whose g
+// is theta; a word in no more works lists them all (theta 0).
+func computeImpactList(ctx context.Context, q querier, word string, lengths *workLengths, avgdl float64, listLen int) (impactList, error) {
+	l := impactList{word: word, avgdl: avgdl}
+	rows, err := q.QueryContext(ctx, `SELECT doc, col FROM temp.work_text_instances WHERE term = ?`, word)
 	if err != nil {
-		return fmt.Errorf("occurrences of %q: %w", word, err)
+		return l, fmt.Errorf("occurrences of %q: %w", word, err)
 	}
+	defer rows.Close()
 	best := &impactHeap{}
-	limit := s.impactListLen + 1
+	limit := listLen + 1
 	var doc int64 = -1
 	wf := 0.0
 	offer := func() {
@@ -220,50 +260,34 @@ func (s *Store) buildImpactList(ctx context.Context, tx *sql.Tx, word string, le
 			heap.Fix(best, 0)
 		}
 	}
-	var col string
+	var col sql.RawBytes
 	for rows.Next() {
 		var d int64
 		if err := rows.Scan(&d, &col); err != nil {
-			rows.Close()
-			return fmt.Errorf("occurrences of %q: %w", word, err)
+			return l, fmt.Errorf("occurrences of %q: %w", word, err)
 		}
 		if d != doc {
 			if d < doc {
-				rows.Close()
-				return fmt.Errorf("occurrences of %q are not in work order", word)
+				return l, fmt.Errorf("occurrences of %q are not in work order", word)
 			}
 			offer()
 			doc, wf = d, 0
 		}
-		wf += impactColumnWeights[col]
+		wf += impactColumnWeights[string(col)]
+	}
+	if err := rows.Err(); err != nil {
+		return l, fmt.Errorf("occurrences of %q: %w", word, err)
 	}
 	offer()
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("occurrences of %q: %w", word, err)
-	}
-	theta := 0.0
 	if best.Len() == limit {
-		theta = (*best)[0].g
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO text_impact_words (word, theta) VALUES (?, ?)`, word, theta)
-	if err != nil {
-		return fmt.Errorf("impact list of %q: %w", word, err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return err
+		l.theta = (*best)[0].g
 	}
 	for _, e := range *best {
-		if !(e.g > theta) {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO text_impact (word_id, work_id, wf, dl) VALUES (?, ?, ?, ?)`,
-			id, e.doc, int64(e.wf), int64(e.dl)); err != nil {
-			return fmt.Errorf("impact list of %q: %w", word, err)
+		if e.g > l.theta {
+			l.works = append(l.works, e)
 		}
 	}
-	return nil
+	return l, nil
 }
 
 // impactEntry is a work of a word's list being built.

@@ -31,8 +31,8 @@ func (s *Store) BestText(ctx context.Context, must, mustNot []search.Clause) ([]
 	err = s.read(ctx, func(tx *sql.Tx) error {
 		var wordID int64
 		var theta, avgdl0 float64
-		err := tx.QueryRowContext(ctx, `SELECT w.id, w.theta, s.impact_avgdl FROM text_impact_words w, search_state s
-			WHERE w.word = ? AND s.impact_avgdl > 0`, must[0].Text).Scan(&wordID, &theta, &avgdl0)
+		err := tx.QueryRowContext(ctx, `SELECT id, theta, avgdl FROM text_impact_words WHERE word = ?`,
+			must[0].Text).Scan(&wordID, &theta, &avgdl0)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // not a common word, or no lists
 		} else if err != nil {

@@ -150,7 +150,7 @@ func foldText(text string) string {
 
 // textAverages reads FTS5's averages record: the number of rows and of
 // tokens in all columns, giving the average row length.
-func textAverages(ctx context.Context, tx *sql.Tx) (n, avgdl float64, err error) {
+func textAverages(ctx context.Context, tx querier) (n, avgdl float64, err error) {
 	var rec []byte
 	if err := tx.QueryRowContext(ctx, `SELECT block FROM work_text_data WHERE id = 1`).Scan(&rec); err != nil {
 		return 0, 0, fmt.Errorf("text averages: %w", err)

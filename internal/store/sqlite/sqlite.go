@@ -46,9 +46,12 @@ type Store struct {
 
 	// impact is the common words with impact lists, for writes (impact.go);
 	// impactMinDocs and impactListLen shape the lists a build makes
-	// (impact_build.go); tests lower them.
-	impact                       impactWords
-	impactMinDocs, impactListLen int
+	// (impact_build.go), impactGroupRows its write transactions
+	// (impact_online.go); tests lower them, and set impactHook, which a
+	// build calls between its transactions.
+	impact                                        impactWords
+	impactMinDocs, impactListLen, impactGroupRows int
+	impactHook                                    func()
 }
 
 var _ fanarchive.Store = (*Store)(nil)
@@ -78,7 +81,7 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 	}
 
 	s := &Store{path: abs, logger: logger, now: time.Now, splitTextAt: splitTextAtDefault,
-		impactMinDocs: impactMinDocsDefault, impactListLen: impactListLenDefault}
+		impactMinDocs: impactMinDocsDefault, impactListLen: impactListLenDefault, impactGroupRows: impactGroupRowsDefault}
 
 	if s.db, err = sql.Open("sqlite", dsn(abs, false)); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", abs, err)
