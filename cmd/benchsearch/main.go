@@ -7,6 +7,9 @@
 // page calls. It prints one JSON line; see docs/benchmarks.md.
 //
 //	go run ./cmd/benchsearch -works 1000000
+//
+// With -rebuild it measures instead how long imports wait while the impact
+// lists of an existing archive are rebuilt.
 package main
 
 import (
@@ -41,10 +44,17 @@ func main() {
 	batch := flag.Int("batch", 200, "works per transaction while building: 1 is CreateWork per work, as an import does; more uses CreateWorks")
 	cpuProfile := flag.String("cpuprofile", "", "with -serve: write a CPU profile of the queries to `file`")
 	only := flag.String("only", "", "with -serve: run only this query class (for profiling)")
+	rebuildOnly := flag.Bool("rebuild", false, "only rebuild the impact lists of the archive in -dir while another handle stores works, and measure those writes (adds works: use a copy)")
 	flag.Parse()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
 
+	if *rebuildOnly {
+		out, err := rebuild(ctx, *dir, *works, *seed, logger)
+		check(err)
+		check(json.NewEncoder(os.Stdout).Encode(out))
+		return
+	}
 	if *serveOnly {
 		if *cpuProfile != "" {
 			f, err := os.Create(*cpuProfile)

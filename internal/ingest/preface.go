@@ -25,6 +25,9 @@ var (
 	// storyDescriptor is "A Star Trek : Deep Space Nine Story" after a title.
 	// descriptorOnly is a story's description with no title in it: "An
 	// unauthorized parody", "A Deep Space Nine story".
+	// gluedBy is "by" run onto a closing quote or bracket: `"The
+	// Chip"(v#4)By Glen Johnson`.
+	gluedBy         = regexp.MustCompile(`(?i)([)"”\]])(by\s)`)
 	descriptorOnly  = regexp.MustCompile(`(?i)^\W*an?\s+.{0,50}?\b(?:story|tale|fic|fanfic|novel|novella|vignette|parody|epic)\W*$`)
 	storyDescriptor = regexp.MustCompile(`(?i)(?:\s+|\s*-{1,2}\s*|,\s*)an?\s+.{0,50}?\b(?:story|tale|fic|fanfic|novel|novella|vignette|parody|epic)\s*$`)
 )
@@ -130,12 +133,18 @@ func lateByline(ps []para, from int) (f lateFront, found bool) {
 		}
 		if len(p.lines) <= 3 {
 			for _, l := range p.lines {
-				m := inlineByline.FindStringSubmatch(strings.TrimSpace(l))
-				if m == nil || len(strings.TrimSpace(l)) > 120 || notByline.MatchString(m[1]) {
+				l = gluedBy.ReplaceAllString(strings.TrimSpace(l), "$1 $2")
+				m := inlineByline.FindStringSubmatch(l)
+				if m == nil || len(l) > 120 || notByline.MatchString(m[1]) {
 					continue
 				}
 				n, c := authorNames(m[2])
 				t := strings.TrimSpace(storyDescriptor.ReplaceAllString(m[1], ""))
+				if q := quotedTitle.FindStringSubmatch(t); q != nil && seriesLead(t[:strings.IndexAny(t, "\"`“")]) {
+					// The quoted words are the title; the rest a series
+					// name, a date or a version.
+					t = q[1]
+				}
 				if len(n) > 0 && descriptorOnly.MatchString(t) {
 					// "AN UNAUTHORIZED PARODY by Tom Golden": the title, if
 					// any, is the short paragraph above.
@@ -347,6 +356,14 @@ func inlineTitle(t string) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(t, "\"'“_*-~ "))
 	return !unicode.IsLower(r)
+}
+
+// seriesLead reports whether the words before a quoted title are a label,
+// a series name or a date rather than part of the title: nothing, or words
+// ending in a colon, comma or dash, or words with a digit.
+func seriesLead(s string) bool {
+	s = strings.TrimSpace(s)
+	return s == "" || strings.ContainsAny(s[len(s)-1:], ",:;-") || strings.ContainsAny(s, "0123456789")
 }
 
 // joinParas joins paragraphs' text with blank lines.

@@ -104,6 +104,9 @@ func TestTextFields(t *testing.T) {
 		{"story copyright sentence names the author", "I wrote this over the winter.\n\nThis story is copyright (c) 1994 by Wren Halloway.  All rights\nreserved.  The characters belong to their owners.\nShare it freely, but keep my name on it." + story, func(r Record) bool {
 			return len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway" && strings.HasPrefix(r.Begins, "The rain")
 		}},
+		{"quoted title and glued byline after a preface", "I hope this works this time.\n\n____________\n12/16/93     Harbour Tales, \"The Lamp\"(v#2)By Wren Halloway\nFADE IN" + story, func(r Record) bool {
+			return r.Title == "The Lamp" && len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway"
+		}},
 		{"character copyright is not the author", "All characters copyrighted by Paramount.  This story is mine." + story, func(r Record) bool { return len(r.Authors) == 0 }},
 		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
