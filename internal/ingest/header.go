@@ -280,6 +280,9 @@ loop:
 		if title, names, contact, ok := titleThenByline(p); ok && h.authors == nil {
 			h.authors, h.authorsVia, h.contact = names, "byline", contact
 			h.guessedTitle = title
+			if title == "" && len(candidates) > 0 {
+				h.guessedTitle = candidates[len(candidates)-1]
+			}
 			continue
 		}
 		if h.authors == nil && len(h.fields) == 0 && len(candidates) < 6 && titleLike(p) {
@@ -343,12 +346,16 @@ func titleLike(p para) bool {
 }
 
 // titleThenByline reads a paragraph of short title lines followed by a
-// byline line: "The Long Watch\nby Wren Halloway".
+// byline line: "The Long Watch\nby Wren Halloway". A part heading above the
+// byline ("Part One\nBy X") gives the names and no title.
 func titleThenByline(p para) (title string, names []string, contact string, ok bool) {
 	for k := 1; k < len(p.lines) && k <= 3; k++ {
 		rest := para{lines: p.lines[k:], first: p.first + k}
 		if names, contact, ok := byline(rest); ok {
 			top := para{lines: p.lines[:k], first: p.first}
+			if _, isPart := FindPartMarker(top.text()); k == 1 && isPart && StripPartMarker(top.text()) == "" {
+				return "", names, contact, true // "Part One\nBy X": the title is above
+			}
 			if !titleLike(top) || notByline.MatchString(top.text()) {
 				return "", nil, "", false
 			}

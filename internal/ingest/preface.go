@@ -129,7 +129,11 @@ func lateByline(ps []para, from int) (f lateFront, found bool) {
 			return lateFront{names: n, contact: c, via: viaLateByline, title: title, titleConf: confLateTtl, preface: joinParas(ps[from:start]), end: k + 1}, true
 		}
 		if t, n, c, ok := titleThenByline(p); ok {
-			return lateFront{names: n, contact: c, via: viaLateByline, title: t, titleConf: confLateTtl, preface: joinParas(ps[from:k]), end: k + 1}, true
+			start := k
+			if t == "" && k > from && titleLike(ps[k-1]) && !bylineLead.MatchString(ps[k-1].text()) {
+				t, start = ps[k-1].text(), k-1
+			}
+			return lateFront{names: n, contact: c, via: viaLateByline, title: t, titleConf: confLateTtl, preface: joinParas(ps[from:start]), end: k + 1}, true
 		}
 		if len(p.lines) <= 3 {
 			for _, l := range p.lines {

@@ -107,6 +107,12 @@ func TestTextFields(t *testing.T) {
 		{"quoted title and glued byline after a preface", "I hope this works this time.\n\n____________\n12/16/93     Harbour Tales, \"The Lamp\"(v#2)By Wren Halloway\nFADE IN" + story, func(r Record) bool {
 			return r.Title == "The Lamp" && len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway"
 		}},
+		{"part heading above the byline, title above that", "I was asked to repost this here.  Please send comments to the\naddress below, not to me.\n\n\nHarbour Lights\n\n\nPart One\nBy Wren Halloway\n\n    The rain came down." + story, func(r Record) bool {
+			return r.Title == "Harbour Lights" && len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway" && strings.HasPrefix(r.Begins, "The rain came down.")
+		}},
+		{"part heading above the byline at the top", "Harbour Lights\n\nPart One\nBy Wren Halloway" + story, func(r Record) bool {
+			return r.Title == "Harbour Lights" && len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway"
+		}},
 		{"character copyright is not the author", "All characters copyrighted by Paramount.  This story is mine." + story, func(r Record) bool { return len(r.Authors) == 0 }},
 		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
