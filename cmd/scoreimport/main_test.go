@@ -33,8 +33,8 @@ func TestCorpusScores(t *testing.T) {
 		name      string
 		got, want float64
 	}{
-		{"title and author exact", s.TitleAuthorPct, 48},
-		{"non-fiction kept out", s.NonFictionPct, 95},
+		{"title and author exact", s.TitleAuthorPct, 50},
+		{"non-fiction kept out", s.NonFictionPct, 97},
 		{"multi-part reassembled", s.MultiPartPct, 100},
 	} {
 		if c.got < c.want {

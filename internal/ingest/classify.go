@@ -122,9 +122,12 @@ func classify(in classifierInput) Classification {
 		playScript = caps >= 0.15
 	}
 	script := share(st.speakers)
-	if script >= 0.1 && len(st.speakerNames) <= st.speakers/3 {
+	records := st.fieldLines*2 > st.speakers // "Registry: NCC-11574", "Class: Apollo": a reference's entries
+	if script >= 0.1 && len(st.speakerNames) <= st.speakers/3 && !records {
 		addText(fmt.Sprintf("script: %.0f%% of lines are speakers' names", script*100), clamp(script*6, 0, 2.5))
 		playScript = playScript || script >= 0.2
+	} else if script >= 0.1 && records {
+		addText(fmt.Sprintf("labelled lines %.0f%%, mostly short values (records)", script*100), -clamp((script-0.05)*8, 0, 2.5))
 	} else if script >= 0.1 {
 		addText(fmt.Sprintf("labelled lines %.0f%%", script*100), -clamp((script-0.1)*5, 0, 2))
 	}

@@ -15,6 +15,7 @@ type textStats struct {
 	past, present                          int // was/were/had against is/are/has
 	nonBlank, listLines, questions, rating int
 	speakers                               int
+	fieldLines                             int // speaker-like lines with a short value and no sentence: "Class: Apollo"
 	capsNames                              int // lines that are a name in capitals: a screenplay's speakers
 	speakerNames                           map[string]bool
 	verse                                  int // lines in runs of three or more short lines
@@ -239,8 +240,20 @@ func (st *textStats) countLine(t, line string) {
 		if m := speakerPrefix.FindStringSubmatch(t[:min(len(t), 50)]); m != nil {
 			st.speakers++
 			st.speakerNames[strings.ToLower(m[1])] = true
+			if recordValue(t[strings.IndexByte(t, ':')+1:]) {
+				st.fieldLines++
+			}
 		}
 	}
+}
+
+// recordValue reports whether what follows a label's colon is a record's
+// value ("NCC-11574", "Apollo", "Human [if known]") rather than a line of
+// speech, which is a sentence: at most three words, no sentence's
+// punctuation.
+func recordValue(v string) bool {
+	v = strings.TrimSpace(v)
+	return len(strings.Fields(v)) <= 3 && !strings.ContainsAny(v, ".!?\"“”") && !strings.HasSuffix(v, ",")
 }
 
 // capsSpeaker returns the speaker's name a script line gives in capitals:

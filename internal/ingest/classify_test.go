@@ -38,6 +38,8 @@ func TestClassify(t *testing.T) {
 			fanarchive.KindFiction, "screenplay"},
 		{"screenplay, names in a column", classifierInput{text: repeat(30, "KEEPER          The light is out %d.\n\nANN             Then we light it again, before\n                the boats come.\n\nKEEPER(VO) In this wind?")},
 			fanarchive.KindFiction, "screenplay"},
+		{"index of labelled records, no label in the title", classifierInput{labels: []string{"Harbour Boats"}, text: repeat(30, "The Gull %d\n   Registry: HB-7\n   Class: Trawler\n   Master: Ann Lee\n      Lost off the north point in the winter storm, and never found.")},
+			fanarchive.KindOther, "records"},
 		{"timeline table", classifierInput{labels: []string{"Harbour timeline"}, text: repeat(30, "YEAR %d        The breakwater was extended.\nTIDE            High at noon, low at six.")},
 			fanarchive.KindOther, "timeline"},
 	}
