@@ -47,6 +47,7 @@ type lateFront struct {
 const (
 	viaLateByline = "byline:after-preface"
 	viaSigned     = "signature:preface" // a name signing the preface, less sure
+	viaTitleBlock = "title-block"       // a title, maybe a series line and a date, and a name under them
 )
 
 // lateByline looks for a byline in the paragraphs after the header and
@@ -127,6 +128,9 @@ func lateByline(ps []para, from int) (f lateFront, found bool) {
 				title, start = ps[k-1].text(), k-1
 			}
 			return lateFront{names: n, contact: c, via: viaLateByline, title: title, titleConf: confLateTtl, preface: joinParas(ps[from:start]), end: k + 1}, true
+		}
+		if t, n, c, ok := titleBlock(p); ok {
+			return lateFront{names: n, contact: c, via: viaTitleBlock, title: t, titleConf: confLateBy, preface: joinParas(ps[from:k]), end: k + 1}, true
 		}
 		if t, n, c, ok := titleThenByline(p); ok {
 			start := k
@@ -360,6 +364,51 @@ func inlineTitle(t string) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(t, "\"'“_*-~ "))
 	return !unicode.IsLower(r)
+}
+
+// initialledName is a name written with initials: "A. Rex", "R.L. Nichol",
+// "Corinne C. Hawkins".
+var initialledName = regexp.MustCompile(`^(?:[A-Z]\.\s*){1,3}[A-Z][a-z'-]+$|^[A-Z][a-z'-]+\s+[A-Z]\.\s+[A-Z][a-z'-]+$`)
+
+// titleBlock reads a story's title block without "by": two to four short
+// lines — a title, perhaps a series line or a date — over a line that is
+// surely a name, because it carries an e-mail address or initials:
+//
+//	Mithrais Takes a Q          Star Trek: The Next Generation
+//	     (July 10, 1994)        "The Valentine's Day Party"
+//	     A. Rex                 Benjamin Hoppe (usr1322a@tso.uc.edu)
+//
+// The title is the quoted line, or else the one line left once dates are
+// set aside.
+func titleBlock(p para) (title string, names []string, contact string, ok bool) {
+	if len(p.lines) < 2 || len(p.lines) > 4 {
+		return "", nil, "", false
+	}
+	for _, l := range p.lines {
+		if len(strings.TrimSpace(l)) > 70 {
+			return "", nil, "", false
+		}
+	}
+	last := strings.TrimSpace(p.lines[len(p.lines)-1])
+	names, contact = authorNames(last)
+	if len(names) != 1 || (contact == "" && !initialledName.MatchString(names[0])) {
+		return "", nil, "", false
+	}
+	var rest []string
+	for _, l := range p.lines[:len(p.lines)-1] {
+		if l = strings.TrimSpace(l); !dateOnly.MatchString(l) {
+			rest = append(rest, l)
+		}
+	}
+	for _, l := range rest {
+		if q := quotedTitle.FindStringSubmatch(l); q != nil && strings.HasPrefix(l, q[0]) && len(strings.TrimSpace(l[len(q[0]):])) == 0 {
+			return strings.TrimSpace(q[1]), names, contact, true
+		}
+	}
+	if len(rest) != 1 || !inlineTitle(rest[0]) || !titleLike(para{lines: rest}) {
+		return "", nil, "", false
+	}
+	return strings.Trim(rest[0], titleDecorTrim), names, contact, true
 }
 
 // seriesLead reports whether the words before a quoted title are a label,

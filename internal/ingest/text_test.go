@@ -113,6 +113,15 @@ func TestTextFields(t *testing.T) {
 		{"part heading above the byline at the top", "Harbour Lights\n\nPart One\nBy Wren Halloway" + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway"
 		}},
+		{"title block: title, date, initialled name", "Harbour Lights\n     (July 10, 1994)\n     W. Halloway" + story, func(r Record) bool {
+			return r.Title == "Harbour Lights" && len(r.Authors) == 1 && r.Authors[0] == "W. Halloway"
+		}},
+		{"title block after a preface: series, quoted title, name with address", "Share this freely, as long as all of the information\nabove stays with it.  Mail me if you enjoyed it.\n\n\tHarbour Tales\n\t\"The Lamp\"\n\tWren Halloway (wren@example.org)\n" + story, func(r Record) bool {
+			return r.Title == "The Lamp" && len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway" && r.Feedback == "wren@example.org"
+		}},
+		{"two short lines are not a title block without a sure name", "Harbour Lights\nWren Halloway" + story, func(r Record) bool {
+			return len(r.Authors) == 0
+		}},
 		{"character copyright is not the author", "All characters copyrighted by Paramount.  This story is mine." + story, func(r Record) bool { return len(r.Authors) == 0 }},
 		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
