@@ -131,10 +131,13 @@ func classify(in classifierInput) Classification {
 	} else if script >= 0.1 {
 		addText(fmt.Sprintf("labelled lines %.0f%%", script*100), -clamp((script-0.1)*5, 0, 2))
 	}
-	quotes, said := per1k(st.quotes), per1k(st.said)
+	quotes, said, speech := per1k(st.quotes), per1k(st.said), per1k(st.speech)
 	if !playScript {
-		dialogue := math.Min(quotes, said*6)
-		addText(fmt.Sprintf("dialogue: quotation marks %.0f/1k words with narrative verbs %.1f/1k", quotes, said), clamp((dialogue-8)*0.1, -1, 1.5))
+		// Quotation marks count as dialogue beside narrative verbs, or when
+		// the quotations are speech: they close on a sentence's punctuation
+		// ("…again," `."`), where a review's quote titles ("Darmok").
+		dialogue := math.Min(quotes, math.Max(said*6, speech*1.5))
+		addText(fmt.Sprintf("dialogue: quotation marks %.0f/1k words with narrative verbs %.1f/1k, closing speech %.1f/1k", quotes, said, speech), clamp((dialogue-8)*0.1, -1, 1.5))
 		if tensed := st.past + st.present; tensed >= 10 {
 			past := float64(st.past) / float64(tensed)
 			addText(fmt.Sprintf("past tense %.0f%% of was/is", past*100), clamp((past-0.45)*5, -1.5, 1.5))

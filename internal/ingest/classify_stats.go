@@ -12,6 +12,7 @@ import (
 // expression per feature over the whole text was most of an import's time).
 type textStats struct {
 	words, quotes, said, third, opinion    int
+	speech                                 int // closing quotes after a sentence's punctuation: `."` `,"` `?"`
 	past, present                          int // was/were/had against is/are/has
 	nonBlank, listLines, questions, rating int
 	speakers                               int
@@ -94,6 +95,9 @@ func (st *textStats) countWords(text string) {
 		if c < utf8.RuneSelf {
 			if c == '"' {
 				st.quotes++
+				if i > 0 && strings.IndexByte(".,!?-", text[i-1]) >= 0 {
+					st.speech++
+				}
 			}
 			if !asciiWord[c] {
 				i++
@@ -103,6 +107,9 @@ func (st *textStats) countWords(text string) {
 			r, size := utf8.DecodeRuneInString(text[i:])
 			if r == '“' || r == '”' {
 				st.quotes++
+				if r == '”' && i > 0 && strings.IndexByte(".,!?-", text[i-1]) >= 0 {
+					st.speech++
+				}
 			}
 			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 				i += size

@@ -40,6 +40,10 @@ func TestClassify(t *testing.T) {
 			fanarchive.KindFiction, "screenplay"},
 		{"index of labelled records, no label in the title", classifierInput{labels: []string{"Harbour Boats"}, text: repeat(30, "The Gull %d\n   Registry: HB-7\n   Class: Trawler\n   Master: Ann Lee\n      Lost off the north point in the winter storm, and never found.")},
 			fanarchive.KindOther, "records"},
+		{"speech without narrative verbs", classifierInput{text: repeat(30, `"The light is out again %d," Ann told him. "We row to the point at dawn." He was quiet, and the rain kept on.`)},
+			fanarchive.KindFiction, "closing speech 83.3/1k (+1.5)"},
+		{"review quoting titles is not speech", classifierInput{labels: []string{"Season notes"}, text: repeat(30, `I thought "Darmok %d" and "The Chase" were the best of the season; "Lessons" is overrated, in my opinion.`)},
+			fanarchive.KindOther, "closing speech 0.0"},
 		{"timeline table", classifierInput{labels: []string{"Harbour timeline"}, text: repeat(30, "YEAR %d        The breakwater was extended.\nTIDE            High at noon, low at six.")},
 			fanarchive.KindOther, "timeline"},
 	}
