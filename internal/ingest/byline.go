@@ -17,7 +17,10 @@ var (
 	notByline = regexp.MustCompile(`(?i)\b(?:inspired|suggested|requested|dedicated|based|influenced|prompted|edited|beta(?:'?d|-read)?|proofread|typed|posted|forwarded|reposted|sent|illustrated|produced|directed|created|conceived|developed|owned|copyrighted|trademarked)\s*$`)
 	// emailRe finds an e-mail address, also in the "name at host dot com"
 	// style some authors used against harvesters.
-	emailRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-!]+@[a-z0-9.\-]+\.[a-z]{2,}|[a-z0-9._%+\-]+\s+(?:at|\(at\)|\[at\])\s+[a-z0-9\-]+(?:\s+(?:dot|\(dot\)|\[dot\])\s+[a-z]{2,})+`)
+	// Mailman's archives print "wren at example.org"; the host must end in
+	// a common or a two-letter domain for that form, so prose ("at
+	// ease.Then") is not taken for it.
+	emailRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-!]+@[a-z0-9.\-]+\.[a-z]{2,}|[a-z0-9._%+\-]+\s+(?:at|\(at\)|\[at\])\s+[a-z0-9\-]+(?:\s+(?:dot|\(dot\)|\[dot\])\s+[a-z]{2,})+|[a-z0-9._%+\-]+\s+at\s+[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|net|org|edu|gov|mil|info|[a-z]{2})\b`)
 	// nameNoise is what bylines carry besides names: copyright notices,
 	// years, "(c)", e-mail brackets.
 	nameNoise = regexp.MustCompile(`(?i),?\s*\(?\b(?:19|20)\d\d\b.*$|,?\s+an?\s+[^,]{0,60}\b(?:story|tale|fic|fanfic|novel|novella|parody|crossover|vignette)\b.*$|\s*(?:[-–—,;(]\s*)?(?:copyright|\(c\)|©|copr\.?)\s*.*$|\s*[(,]?\s*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?'?\d{2,4}\)?\s*$|\s*[,(\[-]?\s*\(?\b(?:19|20)\d\d\b\)?\.?\s*$|\s*<[^>]*>|\s*\([^)]*@[^)]*\)|\s*\[[^\]]*@[^\]]*\]`)
@@ -79,6 +82,12 @@ func byline(p para) (names []string, contact string, ok bool) {
 	return names, contact, len(names) > 0
 }
 
+// findEmail returns the first e-mail address in s, "wren at example.org"
+// written back as "wren@example.org"; "" if there is none.
+func findEmail(s string) string {
+	return unobscureAddr(emailRe.FindString(s))
+}
+
 // maxAuthorField is the longest author field or byline read as names; a
 // longer one is prose that happens to start with "by".
 const maxAuthorField = 300
@@ -89,9 +98,9 @@ const maxAuthorField = 300
 // like a list of names (too long, or a word that does not begin one).
 func authorNames(s string) (names []string, contact string) {
 	if len(s) > maxAuthorField {
-		return nil, emailRe.FindString(s[:maxAuthorField])
+		return nil, findEmail(s[:maxAuthorField])
 	}
-	contact = emailRe.FindString(s)
+	contact = findEmail(s)
 	s = emailRe.ReplaceAllString(s, "")
 	// Noise can nest ("Ann (c) 1993, 1994"); a few passes remove it all.
 	for range 4 {

@@ -79,7 +79,7 @@ func fromNames(display string) []string {
 var sigRemark = regexp.MustCompile(`\s*(?:\(.*\)|[|,;:].*|\s{3,}.*)$`)
 
 var (
-	replyPrefix = regexp.MustCompile(`(?i)^\s*(?:re|sv|aw)\s*(?:\[\d+\])?\s*:\s*`)
+	replyPrefix = regexp.MustCompile(`(?i)^\s*(?:\[[^\]]{1,40}\]\s*)?(?:re|sv|aw)\s*(?:\[\d+\]|\^\d+)?\s*:\s*`)
 	// bracketTag matches a leading tag such as "[TNG]", "(FIC)", "{NEW}".
 	bracketTag = regexp.MustCompile(`^\s*(?:\[[^\]]{1,30}\]|\([^)]{1,30}\)|\{[^}]{1,30}\})\s*`)
 	// noisePrefix matches a leading label and its separator: "REPOST:",
@@ -132,6 +132,9 @@ func subjectParts(subject string) (title, author string, reply bool, part PartMa
 		}
 	}
 	partTitle = cleanTitle(partTitle)
+	if _, ok := NormaliseRating(partTitle); ok {
+		partTitle = "" // "Lamplight (1/2) [PG]": a rating, not the part's title
+	}
 	if loc := bracketTag.FindStringIndex(s); loc != nil && loc[1] < len(s) {
 		s = s[loc[1]:]
 	}

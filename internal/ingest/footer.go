@@ -21,6 +21,14 @@ var (
 	listPromo = regexp.MustCompile(`(?i)\bjoin\s+(?:us\s+(?:at|on)\s+)?(.+?),\s+the\s+(.+?)\s+(?:mailing\s+|e-?mail\s+)?list\b`)
 	// listSubscribe matches "subscribe to X" without the descriptive part.
 	listSubscribe = regexp.MustCompile(`(?i)\b(?:join|subscribe\s+to)\s+(?:the\s+)?(.+?)\s+(?:mailing\s+)?list\b`)
+	// listServer is the boilerplate a list server appends to every message:
+	// Mailman's "harbour-fic mailing list / address / listinfo URL", and the
+	// unsubscribe lines and sponsor blocks of eGroups, ONElist and Yahoo!
+	// Groups.
+	listServer = regexp.MustCompile(`(?i)mailman/listinfo|\bmailing\s+list\s*$|unsubscribe|yahoo!?\s*groups|\begroups\b|\bonelist\b|\blistserv\b|\bmajordomo\b`)
+	// listServerName is where such boilerplate names the list: a line
+	// "harbour-fic mailing list", or an address "harbour-fic-unsubscribe@…".
+	listServerName = regexp.MustCompile(`(?i)^\s*([\w.+-][\w .+-]{0,60}?)\s+mailing\s+list\s*$|\b([\w.+]+(?:-[\w.+]+)*?)-unsubscribe@`)
 	// archivedAt matches "archived at X", "find more of my stories at X".
 	archivedAt = regexp.MustCompile(`(?i)\b(?:archived|posted|found|available|stories)\s+(?:at|on)\s+(.+?)\s*[.!]*$`)
 	// endMarker matches the lines that close a story.
@@ -113,6 +121,9 @@ func (f *footer) classify(p para) footerClass {
 		f.fields = append(fields, f.fields...)
 		return isFooter
 	}
+	if f.listServer(p) {
+		return isFooter
+	}
 	if p.words() > 80 || len(p.lines) > 6 {
 		return notFooter
 	}
@@ -126,7 +137,7 @@ func (f *footer) classify(p para) footerClass {
 	}
 	if !found && feedbackPlea.MatchString(text) {
 		found = true
-		if addr := emailRe.FindString(text); addr != "" {
+		if addr := findEmail(text); addr != "" {
 			f.setFeedback(addr, "footer:feedback-request")
 		}
 	}
@@ -151,6 +162,28 @@ func (f *footer) classify(p para) footerClass {
 	return notFooter
 }
 
+// listServer reports whether p is a list server's boilerplate (listServer),
+// recording the list's name when it gives one. Sponsor blocks run to a
+// dozen lines, so a paragraph may be longer than other footers when a rule
+// line opens it.
+func (f *footer) listServer(p para) bool {
+	ruled := len(p.lines) > 1 && (headingRule(p.lines[0]) || mostlyRule(p.lines[0]))
+	if p.words() > 80 || len(p.lines) > 6 && !(ruled && len(p.lines) <= 15) {
+		return false
+	}
+	found := false
+	for _, l := range p.lines {
+		if !listServer.MatchString(l) {
+			continue
+		}
+		found = true
+		if m := listServerName.FindStringSubmatch(l); m != nil && f.list == "" {
+			f.list, f.listVia = m[1]+m[2], "footer:list-server"
+		}
+	}
+	return found
+}
+
 // namesArchive reports whether a short closing line names an archive: it
 // has a word like "archive" or an address, or begins with the list's name
 // ("Level Three Records Room" after "join Level Three").
@@ -166,7 +199,7 @@ func (f *footer) namesArchive(p para) bool {
 }
 
 func (f *footer) setFeedback(target, via string) {
-	if addr := emailRe.FindString(target); addr != "" {
+	if addr := findEmail(target); addr != "" {
 		target = addr
 	}
 	if t := cleanName(target); t != "" && f.feedback == "" {

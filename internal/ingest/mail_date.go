@@ -214,6 +214,12 @@ func parseMailEnvelope(l string) (sender string, date time.Time, ok bool) {
 	}
 	rest = strings.TrimLeft(rest, " ")
 	sender, rest, _ = strings.Cut(rest, " ")
+	if host, after, ok := strings.Cut(strings.TrimPrefix(rest, "at "), " "); ok && strings.HasPrefix(rest, "at ") {
+		// Pipermail's "From wren at example.org  Sun Mar  2 21:14:00 1997".
+		if a := unobscureAddr(sender + " at " + host); strings.Contains(a, "@") {
+			sender, rest = a, after
+		}
+	}
 	if sender == "" || len(rest) > 80 {
 		return "", time.Time{}, false
 	}

@@ -115,7 +115,7 @@ func parseMailAddress(v string) Address {
 	} else {
 		addr = v
 	}
-	addr = strings.Trim(strings.TrimSpace(addr), "<>")
+	addr = unobscureAddr(strings.Trim(strings.TrimSpace(addr), "<>"))
 	if strings.ContainsAny(addr, " \t") {
 		// "Kirsten Berry kberry@host": the token with an address is the address.
 		var rest []string
@@ -229,4 +229,17 @@ func isC1(r rune) bool { return r >= 0x80 && r <= 0x9f }
 // collapseMailSpace trims s and turns each run of white space into a space.
 func collapseMailSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// obscuredAddr is an address as Mailman's archives (pipermail) print it, to
+// keep it from harvesters: "wren at example.org".
+var obscuredAddr = regexp.MustCompile(`^([A-Za-z0-9._%+\-]+) at ([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)$`)
+
+// unobscureAddr turns "wren at example.org" back into "wren@example.org";
+// anything else is returned as it is.
+func unobscureAddr(s string) string {
+	if m := obscuredAddr.FindStringSubmatch(s); m != nil {
+		return m[1] + "@" + m[2]
+	}
+	return s
 }
