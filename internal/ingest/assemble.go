@@ -137,9 +137,10 @@ func continues(g *group, p *Piece) bool {
 		return max(last.Part.N, last.Part.Last) == p.Part.N-1
 	}
 	// Parts posted without a subject, then "Part 4": the three before
-	// were parts 1 to 3.
+	// were parts 1 to 3 — if they read as fiction (a digest's table of
+	// contents before "Lamplight (2/2)" is not part 1).
 	for _, q := range g.pieces {
-		if q.HasPart {
+		if q.HasPart || q.Work.Kind != fanarchive.KindFiction {
 			return false
 		}
 	}

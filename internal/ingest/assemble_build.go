@@ -34,6 +34,10 @@ func build(g *group) *Assembled {
 		if !ordered[0].Whole {
 			a.Work.Origin = pieceOrigin(ordered)
 		}
+		if ordered[0].HasPart {
+			// "Lamplight (2/2)" alone: part 1 is not in the archive.
+			markMissingParts(a)
+		}
 		return a
 	}
 	w := &fanarchive.Work{Evidence: map[string]fanarchive.Evidence{}, Complete: true}
@@ -177,8 +181,26 @@ func orderParts(pieces []*Piece) (ordered, dropped []*Piece) {
 // order is.
 func checkParts(a *Assembled) {
 	w := a.Work
+	marked, unmarked := markMissingParts(a)
+	for _, d := range a.Dropped {
+		w.Problems = append(w.Problems, fmt.Sprintf("%s: %s (bytes %d–%d of %s not used)", ProblemPartRepeated, d.Part.Text, d.Start, d.End, d.Work.Sources[0].Name))
+	}
+	e := fanarchive.Evidence{Confidence: confPartsMarked, Via: fmt.Sprintf("parts:%d marked of %d", marked, len(a.Pieces))}
+	if unmarked > 0 && len(a.Pieces) > 1 {
+		e.Confidence = confPartsInferred
+		w.Problems = append(w.Problems, fmt.Sprintf("%s: %d of %d parts have no part number", ProblemPartOrder, unmarked, len(a.Pieces)))
+	}
+	w.Evidence[fanarchive.FieldChapters] = e
+}
+
+// markMissingParts lists the parts that the work's pieces say exist but
+// none of them is ("part missing: 1, 3 of 4"), and marks the work
+// incomplete then, or when its last part is not there. It returns how many
+// pieces have a part marker and how many do not.
+func markMissingParts(a *Assembled) (marked, unmarked int) {
+	w := a.Work
 	have := map[int]bool{}
-	maxN, of, final, marked, unmarked := 0, 0, false, 0, 0
+	maxN, of, final := 0, 0, false
 	// An unmarked piece is taken to be the parts that come after the piece
 	// before it, one per chapter: a first part posted without a subject,
 	// a part whose subject lost its marker, or a repost of parts 1-5 as one
@@ -214,15 +236,7 @@ func checkParts(a *Assembled) {
 	} else if of > 0 && maxN < of && !final {
 		w.Complete = false
 	}
-	for _, d := range a.Dropped {
-		w.Problems = append(w.Problems, fmt.Sprintf("%s: %s (bytes %d–%d of %s not used)", ProblemPartRepeated, d.Part.Text, d.Start, d.End, d.Work.Sources[0].Name))
-	}
-	e := fanarchive.Evidence{Confidence: confPartsMarked, Via: fmt.Sprintf("parts:%d marked of %d", marked, len(a.Pieces))}
-	if unmarked > 0 && len(a.Pieces) > 1 {
-		e.Confidence = confPartsInferred
-		w.Problems = append(w.Problems, fmt.Sprintf("%s: %d of %d parts have no part number", ProblemPartOrder, unmarked, len(a.Pieces)))
-	}
-	w.Evidence[fanarchive.FieldChapters] = e
+	return marked, unmarked
 }
 
 // settleProblems lists the "nothing found" problems of a work's fields:

@@ -188,6 +188,25 @@ func TestAssembleParts(t *testing.T) {
 			t.Errorf("duplicate's problems: %v", dup.Work.Problems)
 		}
 	})
+	t.Run("a lone later part: the work is incomplete and says which part is missing", func(t *testing.T) {
+		works := listed(assemble(t, [2]string{"echo2.news", post("Echo (2/3)", ann, storyText("second", 4))}))
+		if len(works) != 1 {
+			t.Fatalf("%d works listed", len(works))
+		}
+		w := works[0].Work
+		if w.Complete || !contains(w.Problems, ProblemPartMissing+": 1, 3 of 3") {
+			t.Errorf("complete %v, problems %v", w.Complete, w.Problems)
+		}
+	})
+	t.Run("a digest's table of contents is not part 1 of the story after it", func(t *testing.T) {
+		toc := "From: harbour-request@example.org\nSubject: Harbour Digest V1 #13\nDate: Tue, 4 Mar 1997 10:00:00 -0500\n\n" +
+			"Harbour Digest             Tuesday, 4 March 1997       Volume 01 : Issue 013\n\nToday's Topics:\n    Echo (2/2)\n\n" +
+			"----------------------------------------------------------------------\n\n"
+		works := assemble(t, [2]string{"digest.txt", toc + post("Echo (2/2)", ann, storyText("second", 4))})
+		if len(works) != 2 || works[0].Work.Kind != fanarchive.KindOther || works[1].Work.Title != "Echo" || works[1].Work.Complete {
+			t.Fatalf("%d works: first %s %q; want the contents kept aside and the story alone", len(works), works[0].Work.Kind, works[0].Work.Title)
+		}
+	})
 	t.Run("different stories in one file stay apart", func(t *testing.T) {
 		f := post("The Lighthouse", ann, storyText("light", 4)) + post("A Review of the Season", "critic@example.net (A Critic)",
 			"I thought this episode was good. Plot: 7. Characterization: 8. Overall rating: 7/10. The writers did well this season.\n")
