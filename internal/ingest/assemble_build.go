@@ -34,7 +34,7 @@ func build(g *group) *Assembled {
 		if !ordered[0].Whole {
 			a.Work.Origin = pieceOrigin(ordered)
 		}
-		if ordered[0].HasPart {
+		if ordered[0].HasPart && !ordered[0].Reply {
 			// "Lamplight (2/2)" alone: part 1 is not in the archive.
 			markMissingParts(a)
 		}

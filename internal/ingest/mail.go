@@ -109,7 +109,10 @@ type Address struct {
 //
 // Inside the body of a multipart message, up to its closing boundary, and
 // of a message/rfc822 one, header blocks are its parts' headers and start
-// nothing; only an envelope line does. Everything from one start to the
+// nothing; only an envelope line does. The exception is a multipart/digest
+// (a list's digest, at the top or inside a multipart/mixed): each of its
+// parts that holds a message starts a post at the part's delimiter, and the
+// last one's body ends at the digest's closing delimiter. Everything from one start to the
 // next is one post; text before the first start, if not blank, is a post
 // without headers. The scan is linear in the size of raw, and so is the
 // decoding of each post.
@@ -163,7 +166,7 @@ func decodeMailPost(raw []byte, s mailSpan) Post {
 			}
 		}
 	}
-	b := decodeMailBody(fields, raw[s.bodyStart:s.end])
+	b := decodeMailBody(fields, s.body(raw))
 	p.Encoding, p.MIME, p.HTML = b.enc, b.mime, b.html
 	p.Text, p.Signature, p.Quoted = cleanMailText(b.text, p.isReply())
 	return p

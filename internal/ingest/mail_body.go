@@ -71,8 +71,9 @@ type mailPiece struct {
 
 // mimeWalk collects the text parts of a MIME entity tree.
 type mimeWalk struct {
-	pieces  []mailPiece
-	skipped int // parts that are not text
+	pieces    []mailPiece
+	skipped   int  // parts that are not text
+	digestCut bool // a multipart/digest ended early: the splitter made posts of its messages
 }
 
 // decodeMIME decodes a MIME entity whose header is h.
@@ -131,11 +132,18 @@ func (w *mimeWalk) collect(e *message.Entity, newErr error, depth int) error {
 			if err == io.EOF {
 				break
 			}
+			if err != nil && (mt == "multipart/digest" || w.digestCut) {
+				// The digest's messages are posts of their own (see
+				// SplitPosts): this body was cut at its first one.
+				w.digestCut = true
+				break
+			}
 			var sub mimeWalk
 			if err := sub.collect(part, err, depth+1); err != nil {
 				return err
 			}
 			w.skipped += sub.skipped
+			w.digestCut = w.digestCut || sub.digestCut
 			if mt == "multipart/alternative" {
 				alternatives = append(alternatives, sub.pieces)
 			} else {

@@ -35,6 +35,10 @@ func FuzzSplitPosts(f *testing.F) {
 		"From: a@b\nSubject: x\nContent-Transfer-Encoding: base64\n\n====",
 		"From: =?utf-8?q?=FF?= <a@b>\nSubject: =?x?b?AA==?=\n\n\xff\xfe",
 		"Article 1 of a.b:\n>From: c!d\n\n>From e\n",
+		// MIME digests: whole, and inside a multipart/mixed; pipermail.
+		"From: l@x\nSubject: D\nContent-Type: multipart/digest; boundary=i\n\n--i\n\nFrom: a@b\nSubject: s\n\nx\n--i\nContent-Type: message/rfc822\n\nFrom: c@d\n\ny\n--i--\ntrailer\n",
+		"From: l@x\nContent-Type: multipart/mixed; boundary=o\n\n--o\n\ntoc\n--o\nContent-Type: multipart/digest; boundary=i\n\n--i\n\nFrom: a@b\n\nx\n--i--\n--o--\n",
+		"From a at b.org  Sat Mar  5 10:12:44 1994\nFrom: a at b.org (A)\n\nx\n",
 	} {
 		f.Add([]byte(s))
 	}

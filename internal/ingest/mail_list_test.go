@@ -86,3 +86,53 @@ func TestListServerFooter(t *testing.T) {
 		})
 	}
 }
+
+// digestMessage is one message inside a MIME digest, with the part headers
+// given (none, as Mailman writes them, or an explicit message/rfc822).
+func digestMessage(partHeaders, from, subject, body string) string {
+	return partHeaders + "\nFrom: " + from + "\nSubject: " + subject + "\nDate: Sun, 2 Mar 1997 21:14:00 -0500\n\n" + body + "\n"
+}
+
+// TestMIMEDigest: each message of a multipart/digest is a post of its own,
+// whether the digest is the whole message or follows a table of contents
+// in a multipart/mixed one; the digest's trailer is no part of the last
+// message, and the table of contents keeps only its own text.
+func TestMIMEDigest(t *testing.T) {
+	story := "Lamplight\nby Wren Halloway\n\n" + storyText("north", 3)
+	reply := "Wren Halloway wrote:\n> the lamp on the north tower burned\n\nLovely start!\n\nBo"
+	messages := "--inner\n" + digestMessage("", "Wren Halloway <wren@example.org>", "Lamplight (1/2)", story) +
+		"--inner\n" + digestMessage("Content-Type: message/rfc822\n", "Bo Tern <bo@example.net>", "Re: Lamplight (1/2)", reply) +
+		"--inner--\n"
+	mixed := "From harbour-request@example.org Mon Mar  3 10:00:00 1997\nFrom: harbour-request@example.org\nSubject: Harbour Digest V1 #12\n" +
+		"Date: Mon, 3 Mar 1997 10:00:00 -0500\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"outer\"\n\n" +
+		"--outer\nContent-Type: text/plain\n\nHarbour Digest, Volume 1, Number 12\n\nIn this issue:\n    Lamplight (1/2)\n    Re: Lamplight (1/2)\n" +
+		"--outer\nContent-Type: multipart/digest;\n  boundary=\"inner\"\n\n" + messages +
+		"--outer\nContent-Type: text/plain\n\nEnd of Harbour Digest V1 #12\n--outer--\n"
+	whole := "From: harbour-request@example.org\nSubject: Harbour Digest V1 #12\nDate: Mon, 3 Mar 1997 10:00:00 -0500\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/digest; boundary=\"inner\"\n\nThis is a digest.\n\n" + messages + "\nEnd of digest\n"
+	for _, tc := range []struct{ name, raw, toc string }{
+		{"inside multipart/mixed", mixed, "In this issue:"},
+		{"the whole message", whole, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			posts, ok, err := SplitPosts([]byte(tc.raw))
+			if err != nil || !ok || len(posts) != 3 {
+				t.Fatalf("SplitPosts: %d posts, ok=%v, err=%v; want 3", len(posts), ok, err)
+			}
+			checkSpans(t, []byte(tc.raw), posts)
+			if posts[1].Subject != "Lamplight (1/2)" || posts[1].From.Name != "Wren Halloway" || !strings.HasPrefix(posts[1].Text, "Lamplight\nby Wren Halloway") {
+				t.Errorf("first message: %q from %+v: %q", posts[1].Subject, posts[1].From, posts[1].Text[:40])
+			}
+			if posts[2].Subject != "Re: Lamplight (1/2)" || posts[2].Text != "Lovely start!\n\nBo" {
+				t.Errorf("second message: %q: %q (quotation gone, no trailer)", posts[2].Subject, posts[2].Text)
+			}
+			if strings.Contains(posts[0].Text, "--outer") || strings.Contains(posts[0].Text, "Content-Type") || !strings.Contains(posts[0].Text, tc.toc) {
+				t.Errorf("the digest's own text: %q", posts[0].Text)
+			}
+		})
+	}
+	works := listed(assemble(t, [2]string{"harbour-v1-12.mbox", mixed}))
+	if len(works) != 1 || works[0].Work.Title != "Lamplight" || works[0].Work.Authors[0].Name != "Wren Halloway" || works[0].Work.Complete {
+		t.Fatalf("listed %d works; want Lamplight by Wren Halloway, incomplete (part 2 is in the next digest)", len(works))
+	}
+}

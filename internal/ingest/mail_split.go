@@ -14,6 +14,18 @@ type mailSpan struct {
 	envStart, envEnd int
 	hdrStart, hdrEnd int
 	bodyStart        int
+	// bodyEnd is where the body ends when that is before end: the last
+	// message of a MIME digest ends at the digest's closing delimiter, and
+	// what follows (the digest's trailer) is no part of it. 0 means end.
+	bodyEnd int
+}
+
+// body returns the bytes of the span's body in raw.
+func (s mailSpan) body(raw []byte) []byte {
+	if s.bodyEnd > 0 {
+		return raw[s.bodyStart:s.bodyEnd]
+	}
+	return raw[s.bodyStart:s.end]
 }
 
 // mailLines reads the lines of a raw file by offset. A file without any line
@@ -127,9 +139,26 @@ func splitMailSpans(raw []byte) []mailSpan {
 			}
 		}
 		if s.mime {
-			// Inside a MIME body, header blocks are its parts' headers.
+			// Inside a MIME body, header blocks are its parts' headers,
+			// except that each part of a digest is a message of its own.
+			if s.digest != nil && bytes.HasPrefix(line, s.digest) {
+				if rest := line[len(s.digest):]; bytes.HasPrefix(rest, []byte("--")) {
+					s.starts[len(s.starts)-1].bodyEnd = pos
+					s.digest = nil
+				} else if blankLine(rest) {
+					if body, ok := s.digestMessage(pos, next); ok {
+						pos = body
+						continue
+					}
+				}
+			} else if s.digest == nil && len(line) > 13 && bytes.EqualFold(line[:13], []byte("content-type:")) {
+				// A multipart/digest nested in the message ("multipart/mixed"
+				// with the digest's table of contents first, as Mailman
+				// sends them).
+				s.digest = scanHeaderBlock(s.r, pos).digestDelimiter(s.r.raw)
+			}
 			if s.closing != nil && bytes.HasPrefix(line, s.closing) {
-				s.mime = false
+				s.mime, s.digest = false, nil
 			}
 			pos, s.ctx = next, afterText
 			continue
@@ -170,6 +199,43 @@ type mailSplitter struct {
 	ctx     blockContext
 	mime    bool   // inside a multipart or message/* body
 	closing []byte // the delimiter that ends the multipart body, if any
+	digest  []byte // inside a multipart/digest: its delimiter ("--boundary")
+}
+
+// digestMessage begins a post at a digest's delimiter line at delim: the
+// message its part holds, after the part's own headers if it has any (a
+// digest's parts are message/rfc822 unless they say otherwise). It returns
+// where the message's body starts, and false when the part is not a
+// message (a text part, or no headers).
+func (s *mailSplitter) digestMessage(delim, next int) (int, bool) {
+	pos := next
+	if pos >= len(s.r.raw) {
+		return 0, false
+	}
+	if line, after := s.r.at(pos); blankLine(line) {
+		pos = after // no part headers: a message/rfc822 part
+	} else if isMailHeaderLine(line) {
+		part := scanHeaderBlock(s.r, pos)
+		if mt, _ := part.contentType(s.r.raw); (mt != "" && mt != "message/rfc822") || !part.endsBlank {
+			return 0, false
+		}
+		pos = part.bodyStart
+	} else {
+		return 0, false
+	}
+	if pos >= len(s.r.raw) {
+		return 0, false
+	}
+	if line, _ := s.r.at(pos); !isMailHeaderLine(line) {
+		return 0, false
+	}
+	b := scanHeaderBlock(s.r, pos)
+	if !b.accept(afterEnvelope) {
+		return 0, false
+	}
+	s.starts = append(s.starts, mailSpan{start: delim, envStart: -1, hdrStart: pos, hdrEnd: b.end, bodyStart: b.bodyStart})
+	s.ctx = afterBlank
+	return b.bodyStart, true
 }
 
 // begin records a post starting at start, with an envelope line at env
@@ -182,15 +248,40 @@ func (s *mailSplitter) begin(start, env, hdr int, b headerBlock) int {
 		s.ctx = afterBlank
 	}
 	s.mime, s.closing = b.mimeBody(s.r.raw)
+	s.digest = b.digestDelimiter(s.r.raw)
 	return b.bodyStart
+}
+
+// digestDelimiter returns the delimiter line ("--boundary") of the block's
+// multipart/digest body, or nil when it is no digest.
+func (b headerBlock) digestDelimiter(raw []byte) []byte {
+	if mt, params := b.contentType(raw); mt == "multipart/digest" && params["boundary"] != "" {
+		return []byte("--" + params["boundary"])
+	}
+	return nil
 }
 
 // mimeBody reports whether the block's Content-Type makes its body a
 // container of other header blocks (multipart/*, message/*), and for a
 // multipart the closing delimiter line ("--boundary--") that ends it.
 func (b headerBlock) mimeBody(raw []byte) (bool, []byte) {
-	if b.ctFrom < 0 {
+	mt, params := b.contentType(raw)
+	switch {
+	case mt == "":
 		return false, nil
+	case strings.HasPrefix(mt, "message/"):
+		return true, nil
+	case strings.HasPrefix(mt, "multipart/") && params["boundary"] != "":
+		return true, []byte("--" + params["boundary"] + "--")
+	}
+	return false, nil
+}
+
+// contentType reads the block's Content-Type field: the media type, lower
+// case, and its parameters; "" when there is none or it cannot be read.
+func (b headerBlock) contentType(raw []byte) (string, map[string]string) {
+	if b.ctFrom < 0 {
+		return "", nil
 	}
 	v := bytes.Map(func(r rune) rune {
 		if r == '\r' || r == '\n' {
@@ -200,15 +291,10 @@ func (b headerBlock) mimeBody(raw []byte) (bool, []byte) {
 	}, raw[b.ctFrom:b.ctTo])
 	_, v, _ = bytes.Cut(v, []byte(":"))
 	mt, params, err := mime.ParseMediaType(string(v))
-	switch {
-	case err != nil && mt == "":
-		return false, nil
-	case strings.HasPrefix(mt, "message/"):
-		return true, nil
-	case strings.HasPrefix(mt, "multipart/") && params["boundary"] != "":
-		return true, []byte("--" + params["boundary"] + "--")
+	if err != nil && mt == "" {
+		return "", nil
 	}
-	return false, nil
+	return mt, params
 }
 
 // scanHeaderBlock reads the run of header lines (and their folded
