@@ -106,7 +106,9 @@ func build(g *group) *Assembled {
 	}
 	w.Evidence[fanarchive.FieldKind] = largest.Evidence[fanarchive.FieldKind]
 
-	// Sources in order of first use; chapters point at theirs.
+	// Sources in order of first use; chapters point at theirs, named as
+	// the story names its parts.
+	word := partsCalled(ordered)
 	index := map[*fanarchive.Source]int{}
 	for _, p := range ordered {
 		src := p.Work.Sources[0]
@@ -119,7 +121,7 @@ func build(g *group) *Assembled {
 			ch.Number = len(w.Chapters) + 1
 			ch.SourceID = -int64(index[src] + 1)
 			if ch.Title == "" && len(p.Work.Chapters) == 1 {
-				ch.Title = partTitle(p)
+				ch.Title = partTitle(p, word)
 			}
 			w.Chapters = append(w.Chapters, &ch)
 			w.Words += ch.Words
@@ -259,18 +261,36 @@ func settleProblems(w *fanarchive.Work) {
 // partTitle names a chapter from its part marker and the title its
 // subject gives it: "Part 3", "Prologue", "Part 5: Prepare for
 // assimilation".
-func partTitle(p *Piece) string {
+func partTitle(p *Piece, word string) string {
 	if !p.HasPart {
 		return p.PartTitle
 	}
-	if name := partName(p); p.PartTitle != "" {
+	if name := partName(p, word); p.PartTitle != "" {
 		return name + ": " + p.PartTitle
 	}
-	return partName(p)
+	return partName(p, word)
 }
 
-// partName names a part from its marker alone.
-func partName(p *Piece) string {
+// partsCalled is what a story calls its parts: "Chapter" when a marker says
+// chapter and none says part, else "Part".
+func partsCalled(pieces []*Piece) string {
+	chapter := false
+	for _, p := range pieces {
+		t := strings.ToLower(p.Part.Text)
+		if strings.Contains(t, "part") {
+			return "Part"
+		}
+		chapter = chapter || strings.Contains(t, "chapter") || strings.Contains(t, "ch.")
+	}
+	if chapter {
+		return "Chapter"
+	}
+	return "Part"
+}
+
+// partName names a part from its marker alone, with the story's word for
+// its parts.
+func partName(p *Piece, word string) string {
 	switch p.Part.Role {
 	case RolePrologue:
 		return "Prologue"
@@ -278,12 +298,12 @@ func partName(p *Piece) string {
 		return "Epilogue"
 	}
 	if p.Part.Last > 0 {
-		return "Parts " + strconv.Itoa(p.Part.N) + "–" + strconv.Itoa(p.Part.Last)
+		return word + "s " + strconv.Itoa(p.Part.N) + "–" + strconv.Itoa(p.Part.Last)
 	}
 	if p.Part.N > 0 {
-		return "Part " + strconv.Itoa(p.Part.N) + p.Part.Sub
+		return word + " " + strconv.Itoa(p.Part.N) + p.Part.Sub
 	}
-	return "Final part"
+	return "Final " + strings.ToLower(word)
 }
 
 // kindOf is the kind of most of the pieces' words.

@@ -94,7 +94,7 @@ func TestAssembleParts(t *testing.T) {
 			t.Fatalf("%d works, want 1", len(works))
 		}
 		w := works[0].Work
-		if chapterTitles(w) != "Chapter 1|Chapter 2|Chapter 3|Part 4" || !w.Complete {
+		if chapterTitles(w) != "Chapter 1|Chapter 2|Chapter 3|Chapter 4" || !w.Complete {
 			t.Errorf("chapters %q, complete %v", chapterTitles(w), w.Complete)
 		}
 		if strings.Contains(strings.Join(w.Problems, "|"), ProblemPartMissing) {
@@ -134,7 +134,7 @@ func TestAssembleParts(t *testing.T) {
 			t.Fatalf("%d works, want 1", len(works))
 		}
 		w := works[0].Work
-		if titleKey(w.Title) != "harbour lights" || chapterTitles(w) != "Part 1|Part 2" || !w.Complete {
+		if titleKey(w.Title) != "harbour lights" || chapterTitles(w) != "Chapter 1|Chapter 2" || !w.Complete {
 			t.Errorf("title %q, chapters %q, complete %v", w.Title, chapterTitles(w), w.Complete)
 		}
 		if ev := w.Evidence[fanarchive.FieldTitle]; ev.Via != guessViaPartHeading {
@@ -205,6 +205,25 @@ func TestAssembleParts(t *testing.T) {
 		works := assemble(t, [2]string{"digest.txt", toc + post("Echo (2/2)", ann, storyText("second", 4))})
 		if len(works) != 2 || works[0].Work.Kind != fanarchive.KindOther || works[1].Work.Title != "Echo" || works[1].Work.Complete {
 			t.Fatalf("%d works: first %s %q; want the contents kept aside and the story alone", len(works), works[0].Work.Kind, works[0].Work.Title)
+		}
+	})
+	t.Run("a site's chapter pages: the <title> says which chapter", func(t *testing.T) {
+		page := func(n int, seed string) [2]string {
+			return [2]string{fmt.Sprintf("lamp%d.html", n), fmt.Sprintf("<html><head><title>Lamplight - Chapter %d</title></head><body>"+
+				"<center><h2>Lamplight</h2>by <a href=\"mailto:wren@example.org\">Wren Halloway</a></center><hr><p>%s</p><hr>"+
+				"<center><a href=\"lamp%d.html\">Next Chapter</a> | <a href=\"index.html\">Back to the archive</a></center></body></html>",
+				n, strings.ReplaceAll(storyText(seed, 4), "\n\n", "</p><p>"), n+1)}
+		}
+		works := listed(assemble(t, page(3, "third"), page(1, "first"), page(2, "second")))
+		if len(works) != 1 {
+			t.Fatalf("%d works listed, want 1", len(works))
+		}
+		w := works[0].Work
+		if w.Title != "Lamplight" || chapterTitles(w) != "Chapter 1|Chapter 2|Chapter 3" || !w.Complete || len(w.Sources) != 3 {
+			t.Errorf("title %q, chapters %q, complete %v, %d sources", w.Title, chapterTitles(w), w.Complete, len(w.Sources))
+		}
+		if !strings.Contains(w.Chapters[0].Body, "first 0") || strings.Contains(w.Chapters[0].Body, "Next Chapter") {
+			t.Errorf("chapter 1: %s", w.Chapters[0].Body)
 		}
 	})
 	t.Run("different stories in one file stay apart", func(t *testing.T) {

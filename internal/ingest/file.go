@@ -53,11 +53,17 @@ func ParseFile(name string, raw []byte, opts Options) ([]*Piece, error) {
 		return nil, err
 	}
 	if LooksLikeHTML(raw) {
-		w, err := ParseHTML(name, raw, opts)
+		w, pageTitle, err := parseHTMLPage(name, raw, opts)
 		if err != nil {
 			return nil, err
 		}
-		return []*Piece{wholePiece(w, raw)}, nil
+		p := wholePiece(w, raw)
+		if !p.HasPart && len(w.Chapters) == 1 {
+			// One chapter page of a site's story: its <title> says which,
+			// as a post's subject does ("Lamplight - Chapter 2").
+			p.Part, p.HasPart = piecePart(pageTitle, w)
+		}
+		return []*Piece{p}, nil
 	}
 	posts, ok, err := SplitPosts(raw)
 	if err != nil {

@@ -37,24 +37,31 @@ import (
 // Everything is sanitised with prose.Sanitize. Empty, binary, oversized
 // and hostile pages, and pages with no story text, are EUNREADABLE errors.
 func ParseHTML(name string, raw []byte, opts Options) (*fanarchive.Work, error) {
+	w, _, err := parseHTMLPage(name, raw, opts)
+	return w, err
+}
+
+// parseHTMLPage is ParseHTML, also returning the page's <title>, where a
+// site's chapter pages say which chapter they are ("Lamplight - Chapter 2").
+func parseHTMLPage(name string, raw []byte, opts Options) (*fanarchive.Work, string, error) {
 	maxBytes := opts.MaxBytes
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
 	if int64(len(raw)) > maxBytes {
-		return nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "The file is %s; the import limit is %s per file.", humanBytes(int64(len(raw))), humanBytes(maxBytes))
+		return nil, "", fanarchive.Errorf(fanarchive.EUNREADABLE, "The file is %s; the import limit is %s per file.", humanBytes(int64(len(raw))), humanBytes(maxBytes))
 	}
 	text, enc, err := decodeHTML(raw)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	doc, err := parseDocument(text)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	pg, err := readPage(doc)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	w := &fanarchive.Work{Kind: fanarchive.KindFiction, Complete: true, Evidence: map[string]fanarchive.Evidence{}}
 	src := fanarchive.NewSource(name, raw)
@@ -66,7 +73,7 @@ func ParseHTML(name string, raw []byte, opts Options) (*fanarchive.Work, error) 
 		err = readStoryPage(w, pg)
 	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	for _, c := range w.Chapters {
 		w.Words += c.Words
@@ -77,7 +84,7 @@ func ParseHTML(name string, raw []byte, opts Options) (*fanarchive.Work, error) 
 	applyOptions(w, opts)
 	fillDefaults(w)
 	fitLimits(w)
-	return w, nil
+	return w, pg.title, nil
 }
 
 // noStoryText is the error for a page with nothing left after its header,
