@@ -40,6 +40,9 @@ type classifierInput struct {
 	newsgroups []string
 	text       string
 	reply      bool // a reply to another post ("Re: …")
+	// linkShare is the share of a page's paragraphs that link to other
+	// pages: an index of stories, not a story.
+	linkShare float64
 }
 
 var (
@@ -88,6 +91,9 @@ func classify(in classifierInput) Classification {
 	}
 	if in.reply {
 		add("a reply (Re:)", -1.0)
+	}
+	if in.linkShare >= 0.3 {
+		add(fmt.Sprintf("links to other pages in %.0f%% of paragraphs (an index)", in.linkShare*100), -clamp((in.linkShare-0.2)*5, 0, 2.5))
 	}
 	for _, g := range in.newsgroups {
 		if fictionGroup.MatchString(g) {

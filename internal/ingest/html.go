@@ -212,11 +212,32 @@ func readTextPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
 	if len(w.Chapters) == 0 {
 		return noStoryText(fmt.Sprintf("%d paragraphs of text, all header or footer", len(ps)))
 	}
-	w.Evidence[fanarchive.FieldKind] = fanarchive.Evidence{Confidence: confDefault, Via: "default:html-page"}
+	var text []string
+	for _, p := range body {
+		text = append(text, p.lines...)
+	}
+	classifyPage(w, pg, text, 0, 0)
 	w.Evidence[fanarchive.FieldChapters] = fanarchive.Evidence{Confidence: confDefault, Via: fmt.Sprintf("headings:%d", len(w.Chapters))}
 	applyFooter(w, f)
 	inferArchive(w, pg.title)
 	return nil
+}
+
+// classifyPage decides whether a page is fiction, as for a text file, from
+// its body's lines, its labels (the title, the <title> and the file name)
+// and how many of its paras paragraphs link to other pages (linked). A
+// site's index, author and FAQ pages are documents, not works.
+func classifyPage(w *fanarchive.Work, pg pageInfo, lines []string, linked, paras int) {
+	in := classifierInput{
+		labels: []string{w.Title, pg.title, w.Sources[0].Name},
+		text:   strings.Join(lines, "\n"),
+	}
+	if paras >= 3 {
+		in.linkShare = float64(linked) / float64(paras)
+	}
+	c := classify(in)
+	w.Kind = c.Kind
+	w.Evidence[fanarchive.FieldKind] = c.Evidence()
 }
 
 // readMarkupPage reads a page of paragraphs: the blocks' text finds the
@@ -277,7 +298,25 @@ func readMarkupPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
 	if len(w.Chapters) == 0 {
 		return noStoryText(fmt.Sprintf("%d blocks, all header, footer or navigation", len(blocks)))
 	}
-	w.Evidence[fanarchive.FieldKind] = fanarchive.Evidence{Confidence: confDefault, Via: "default:html-page"}
+	var text []string
+	linked, paras := 0, 0
+	for i := start; i < bodyEnd; i++ {
+		b := &blocks[i]
+		if b.kind == blockText {
+			paras++
+			if b.links > 0 {
+				linked++
+			}
+		}
+		item := len(b.wrap) > 0 && (b.wrap[len(b.wrap)-1].tag == "li" || b.rows)
+		for _, l := range b.lines {
+			if item {
+				l = "- " + l // a list item or table row reads as one, as in a text file
+			}
+			text = append(text, l)
+		}
+	}
+	classifyPage(w, pg, text, linked, paras)
 	w.Evidence[fanarchive.FieldChapters] = fanarchive.Evidence{Confidence: confDefault, Via: fmt.Sprintf("headings:%d", len(w.Chapters))}
 	applyFooter(w, f)
 	addExtra(bodyEnd, len(blocks))

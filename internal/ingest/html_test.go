@@ -123,6 +123,14 @@ func TestHTMLRules(t *testing.T) {
 			ev := w.Evidence["title"]
 			return r.Title == "Rain" && ev.Confidence < fanarchive.ReviewThreshold && strings.Contains(ev.Detail, "My Fanfic Page")
 		}},
+		{"a story page is classified, as a text is", page("<title>Rain</title>", story), func(w *fanarchive.Work, r Record) bool {
+			return r.Kind == "fiction" && w.Evidence["kind"].Via == "classifier"
+		}},
+		{"an author's index of stories is a document", page("<title>Ann's Corner</title>", "<h1>Ann's Corner</h1><p>All my stories, newest first.</p><ul>"+
+			"<li><a href='rain.html'>Rain</a> (PG): the boats stay in.</li><li><a href='tide.html'>Tide</a> (G): the tide turns.</li>"+
+			"<li><a href='gull.html'>Gull</a> (R): one gull too many.</li></ul>"), func(w *fanarchive.Work, r Record) bool {
+			return r.Kind == "other" && strings.Contains(w.Evidence["kind"].Detail, "an index")
+		}},
 		{"title by author", page("<title>Rain by Ann Lee</title>", story), func(w *fanarchive.Work, r Record) bool {
 			return r.Title == "Rain" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee"
 		}},
