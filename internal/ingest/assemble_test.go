@@ -226,6 +226,19 @@ func TestAssembleParts(t *testing.T) {
 			t.Errorf("chapter 1: %s", w.Chapters[0].Body)
 		}
 	})
+	t.Run("a header's Part field places each file", func(t *testing.T) {
+		file := func(name, part, seed string) [2]string {
+			return [2]string{name, "Title: Tide Table\nAuthor: Ann Lee\nPart: " + part + "\nRating: R\n\n" + storyText(seed, 4)}
+		}
+		works := listed(assemble(t, file("tide-b.txt", "II", "second"), file("tide-a.txt", "I", "first"), file("tide-c.txt", "3 of 3", "third")))
+		if len(works) != 1 {
+			t.Fatalf("%d works listed, want 1", len(works))
+		}
+		w := works[0].Work
+		if chapterTitles(w) != "Part 1|Part 2|Part 3" || !w.Complete || len(w.Notes) != 0 || !strings.Contains(w.Chapters[0].Body, "first 0") {
+			t.Errorf("chapters %q, complete %v, notes %v", chapterTitles(w), w.Complete, w.Notes)
+		}
+	})
 	t.Run("different stories in one file stay apart", func(t *testing.T) {
 		f := post("The Lighthouse", ann, storyText("light", 4)) + post("A Review of the Season", "critic@example.net (A Critic)",
 			"I thought this episode was good. Plot: 7. Characterization: 8. Overall rating: 7/10. The writers did well this season.\n")

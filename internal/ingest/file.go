@@ -211,5 +211,34 @@ func piecePart(subject string, w *fanarchive.Work) (PartMarker, bool) {
 			m, ok = tm, true
 		}
 	}
+	if !ok {
+		m, ok = labelledPart(w)
+	}
 	return m, ok
+}
+
+// labelledPart reads a header's "Part: 2 of 3" ("Chapter: 4", "Part: II")
+// as the piece's place, taking the field out of the notes, where the text
+// rules put labels without a field of their own.
+func labelledPart(w *fanarchive.Work) (PartMarker, bool) {
+	for i, n := range w.Notes {
+		label := strings.ToLower(n.Label)
+		if label != "part" && label != "chapter" && label != "parts" && label != "chapters" {
+			continue
+		}
+		v := strings.TrimSpace(n.Text)
+		if len(v) > 40 {
+			return PartMarker{}, false
+		}
+		m, ok := FindPartMarker(v)
+		if !ok {
+			m, ok = FindPartMarker(n.Label + " " + v)
+		}
+		if ok && m.N > 0 {
+			w.Notes = append(w.Notes[:i:i], w.Notes[i+1:]...)
+			return m, true
+		}
+		return PartMarker{}, false
+	}
+	return PartMarker{}, false
 }
