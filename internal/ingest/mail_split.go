@@ -154,8 +154,11 @@ func splitMailSpans(raw []byte) []mailSpan {
 			} else if s.digest == nil && len(line) > 13 && bytes.EqualFold(line[:13], []byte("content-type:")) {
 				// A multipart/digest nested in the message ("multipart/mixed"
 				// with the digest's table of contents first, as Mailman
-				// sends them).
-				s.digest = scanHeaderBlock(s.r, pos).digestDelimiter(s.r.raw)
+				// sends them). The part's header lines are read once.
+				b := scanHeaderBlock(s.r, pos)
+				s.digest = b.digestDelimiter(s.r.raw)
+				pos, s.ctx = max(next, b.end), afterText
+				continue
 			}
 			if s.closing != nil && bytes.HasPrefix(line, s.closing) {
 				s.mime, s.digest = false, nil

@@ -27,10 +27,13 @@ func TestAdversarialShapes(t *testing.T) {
 		"indents":                 strings.Repeat("  a\n b\n", n),
 		"dashes":                  strings.Repeat("a-\n", n*5),
 		"verse":                   strings.Repeat("short\nlines\n\n", n),
+		"mime part headers":       "From: a@b.c\nSubject: s\nContent-Type: multipart/mixed; boundary=b\n\n--b\n" + strings.Repeat("Content-Type: text/plain\n", n) + "\nx\n--b--\n",
+		"digest delimiters":       "From: a@b.c\nSubject: s\nContent-Type: multipart/digest; boundary=b\n\n" + strings.Repeat("--b\n\nFrom: c@d.e\n\nx\n", n/10) + "--b--\n",
+		"pipermail addresses":     "From a at b.org  Sat Mar  5 10:12:44 1994\nFrom: a at b.org\n\n" + strings.Repeat("mail a at b.org ", n),
 	}
 	for name, in := range inputs {
 		start := time.Now()
-		_, err := ParseText(name, []byte(in), Options{})
+		_, err := ParseFile(name, []byte(in), Options{})
 		d := time.Since(start)
 		t.Logf("%-25s %8d bytes %10v err=%v", name, len(in), d, err)
 	}
