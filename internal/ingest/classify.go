@@ -40,8 +40,8 @@ type classifierInput struct {
 	newsgroups []string
 	text       string
 	reply      bool // a reply to another post ("Re: …")
-	// linkShare is the share of a page's paragraphs that link to other
-	// pages: an index of stories, not a story.
+	// linkShare is the share of a page's lines that link to other pages:
+	// an index of stories, not a story.
 	linkShare float64
 }
 
@@ -93,7 +93,7 @@ func classify(in classifierInput) Classification {
 		add("a reply (Re:)", -1.0)
 	}
 	if in.linkShare >= 0.3 {
-		add(fmt.Sprintf("links to other pages in %.0f%% of paragraphs (an index)", in.linkShare*100), -clamp((in.linkShare-0.2)*5, 0, 2.5))
+		add(fmt.Sprintf("links to other pages on %.0f%% of lines (an index)", in.linkShare*100), -clamp((in.linkShare-0.2)*5, 0, 2.5))
 	}
 	for _, g := range in.newsgroups {
 		if fictionGroup.MatchString(g) {

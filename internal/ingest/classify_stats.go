@@ -255,12 +255,25 @@ func (st *textStats) countLine(t, line string) {
 }
 
 // recordValue reports whether what follows a label's colon is a record's
-// value ("NCC-11574", "Apollo", "Human [if known]") rather than a line of
-// speech, which is a sentence: at most three words, no sentence's
-// punctuation.
+// value ("NCC-11574", "Apollo", "The First Duty (TNG)") rather than a line
+// of speech, which is a sentence: no sentence's punctuation, and at most
+// three words or words mostly capitalised, as a title is.
 func recordValue(v string) bool {
 	v = strings.TrimSpace(v)
-	return len(strings.Fields(v)) <= 3 && !strings.ContainsAny(v, ".!?\"“”") && !strings.HasSuffix(v, ",")
+	if strings.ContainsAny(v, ".!?\"“”") || strings.HasSuffix(v, ",") {
+		return false
+	}
+	f := strings.Fields(v)
+	if len(f) <= 3 {
+		return true
+	}
+	upper := 0
+	for _, w := range f {
+		if r, _ := utf8.DecodeRuneInString(strings.TrimLeft(w, "(['")); unicode.IsUpper(r) || unicode.IsDigit(r) {
+			upper++
+		}
+	}
+	return upper*10 >= len(f)*6
 }
 
 // capsSpeaker returns the speaker's name a script line gives in capitals:

@@ -44,6 +44,8 @@ func TestClassify(t *testing.T) {
 			fanarchive.KindFiction, "closing speech 83.3/1k (+1.5)"},
 		{"review quoting titles is not speech", classifierInput{labels: []string{"Season notes"}, text: repeat(30, `I thought "Darmok %d" and "The Chase" were the best of the season; "Lessons" is overrated, in my opinion.`)},
 			fanarchive.KindOther, "closing speech 0.0"},
+		{"a catalogue of files: labels over titles", classifierInput{labels: []string{"Harbour Files"}, text: repeat(30, "harbour%d.txt  12825\nREVIEW: The Long Watch (Harbour Tales)\nFAN FICTION: Salt and Static, Part Two")},
+			fanarchive.KindOther, "records"},
 		{"timeline table", classifierInput{labels: []string{"Harbour timeline"}, text: repeat(30, "YEAR %d        The breakwater was extended.\nTIDE            High at noon, low at six.")},
 			fanarchive.KindOther, "timeline"},
 	}

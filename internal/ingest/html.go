@@ -225,8 +225,8 @@ func readTextPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
 
 // classifyPage decides whether a page is fiction, as for a text file, from
 // its body's lines, its labels (the title, the <title> and the file name)
-// and how many of its paras paragraphs link to other pages (linked). A
-// site's index, author and FAQ pages are documents, not works.
+// and how many of its paras lines link to other pages (linked). A site's
+// index, author and FAQ pages are documents, not works.
 func classifyPage(w *fanarchive.Work, pg pageInfo, lines []string, linked, paras int) {
 	in := classifierInput{
 		labels: []string{w.Title, pg.title, w.Sources[0].Name},
@@ -299,14 +299,13 @@ func readMarkupPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
 		return noStoryText(fmt.Sprintf("%d blocks, all header, footer or navigation", len(blocks)))
 	}
 	var text []string
-	linked, paras := 0, 0
+	linked, paras := 0, 0 // lines, and lines with a link
 	for i := start; i < bodyEnd; i++ {
 		b := &blocks[i]
 		if b.kind == blockText {
-			paras++
-			if b.links > 0 {
-				linked++
-			}
+			// Counted by line: a table of files is one block of rows.
+			paras += len(b.lines)
+			linked += min(b.links, len(b.lines))
 		}
 		item := len(b.wrap) > 0 && (b.wrap[len(b.wrap)-1].tag == "li" || b.rows)
 		for _, l := range b.lines {
