@@ -173,6 +173,9 @@ func TestCleanMailText(t *testing.T) {
 		{"bare dashes with address", "story\n--\nAnn  ann@h\n", false, "story", "Ann  ann@h", 0},
 		{"bare dashes in a story", "story\n--\nmore story\n", false, "story\n--\nmore story", "", 0},
 		{"long block after dashes", "story\n-- \n" + strings.Repeat("line\n", 11), false, "story\n-- \n" + strings.TrimSpace(strings.Repeat("line\n", 11)), "", 0},
+		{"signature under a rule", "story\n\n-----\nWren Halloway\n\"Keep the lamp lit.\"\n", false, "story", "Wren Halloway\n\"Keep the lamp lit.\"", 0},
+		{"last scene under a rule", "story\n\n-----\nThe boats came home at dawn.\n", false, "story\n\n-----\nThe boats came home at dawn.", "", 0},
+		{"long block under a rule", "story\n-----\nWren Halloway\n" + strings.Repeat("line\n", 11), false, "story\n-----\nWren Halloway\n" + strings.TrimSpace(strings.Repeat("line\n", 11)), "", 0},
 		{"CRLF", "a\r\nb\r\n\r\n", false, "a\nb", "", 0},
 		{"leading blank lines", "\n\n  indented\n", false, "  indented", "", 0},
 	}

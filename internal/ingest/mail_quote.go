@@ -84,6 +84,29 @@ func cutSignature(lines []string) ([]string, string) {
 		}
 		return lines[:i], strings.Trim(sig, "\n")
 	}
+	return cutRuledSignature(lines, end)
+}
+
+// cutRuledSignature removes a signature set off by a rule of dashes or
+// underscores instead of "-- ": "-----" / "Katriena Knights" / a quip. The
+// first line after the rule must read as a person's name (signatureName),
+// and at most maxSignatureLines lines may follow the rule: a story's last
+// scene after a rule begins otherwise.
+func cutRuledSignature(lines []string, end int) ([]string, string) {
+	for i := end - 1; i >= 0 && end-i <= maxSignatureLines+1; i-- {
+		t := strings.TrimSpace(lines[i])
+		if len(t) < 3 || strings.Trim(t, "-_=") != "" {
+			continue
+		}
+		first := i + 1
+		for first < end && strings.TrimSpace(lines[first]) == "" {
+			first++
+		}
+		if first == end || signatureName(lines[first]) == "" || end-first > maxSignatureLines {
+			return lines, ""
+		}
+		return lines[:i], strings.Trim(strings.Join(lines[first:end], "\n"), "\n")
+	}
 	return lines, ""
 }
 
