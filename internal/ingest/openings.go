@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"regexp"
 	"strings"
 
 	"fanarchive"
@@ -12,9 +11,32 @@ import (
 // belongs to Paramount; this story to me.") but opens every part of a
 // story is kept once, as a note, instead of opening every chapter.
 
-// blockStart finds the top-level blocks of a body written by prose.HTML:
-// each begins a line.
-var blockStart = regexp.MustCompile(`(?m)^<(?:p|hr|pre|h3)\b`)
+// blockTags are the top-level blocks of a body written by prose.HTML; each
+// begins a line.
+var blockTags = []string{"p", "hr", "pre", "h3"}
+
+// blockStarts returns the offsets of the top-level blocks in body: lines
+// that begin with one of blockTags. (A scan: this ran a regular expression
+// over every chapter of every multi-part story.)
+func blockStarts(body string) []int {
+	var idx []int
+	for i := 0; i < len(body); {
+		if body[i] == '<' {
+			for _, t := range blockTags {
+				if rest := body[i+1:]; strings.HasPrefix(rest, t) && (len(rest) == len(t) || !isWordByte(rest[len(t)])) {
+					idx = append(idx, i)
+					break
+				}
+			}
+		}
+		j := strings.IndexByte(body[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return idx
+}
 
 // maxOpeningBlocks is how many blocks at the top of a chapter are compared.
 const maxOpeningBlocks = 3
@@ -26,16 +48,16 @@ func splitBlocks(c *fanarchive.Chapter) (html, text []string, ok bool) {
 	if c.Text == "" {
 		return nil, nil, false
 	}
-	idx := blockStart.FindAllStringIndex(c.Body, -1)
-	if len(idx) == 0 || idx[0][0] != 0 {
+	idx := blockStarts(c.Body)
+	if len(idx) == 0 || idx[0] != 0 {
 		return nil, nil, false
 	}
-	for i, loc := range idx {
+	for i, start := range idx {
 		end := len(c.Body)
 		if i+1 < len(idx) {
-			end = idx[i+1][0]
+			end = idx[i+1]
 		}
-		html = append(html, c.Body[loc[0]:end])
+		html = append(html, c.Body[start:end])
 	}
 	text = strings.Split(c.Text, "\n\n")
 	return html, text, len(html) == len(text)

@@ -97,8 +97,9 @@ func lateByline(ps []para, from int) (f lateFront, found bool) {
 			// first heading: "…Enjoy!" / "Christopher Walck" / "Chapter I".
 			// It signs prose, not a title, and is written as a name is
 			// (not in capitals, as titles often are).
-			if name := signatureName(p.text()); name != "" && len(p.lines) == 1 && !titleLike(ps[k-1]) && ps[k-1].words() >= 8 &&
-				strings.ToUpper(name) != name {
+			if len(p.lines) != 1 || ps[k-1].words() < 8 || titleLike(ps[k-1]) {
+				// not a signature: checked first, as reading a name is dearer
+			} else if name := signatureName(p.text()); name != "" && strings.ToUpper(name) != name {
 				signedAt, signedName = k, name
 			}
 		}
@@ -390,6 +391,9 @@ func titleBlock(p para) (title string, names []string, contact string, ok bool) 
 		}
 	}
 	last := strings.TrimSpace(p.lines[len(p.lines)-1])
+	if !strings.ContainsAny(last, "@.") && !strings.Contains(last, " at ") {
+		return "", nil, "", false // neither an address nor initials
+	}
 	names, contact = authorNames(last)
 	if len(names) != 1 || (contact == "" && !initialledName.MatchString(names[0])) {
 		return "", nil, "", false
