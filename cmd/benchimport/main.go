@@ -41,6 +41,11 @@ type Result struct {
 	GOMAXPROCS     int     `json:"gomaxprocs"`
 	DatabaseBytes  int64   `json:"archive_db_bytes"`
 	FloorDataBytes int64   `json:"floor_db_bytes"`
+	// The import's stages, medians in seconds: reading and parsing the files
+	// (on every CPU), assembling parts and duplicates, storing (one writer).
+	ParseSeconds    float64 `json:"parse_seconds"`
+	AssembleSeconds float64 `json:"assemble_seconds"`
+	StoreSeconds    float64 `json:"store_seconds"`
 }
 
 func main() {
@@ -71,7 +76,7 @@ func run(ctx context.Context, dir string, runs int) (*Result, error) {
 		}
 		res.Bytes += info.Size()
 	}
-	var floor, imp []float64
+	var floor, imp, parse, assemble, store []float64
 	for r := 0; r < runs; r++ {
 		tmp, err := os.MkdirTemp("", "benchimport")
 		if err != nil {
@@ -82,14 +87,18 @@ func run(ctx context.Context, dir string, runs int) (*Result, error) {
 			return nil, err
 		}
 		floor, res.FloorDataBytes = append(floor, secs), size
-		secs, works, size, err := importRun(ctx, src, filepath.Join(tmp, "archive.db"))
+		secs, works, size, st, err := importRun(ctx, src, filepath.Join(tmp, "archive.db"))
 		if err != nil {
 			return nil, err
 		}
 		imp, res.Works, res.DatabaseBytes = append(imp, secs), works, size
+		parse = append(parse, st.parse)
+		assemble = append(assemble, st.assemble)
+		store = append(store, st.store)
 		os.RemoveAll(tmp)
 	}
 	res.FloorSeconds, res.ImportSeconds = median(floor), median(imp)
+	res.ParseSeconds, res.AssembleSeconds, res.StoreSeconds = median(parse), median(assemble), median(store)
 	mb := float64(res.Bytes) / (1 << 20)
 	res.FloorMBps, res.ImportMBps = mb/res.FloorSeconds, mb/res.ImportSeconds
 	res.Ratio = res.ImportMBps / res.FloorMBps
@@ -130,20 +139,35 @@ func floorRun(ctx context.Context, src importer.Source, path string) (float64, i
 	return secs, fileSize(path), nil
 }
 
-// importRun imports the files with the real importer into a fresh archive.
-func importRun(ctx context.Context, src importer.Source, path string) (float64, int, int64, error) {
+// stageTimes are one import's stages, in seconds.
+type stageTimes struct{ parse, assemble, store float64 }
+
+// importRun imports the files with the real importer into a fresh archive,
+// timing its stages from its progress reports: the last "read" report ends
+// parsing, the first "store" report (0 done) ends assembly.
+func importRun(ctx context.Context, src importer.Source, path string) (float64, int, int64, stageTimes, error) {
 	store, err := sqlite.Open(ctx, path, nil)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, stageTimes{}, err
 	}
 	defer store.Close()
+	var parsed, assembled time.Time
+	im := &importer.Importer{Works: store, Runs: store, Progress: func(stage string, done, total int) {
+		switch {
+		case stage == "read" && done == total:
+			parsed = time.Now()
+		case stage == "store" && assembled.IsZero():
+			assembled = time.Now()
+		}
+	}}
 	start := time.Now()
-	rep, err := (&importer.Importer{Works: store, Runs: store}).Run(ctx, src, "benchimport", nil)
+	rep, err := im.Run(ctx, src, "benchimport", nil)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, stageTimes{}, err
 	}
-	secs := time.Since(start).Seconds()
-	return secs, rep.Created, fileSize(path), nil
+	end := time.Now()
+	t := stageTimes{parse: parsed.Sub(start).Seconds(), assemble: assembled.Sub(parsed).Seconds(), store: end.Sub(assembled).Seconds()}
+	return end.Sub(start).Seconds(), rep.Created, fileSize(path), t, nil
 }
 
 func fileSize(path string) int64 {

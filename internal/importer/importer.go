@@ -234,6 +234,9 @@ func (im *Importer) parseFile(fsys fs.FS, name, display string) ([]*ingest.Piece
 // their duplicates.
 func (im *Importer) storeAll(ctx context.Context, works []*ingest.Assembled, runID int64, report func(Result)) error {
 	done := 0
+	if im.Progress != nil {
+		im.Progress("store", 0, len(works)) // storing begins: assembly is done
+	}
 	for _, batch := range chunks(works, batchesOf(works)) {
 		if err := ctx.Err(); err != nil {
 			return err

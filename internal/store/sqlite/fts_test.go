@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"fanarchive"
@@ -138,5 +139,56 @@ func TestScoreText(t *testing.T) {
 				t.Errorf("%v: work %d scores %.17g, FTS5 says %.17g", must, w.ID, g, w.Score)
 			}
 		}
+	}
+}
+
+// TestBatchTextRows: a batch's text rows, written after its other rows,
+// make every work of the batch searchable in the batch's commit, and a
+// failed batch leaves none of them.
+func TestBatchTextRows(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	defer s.Close()
+	work := func(word string) *fanarchive.Work {
+		return &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "Harbour " + word, Rating: fanarchive.RatingGeneral,
+			Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>The " + word + " came in with the tide.</p>"}}}
+	}
+	matches := func(word string) []int64 {
+		rows, err := s.db.QueryContext(ctx, `SELECT rowid FROM work_text WHERE work_text MATCH ?`, word)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	batch := []*fanarchive.Work{work("gullwing"), work("kelpie"), work("lanternfish")}
+	if _, err := s.ImportWorks(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	bulk := []*fanarchive.Work{work("marlinspike"), work("narwhal")}
+	if err := s.CreateWorks(ctx, bulk); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range append(batch, bulk...) {
+		word := strings.Fields(w.Title)[1]
+		if got := matches(word); len(got) != 1 || got[0] != w.ID {
+			t.Errorf("%q matches %v, want [%d]", word, got, w.ID)
+		}
+	}
+	bad := work("oarfish")
+	bad.Chapters = nil
+	if _, err := s.ImportWorks(ctx, []*fanarchive.Work{work("puffin"), bad}); err == nil {
+		t.Fatal("a batch with an invalid work was stored")
+	}
+	if got := matches("puffin"); len(got) != 0 {
+		t.Errorf("a failed batch left text rows: %v", got)
 	}
 }

@@ -64,6 +64,20 @@ func (s *Store) indexText(ctx context.Context, tx *sql.Tx, id int64, t workText)
 	return s.listText(ctx, tx, id, t)
 }
 
+// indexTexts writes the text rows of a batch of works after the batch's
+// other rows. FTS5 writes out the text it holds in memory whenever a
+// statement on another table opens a savepoint in the transaction, so text
+// rows written between each work's other rows cost a third more
+// (BenchmarkIndexCorpusText and cmd/benchimport, docs/benchmarks.md).
+func (s *Store) indexTexts(ctx context.Context, tx *sql.Tx, texts []pendingText) error {
+	for _, p := range texts {
+		if err := s.indexText(ctx, tx, p.id, p.t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // tagID returns the ID of the tag of this kind and name, creating it if
 // needed. The name is tidied first (tags.Clean). A new tag whose normalised
 // name (tags.Norm) matches an existing tag of its kind is made a synonym of

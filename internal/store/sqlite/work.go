@@ -174,6 +174,16 @@ type creation struct {
 
 	conflict       bool
 	existingWorkID int64
+
+	// texts, when set, collects the work's text row for the caller to write
+	// after the batch's other rows.
+	texts *[]pendingText
+}
+
+// pendingText is a text row to write in the same transaction.
+type pendingText struct {
+	id int64
+	t  workText
 }
 
 // workOrigin returns the origin CreateWork stores for w.
@@ -328,8 +338,11 @@ func (c *creation) insert(ctx context.Context) error {
 	if err := c.insertChapters(ctx); err != nil {
 		return err
 	}
-	// Search sees the work in the same commit (search_write.go).
-	if err := c.s.indexText(ctx, c.tx, c.workID, newWorkText(w)); err != nil {
+	// Search sees the work in the same commit (search_write.go). A batch
+	// writes its works' text rows last, together (see ImportWorks).
+	if c.texts != nil {
+		*c.texts = append(*c.texts, pendingText{c.workID, newWorkText(w)})
+	} else if err := c.s.indexText(ctx, c.tx, c.workID, newWorkText(w)); err != nil {
 		return err
 	}
 	return logChange(ctx, c.tx, c.workID, search.OpPut)

@@ -41,8 +41,9 @@ func (s *Store) ImportWorks(ctx context.Context, works []*fanarchive.Work) (crea
 	created = make([]bool, len(works))
 	ids := make([]int64, len(works))
 	err = s.write(ctx, func(tx *sql.Tx) error {
+		var texts []pendingText // written last: see indexTexts
 		for i, c := range cs {
-			c.tx, c.conflict, c.existingWorkID = tx, false, 0
+			c.tx, c.conflict, c.existingWorkID, c.texts = tx, false, 0, &texts
 			if err := c.checkConflicts(ctx); err != nil {
 				if c.conflict {
 					ids[i], created[i] = c.existingWorkID, false
@@ -61,7 +62,7 @@ func (s *Store) ImportWorks(ctx context.Context, works []*fanarchive.Work) (crea
 			}
 			ids[i], created[i] = c.workID, true
 		}
-		return nil
+		return s.indexTexts(ctx, tx, texts)
 	})
 	if err != nil {
 		for i, w := range works {

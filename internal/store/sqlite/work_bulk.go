@@ -25,8 +25,9 @@ func (s *Store) CreateWorks(ctx context.Context, works []*fanarchive.Work) error
 		cs[i] = c
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		var texts []pendingText // written last: see indexTexts
 		for i, c := range cs {
-			c.tx = tx
+			c.tx, c.texts = tx, &texts
 			if err := c.checkConflicts(ctx); err != nil {
 				return fmt.Errorf("work %d: %w", i+1, err)
 			}
@@ -37,7 +38,7 @@ func (s *Store) CreateWorks(ctx context.Context, works []*fanarchive.Work) error
 				return fmt.Errorf("work %d: %w", i+1, err)
 			}
 		}
-		return nil
+		return s.indexTexts(ctx, tx, texts)
 	})
 	if err != nil {
 		return fmt.Errorf("create works: %w", err)
