@@ -13,7 +13,10 @@ import (
 // envelope is what a post's headers say about the text inside it. The
 // zero value is a file that was not a post.
 type envelope struct {
-	Subject    string
+	Subject string
+	// SubjectTitle and SubjectAuthor are what the subject says
+	// (subjectParts), read once per post.
+	SubjectTitle, SubjectAuthor string
 	FromName   string
 	FromAddr   string
 	Date       time.Time
@@ -291,7 +294,7 @@ func applyEnvelope(w *fanarchive.Work, env envelope) {
 	if env.Subject == "" && env.FromName == "" && env.FromAddr == "" && env.Date.IsZero() {
 		return
 	}
-	title, author, _, _, _ := subjectTitle(env.Subject)
+	title, author := env.SubjectTitle, env.SubjectAuthor
 	if conf := subjectTitleConfidence(title); title != "" && w.Evidence[fanarchive.FieldTitle].Confidence < conf {
 		w.Title = title
 		w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: conf, Via: "subject", Detail: env.Subject}
@@ -323,13 +326,13 @@ func applyEnvelope(w *fanarchive.Work, env envelope) {
 	}
 }
 
-// expandAcronym reads the title a subject abbreviates ("STTRR 1-10/20")
+// expandAcronym reads the title a subject abbreviates (its title, as
+// subjectParts reads it: "STTRR 1-10/20")
 // from the opening lines, where it is written out: the lines whose words'
 // initials spell the acronym ("STAR TREK" / "THE RAVEN'S ROAR"). When the
 // words run over two lines the first is a series name, and the title is
 // the second. It does nothing when the text already gave a surer title.
-func expandAcronym(w *fanarchive.Work, subject string, ps []para) {
-	title, _, _, _, _ := subjectTitle(subject)
+func expandAcronym(w *fanarchive.Work, subject, title string, ps []para) {
 	if !acronymTitle.MatchString(title) || w.Evidence[fanarchive.FieldTitle].Confidence >= confSubject {
 		return
 	}

@@ -90,7 +90,7 @@ func ParseFile(name string, raw []byte, opts Options) ([]*Piece, error) {
 		env := envelope{Subject: validText(p.Subject), FromName: validText(p.From.Name), FromAddr: validText(p.From.Addr),
 			Date: p.Date, Newsgroups: p.Newsgroups, Signature: p.Signature}
 		var partTitle string
-		_, _, env.Reply, _, _, partTitle = subjectParts(env.Subject)
+		env.SubjectTitle, env.SubjectAuthor, env.Reply, _, _, partTitle = subjectParts(env.Subject)
 		w, err := parseBody(text, src, opts, env)
 		if err != nil {
 			if firstErr == nil {

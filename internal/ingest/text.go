@@ -212,7 +212,7 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 	w.Evidence[fanarchive.FieldChapters] = fanarchive.Evidence{Confidence: confDefault, Via: fmt.Sprintf("headings:%d", len(w.Chapters))}
 	w.Sources = []*fanarchive.Source{src}
 	applyFront(w, h)
-	expandAcronym(w, env.Subject, ps[:min(len(ps), bodyStart+prefaceParas)])
+	expandAcronym(w, env.Subject, env.SubjectTitle, ps[:min(len(ps), bodyStart+prefaceParas)])
 	applyEnvelope(w, env)
 	applyFooter(w, f)
 	applyOptions(w, opts)
