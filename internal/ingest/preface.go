@@ -316,14 +316,24 @@ func bracketed(l string) bool {
 // about characters ("All characters copyrighted by Paramount") is not one.
 var storyCopyrightRe = regexp.MustCompile(`(?i)\b(?:this|the)\s+(?:story|work|piece|tale|text|file|fic)\s+(?:is\s+)?(?:copyright(?:ed)?|copywrite|\(c\)|©)\s*(?:\(c\)|©|@)?\s*(?:(?:19|20)\d\d[,\s]+)?(?:by\s+)?([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})`)
 
+// storyCopyrightOn is the same said of the story among other things:
+// "copyright on original characters and story, Brenda S. Antrim, 1995",
+// "Copyright on characters by Paramount, on story by Brenda Antrim".
+var storyCopyrightOn = regexp.MustCompile(`(?i)\bcopyright(?:ed)?\s+(?:on|of|for)\s+(?:[\w\s,]{0,40}?\s)?(?:the\s+)?(?:story|plot)(?:\s+and\s+[\w\s]{0,30}?)?(?:\s*,\s*|\s+by\s+)([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})|\bon\s+(?:the\s+)?story\s+by\s+([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})`)
+
 // storyCopyright reads the author from a story copyright sentence in the
-// first two lines of a paragraph.
+// first four lines of a paragraph.
 func storyCopyright(p para) (names []string, ok bool) {
 	head := p.lines[0]
-	if len(p.lines) > 1 {
-		head += " " + strings.TrimSpace(p.lines[1])
+	for _, l := range p.lines[1:min(len(p.lines), 4)] {
+		head += " " + strings.TrimSpace(l)
 	}
 	m := storyCopyrightRe.FindStringSubmatch(head)
+	if m == nil {
+		if on := storyCopyrightOn.FindStringSubmatch(head); on != nil {
+			m = []string{on[0], on[1] + on[2]}
+		}
+	}
 	if m == nil {
 		return nil, false
 	}

@@ -122,6 +122,12 @@ func TestTextFields(t *testing.T) {
 		{"two short lines are not a title block without a sure name", "Harbour Lights\nWren Halloway" + story, func(r Record) bool {
 			return len(r.Authors) == 0
 		}},
+		{"copyright on the story among other notices", "Harbour Lights : A Harbour Tales story.  Copyright on all the\ncharacters and settings, Tidewater Press; copyright on original\ncharacters and story, Wren S. Halloway, 1995.  Comments are\nalways welcome.  Enjoy!" + story, func(r Record) bool {
+			return len(r.Authors) == 1 && r.Authors[0] == "Wren S. Halloway"
+		}},
+		{"copyright on story by, wrapped", "\"Lamp?\" Or Good Manners Can See One Through ... Anything.  An alternative\nadventure presented for your amusement and entertainment, by Wren\nHalloway.  Copyright on characters by Tidewater Press, Inc., on story by\nWren Halloway, all rights reserved.  Share it freely." + story, func(r Record) bool {
+			return len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway"
+		}},
 		{"character copyright is not the author", "All characters copyrighted by Paramount.  This story is mine." + story, func(r Record) bool { return len(r.Authors) == 0 }},
 		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
