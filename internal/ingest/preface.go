@@ -22,14 +22,17 @@ const (
 var (
 	// inlineByline is "TITLE by NAME" on one short line.
 	inlineByline = regexp.MustCompile(`(?i)^\s*(.{2,70}?)[\s,;:-]+by\s+(\S.{1,80})$`)
-	// storyDescriptor is "A Star Trek : Deep Space Nine Story" after a title.
+	// storyDescriptor is "A Star Trek : Deep Space Nine Story" after a title
+	// ("Q and A : The new Star Trek : The Next Generation Novel": the "A"
+	// of the title, before a colon, is no article).
 	// descriptorOnly is a story's description with no title in it: "An
-	// unauthorized parody", "A Deep Space Nine story".
+	// unauthorized parody", "A Deep Space Nine story", "The new Star Trek
+	// novel".
 	// gluedBy is "by" run onto a closing quote or bracket: `"The
 	// Chip"(v#4)By Glen Johnson`.
 	gluedBy         = regexp.MustCompile(`(?i)([)"”\]])(by\s)`)
-	descriptorOnly  = regexp.MustCompile(`(?i)^\W*an?\s+.{0,50}?\b(?:story|tale|fic|fanfic|novel|novella|vignette|parody|epic)\W*$`)
-	storyDescriptor = regexp.MustCompile(`(?i)(?:\s+|\s*-{1,2}\s*|,\s*)an?\s+.{0,50}?\b(?:story|tale|fic|fanfic|novel|novella|vignette|parody|epic)\s*$`)
+	descriptorOnly  = regexp.MustCompile(`(?i)^\W*(?:an?|(?:an?|the)\s+new)\s+.{0,50}?\b(?:story|tale|fic|fanfic|novel|novella|vignette|parody|epic)\W*$`)
+	storyDescriptor = regexp.MustCompile(`(?i)(?:\s+|\s*-{1,2}\s*|,\s*|\s*:\s*)(?:an?|(?:an?|the)\s+new)\s+[^\s:].{0,50}?\b(?:story|tale|fic|fanfic|novel|novella|vignette|parody|epic)\s*$`)
 )
 
 // lateFront is what lateByline finds after a preface.
@@ -271,6 +274,9 @@ func copyrightAuthor(p para) (names []string, contact, title string, ok bool) {
 	above := at - 1
 	if above >= 0 && titleKey(p.lines[above]) == titleKey(names[0]) {
 		above--
+	}
+	if above >= 1 && descriptorOnly.MatchString(strings.TrimSpace(p.lines[above])) {
+		above-- // "Q and A" / "The new Star Trek : The Next Generation Novel" / "Copyright …"
 	}
 	if above >= 0 && titleLike(para{lines: p.lines[above : above+1]}) {
 		title = strings.TrimSpace(p.lines[above])

@@ -128,6 +128,12 @@ func TestTextFields(t *testing.T) {
 		{"copyright on story by, wrapped", "\"Lamp?\" Or Good Manners Can See One Through ... Anything.  An alternative\nadventure presented for your amusement and entertainment, by Wren\nHalloway.  Copyright on characters by Tidewater Press, Inc., on story by\nWren Halloway, all rights reserved.  Share it freely." + story, func(r Record) bool {
 			return len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway"
 		}},
+		{"title's own 'A' before a colon is no article", "Page 1\n\n\nQ and A : The new Harbour Tales Novel by Wren Halloway" + story, func(r Record) bool {
+			return r.Title == "Q and A" && len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway"
+		}},
+		{"descriptor line between title and copyright", "                 Q and A\n     The new Harbour Tales Novel\n   Copyright (C) 1990 by Wren Halloway" + story, func(r Record) bool {
+			return r.Title == "Q and A" && len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway"
+		}},
 		{"character copyright is not the author", "All characters copyrighted by Paramount.  This story is mine." + story, func(r Record) bool { return len(r.Authors) == 0 }},
 		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
