@@ -197,7 +197,7 @@ func measure(body []para) layout {
 	}
 	sort.Ints(lens)
 	w := lens[len(lens)*9/10]
-	return layout{width: max(w, 20), hardWrapped: w <= 100 && multi*3 >= len(body)}
+	return layout{width: max(w, 20), hardWrapped: w <= unwrappedWidth && multi*3 >= len(body)}
 }
 
 // blocks turns a chapter's paragraphs into prose blocks: scene breaks, verse
@@ -260,6 +260,10 @@ func (lay layout) verse(p para) bool {
 	return true
 }
 
+// unwrappedWidth is the typical line length beyond which a text was not
+// wrapped at all: its line breaks are the author's paragraph breaks.
+const unwrappedWidth = 100
+
 // reflow joins hard-wrapped lines into paragraphs. A new paragraph starts at
 // a line indented deeper than the paragraph's shallowest line, or after a
 // line that ends a sentence well short of the wrap width.
@@ -286,7 +290,11 @@ func (lay layout) reflow(lines []string) []string {
 			// narration flush left.
 			newPara = newPara || (indent(l) != indent(lines[i-1]) && endsSentence(prev) && startsSentence(t))
 			shortEnd := lay.hardWrapped && len([]rune(lines[i-1])) < lay.width*6/10 && endsSentence(prev) && startsSentence(t)
-			if newPara || shortEnd {
+			// In text that was never wrapped (a line is a paragraph, as
+			// word processors save it), a line that ends a sentence ends
+			// its paragraph.
+			unwrappedEnd := lay.width > unwrappedWidth && endsSentence(prev)
+			if newPara || shortEnd || unwrappedEnd {
 				flush()
 			}
 		}

@@ -33,6 +33,10 @@ func TestTextShape(t *testing.T) {
 			"hr",
 			"p:The long prose line that sets the wrap width of this whole file, again so."}},
 		{"drawn", "+------+------+\n| Data | Worf |\n+------+------+", []string{"pre"}},
+		{"unwrapped: a line is a paragraph", "The lamp at the end of the pier had gone out three nights running, and nobody in the village would say why at all.\n\"You will not light it in this,\" the keeper said from his doorway, and he pulled the door half shut against the rain.\nShe did not answer him; she knelt at the glass and struck the first match, and the second, and the third, one after another.", []string{
+			"p:The lamp at the end of the pier had gone out three nights running, and nobody in the village would say why at all.",
+			"p:\"You will not light it in this,\" the keeper said from his doorway, and he pulled the door half shut against the rain.",
+			"p:She did not answer him; she knelt at the glass and struck the first match, and the second, and the third, one after another."}},
 		{"hyphen at the end of a line", "A long line of prose that ends with a word broken at its hyphen, some-\nthing the old typists did when a word would not fit.", []string{
 			"p:A long line of prose that ends with a word broken at its hyphen, some-thing the old typists did when a word would not fit."}},
 	}
