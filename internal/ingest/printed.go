@@ -130,3 +130,89 @@ func startsLower(l string) bool {
 	}
 	return false
 }
+
+// boxEdge is how far from either end of a text a box is looked for: title
+// and closing boxes, not drawings in the story.
+const boxEdge = 40
+
+// unbox opens the boxes that title blocks and closing notes were drawn in,
+// near the start and the end of a text:
+//
+//	******************************      +---------------------------+
+//	*         LAMPLIGHT          *      | Title:  Lamplight         |
+//	*      by Wren Halloway      *      | Author: Wren Halloway     |
+//	******************************      +---------------------------+
+//
+// A box is three or more lines: rules of one border character (corners
+// aside) and lines framed by the same character on both sides with no
+// such character inside. Its rules become blank lines and its framed lines
+// what they frame, so the header and footer rules read what is inside.
+func unbox(lines []string) []string {
+	var out []string // copied on the first change
+	for i := 0; i < len(lines); {
+		if i >= boxEdge && i < len(lines)-boxEdge {
+			i = len(lines) - boxEdge
+			continue
+		}
+		end, ok := boxAt(lines, i)
+		if !ok {
+			i++
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(lines)
+		}
+		for k := i; k < end; k++ {
+			t := strings.TrimSpace(lines[k])
+			if boxRule(t) {
+				out[k] = ""
+			} else {
+				out[k] = strings.TrimRight(t[1:len(t)-1], " ")
+			}
+		}
+		i = end
+	}
+	if out == nil {
+		return lines
+	}
+	return out
+}
+
+// boxAt reports whether a box starts at line i, and where it ends: a rule,
+// framed lines, a rule.
+func boxAt(lines []string, i int) (end int, ok bool) {
+	top := strings.TrimSpace(lines[i])
+	if !boxRule(top) {
+		return 0, false
+	}
+	edge := boxSide(top)
+	framed := 0
+	for k := i + 1; k < len(lines); k++ {
+		t := strings.TrimSpace(lines[k])
+		switch {
+		case boxRule(t) && framed > 0:
+			return k + 1, true
+		case len(t) >= 2 && t[0] == t[len(t)-1] && strings.IndexByte(t[1:len(t)-1], t[0]) < 0 && (t[0] == edge || t[0] == '|') && strings.IndexByte("*|#!", t[0]) >= 0:
+			framed++
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+// boxRule reports whether a trimmed line is a box's top or bottom: at least
+// five of one of * = # - _ ~, with + at the corners allowed.
+func boxRule(t string) bool {
+	t = strings.Trim(t, "+")
+	return len(t) >= 5 && strings.IndexByte("*=#-_~", t[0]) >= 0 && strings.Trim(t, t[:1]) == ""
+}
+
+// boxSide is the character a box's sides are drawn with, given its top: a
+// box of asterisks has asterisk sides; one of dashes or equals signs, bars.
+func boxSide(top string) byte {
+	if c := strings.Trim(top, "+")[0]; c == '*' || c == '#' {
+		return c
+	}
+	return '|'
+}

@@ -75,3 +75,43 @@ func TestDropPageMarks(t *testing.T) {
 		}
 	}
 }
+
+func TestUnbox(t *testing.T) {
+	story := "\n\n" + strings.Repeat("The lamp at the end of the pier had gone out three nights running, and nobody\nin the village would say why.  Ann walked down to it after supper.\n\n", 4)
+	tests := []struct {
+		name, text    string
+		title, author string
+	}{
+		{"asterisks around a centred title and byline",
+			"******************************************\n*                                        *\n*              LAMPLIGHT                 *\n*           by Wren Halloway             *\n*                                        *\n******************************************",
+			"LAMPLIGHT", "Wren Halloway"},
+		{"a drawn box of labels",
+			"+----------------------------------------+\n|  Title:  Lamplight                     |\n|  Author: Wren Halloway                 |\n+----------------------------------------+",
+			"Lamplight", "Wren Halloway"},
+		{"hashes",
+			"##########################\n# Title: Lamplight       #\n# Author: Wren Halloway  #\n##########################",
+			"Lamplight", "Wren Halloway"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, err := ParseText("lamp.txt", []byte(tt.text+story), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := NewRecord(w)
+			if r.Title != tt.title || len(r.Authors) != 1 || r.Authors[0] != tt.author || !strings.HasPrefix(r.Begins, "The lamp") {
+				t.Errorf("title %q, authors %v, begins %q", r.Title, r.Authors, r.Begins)
+			}
+		})
+	}
+	// A table in the story keeps its frame: its rows have inner bars, and
+	// it is far from both ends.
+	table := "+------+------+\n| Data | Worf |\n| Troi | Crusher |\n+------+------+"
+	lines := normalise(strings.Repeat("story line\n", 50) + table + "\n" + strings.Repeat("story line\n", 50))
+	if got := unbox(lines); strings.Join(got, "\n") != strings.Join(lines, "\n") {
+		t.Error("a table inside the story was unboxed")
+	}
+	if got := unbox(normalise(table)); got[1] != "| Data | Worf |" {
+		t.Errorf("a table's rows were unframed: %q", got)
+	}
+}

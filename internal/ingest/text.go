@@ -143,7 +143,7 @@ func checkSize(raw []byte, opts Options) error {
 // parseBody parses decoded story text taken from src (the whole file, or
 // one post of it, whose headers env describes) into a work.
 func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) (*fanarchive.Work, error) {
-	ps := paragraphs(undoubleSpace(dropPageMarks(normalise(text))))
+	ps := paragraphs(undoubleSpace(dropPageMarks(unbox(normalise(text)))))
 	h, bodyStart := parseHeader(ps)
 	if h.authors == nil && !h.has(fieldAuthor) {
 		if f, ok := lateByline(ps, bodyStart); ok {
