@@ -2,7 +2,10 @@ package ingest
 
 import (
 	"fmt"
+	"path"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -31,6 +34,7 @@ type Assembled struct {
 // input.
 func Assemble(pieces []*Piece) []*Assembled {
 	groups := groupInFiles(pieces)
+	groups = mergeNumberedFiles(groups)
 	groups = mergeAcrossFiles(groups)
 	var out []*Assembled
 	for _, g := range groups {
@@ -183,6 +187,92 @@ func overlap(a, b *group) bool {
 		}
 	}
 	return false
+}
+
+// mergeNumberedFiles joins the files of a story saved as numbered files
+// without part markers inside ("tide1.txt", "tide2.txt", "tide3.txt", each
+// headed "Title: Tide Table"): whole-file stories with the same title and
+// author, none with a part marker, whose file names differ only in a
+// number. The numbers become their parts. A story alone, or with a sibling
+// whose name does not fit, keeps its file to itself (a "voyager2.txt" is
+// no part 2 on its own).
+func mergeNumberedFiles(groups []*group) []*group {
+	byKey := map[string][]int{}
+	for i, g := range groups {
+		if len(g.pieces) == 1 && g.pieces[0].Whole && !g.pieces[0].HasPart && g.title != "" {
+			key := g.title + "\x00" + g.author
+			byKey[key] = append(byKey[key], i)
+		}
+	}
+	merged := map[int]bool{}
+	for _, idx := range byKey {
+		if len(idx) < 2 {
+			continue
+		}
+		stem, nums, ok := "", make([]int, len(idx)), true
+		seen := map[int]bool{}
+		for k, i := range idx {
+			st, n, found := numberedName(groups[i].pieces[0].Work.Sources[0].Name)
+			if !found || (k > 0 && st != stem) || seen[n] {
+				ok = false
+				break
+			}
+			stem, nums[k], seen[n] = st, n, true
+		}
+		if ok {
+			// Parts count from one, with a file or so lost at most: years
+			// ("review88", "review92") number a series, not parts.
+			lo, hi := slices.Min(nums), slices.Max(nums)
+			ok = lo == 1 && hi <= len(nums)+1
+		}
+		for a := 0; ok && a < len(idx); a++ {
+			for b := a + 1; ok && b < len(idx); b++ {
+				// Copies of one text are reposts, not parts.
+				ok = !sameText(groups[idx[a]].pieces[0].fp, groups[idx[b]].pieces[0].fp)
+			}
+		}
+		if !ok {
+			continue
+		}
+		first := groups[idx[0]]
+		for k, i := range idx {
+			p := groups[i].pieces[0]
+			p.Part, p.HasPart = PartMarker{N: nums[k], Text: p.Work.Sources[0].Name}, true
+			if k > 0 {
+				first.pieces = append(first.pieces, p)
+				merged[i] = true
+			}
+		}
+	}
+	if len(merged) == 0 {
+		return groups
+	}
+	out := groups[:0:0]
+	for i, g := range groups {
+		if !merged[i] {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// numberedName splits a file name into its stem and the number it ends
+// in, before the extension: "stories/tide2.txt" → "stories/tide", 2;
+// "tide-03" → "tide-", 3.
+func numberedName(name string) (stem string, n int, ok bool) {
+	base := strings.TrimSuffix(name, path.Ext(name))
+	i := len(base)
+	for i > 0 && base[i-1] >= '0' && base[i-1] <= '9' {
+		i--
+	}
+	if i == len(base) || len(base)-i > 3 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(base[i:])
+	if err != nil || n == 0 {
+		return "", 0, false
+	}
+	return base[:i], n, true
 }
 
 func partID(m PartMarker) string { return fmt.Sprintf("%d%s/%d", m.N, m.Sub, m.Role) }

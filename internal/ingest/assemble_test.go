@@ -239,6 +239,29 @@ func TestAssembleParts(t *testing.T) {
 			t.Errorf("chapters %q, complete %v, notes %v", chapterTitles(w), w.Complete, w.Notes)
 		}
 	})
+	t.Run("numbered files of one story", func(t *testing.T) {
+		file := func(name, seed string) [2]string {
+			return [2]string{name, "Title: Tide Table\nAuthor: Ann Lee\nRating: R\n\n" + storyText(seed, 4)}
+		}
+		works := listed(assemble(t, file("tide2.txt", "second"), file("tide1.txt", "first"), file("tide3.txt", "third")))
+		if len(works) != 1 || chapterTitles(works[0].Work) != "Part 1|Part 2|Part 3" || !strings.Contains(works[0].Work.Chapters[0].Body, "first 0") {
+			t.Fatalf("%d works; want one of three parts in file order by number", len(works))
+		}
+		// Years number a series; copies are reposts; other names are other
+		// stories; one file alone is no part.
+		for _, set := range [][][2]string{
+			{file("review88.txt", "a"), file("review89.txt", "b")},
+			{file("tide1.txt", "same"), file("tide2.txt", "same")},
+			{file("tide1.txt", "a"), file("lamp2.txt", "b")},
+			{file("voyager2.txt", "a")},
+		} {
+			for _, a := range assemble(t, set...) {
+				if len(a.Work.Chapters) != 1 || a.Work.Complete == false {
+					t.Errorf("%s: %d chapters, complete %v; want each file its own work", a.Work.Sources[0].Name, len(a.Work.Chapters), a.Work.Complete)
+				}
+			}
+		}
+	})
 	t.Run("different stories in one file stay apart", func(t *testing.T) {
 		f := post("The Lighthouse", ann, storyText("light", 4)) + post("A Review of the Season", "critic@example.net (A Critic)",
 			"I thought this episode was good. Plot: 7. Characterization: 8. Overall rating: 7/10. The writers did well this season.\n")

@@ -114,6 +114,24 @@ func workFingerprint(a *Assembled) map[uint64]bool {
 	return fp
 }
 
+// sameText reports whether two fingerprints are of the same text: most of
+// the smaller sample is in the larger one.
+func sameText(a, b map[uint64]bool) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) < dupMinSample {
+		return false
+	}
+	n := 0
+	for h := range a {
+		if b[h] {
+			n++
+		}
+	}
+	return float64(n) >= dupContainment*float64(len(a))
+}
+
 // markDuplicates finds works whose text another work holds and marks them
 // as its duplicates. Of two copies the canonical one is the complete one,
 // then the one with more words, then more chapters, then the earlier.
