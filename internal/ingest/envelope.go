@@ -17,12 +17,12 @@ type envelope struct {
 	// SubjectTitle and SubjectAuthor are what the subject says
 	// (subjectParts), read once per post.
 	SubjectTitle, SubjectAuthor string
-	FromName   string
-	FromAddr   string
-	Date       time.Time
-	Newsgroups []string
-	Reply      bool   // the subject starts with "Re:"
-	Signature  string // the post's signature block, if any
+	FromName                    string
+	FromAddr                    string
+	Date                        time.Time
+	Newsgroups                  []string
+	Reply                       bool   // the subject starts with "Re:"
+	Signature                   string // the post's signature block, if any
 }
 
 // Confidences of what headers say.
