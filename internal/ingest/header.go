@@ -27,6 +27,9 @@ const (
 	fieldArchiveName // where the story is archived, not permission to archive
 	fieldList
 	fieldNote
+	// fieldClassification is a rating in some fandoms and story codes in
+	// others (X-Files: "V, MSR" — vignette, Mulder/Scully romance).
+	fieldClassification
 )
 
 // labels maps a normalised header label (see normLabel) to its field. Plural
@@ -36,7 +39,7 @@ var labels = map[string]field{
 	"title": fieldTitle, "story title": fieldTitle, "story": fieldTitle, "story name": fieldTitle, "fic title": fieldTitle,
 	"author": fieldAuthor, "written by": fieldAuthor, "writer": fieldAuthor, "by": fieldAuthor, "pen name": fieldAuthor,
 	"penname": fieldAuthor, "author name": fieldAuthor, "name": fieldAuthor, "co-author": fieldAuthor,
-	"rating": fieldRating, "rated": fieldRating, "rate": fieldRating, "classification": fieldRating,
+	"rating": fieldRating, "rated": fieldRating, "rate": fieldRating, "classification": fieldClassification,
 	"fandom": fieldFandom, "universe": fieldFandom, "show": fieldFandom, "crossover": fieldFandom, "source": fieldFandom,
 	"pairing": fieldRelationship, "relationship": fieldRelationship, "ship": fieldRelationship, "couple": fieldRelationship,
 	"character": fieldCharacter, "main character": fieldCharacter, "featured character": fieldCharacter,

@@ -319,8 +319,21 @@ func applyFront(w *fanarchive.Work, h frontMatter) {
 			}
 		}
 	}
+	hasRating := false
+	for _, hf := range h.fields {
+		hasRating = hasRating || hf.field == fieldRating
+	}
 	for _, hf := range h.fields {
 		via := "header:" + hf.label
+		if hf.field == fieldClassification {
+			// A rating when it reads as one and no Rating field says
+			// otherwise; else the story's codes, kept as tags.
+			if _, ok := NormaliseRating(hf.value); ok && !hasRating {
+				hf.field = fieldRating
+			} else {
+				hf.field = fieldFreeform
+			}
+		}
 		switch hf.field {
 		case fieldTitle:
 			if w.Title == "" && hf.value != "" {

@@ -134,6 +134,12 @@ func TestTextFields(t *testing.T) {
 		{"descriptor line between title and copyright", "                 Q and A\n     The new Harbour Tales Novel\n   Copyright (C) 1990 by Wren Halloway" + story, func(r Record) bool {
 			return r.Title == "Q and A" && len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway"
 		}},
+		{"X-Files classification codes are tags, the rating stays", "TITLE: Rain\nCLASSIFICATION: V, MSR\nRATING: PG-13" + story, func(r Record) bool {
+			return r.Rating == "Teen" && strings.Contains(strings.Join(r.Tags, "|"), "MSR")
+		}},
+		{"a classification that is a rating", "Title: Rain\nClassification: NC-17" + story, func(r Record) bool {
+			return r.Rating == "Explicit"
+		}},
 		{"character copyright is not the author", "All characters copyrighted by Paramount.  This story is mine." + story, func(r Record) bool { return len(r.Authors) == 0 }},
 		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
