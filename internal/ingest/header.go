@@ -298,8 +298,15 @@ loop:
 		return frontMatter{}, 0
 	}
 	if h.guessedTitle == "" && h.authors == nil && len(candidates) > 0 {
-		// Title lines above labelled fields with no Title among them.
+		// Title lines above labelled fields with no Title among them;
+		// "Lamplight by Wren Halloway" names the author too, unless a
+		// field does.
 		h.guessedTitle = candidates[len(candidates)-1]
+		if t, names, contact, ok := splitInlineByline(h.guessedTitle); ok && !h.has(fieldAuthor) {
+			if title, ok := inlineTitleBy(t, names); ok {
+				h.guessedTitle, h.authors, h.authorsVia, h.contact = title, names, "byline", contact
+			}
+		}
 	}
 	return h, i
 }

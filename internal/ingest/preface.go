@@ -145,17 +145,9 @@ func lateByline(ps []para, from int) (f lateFront, found bool) {
 		}
 		if len(p.lines) <= 3 {
 			for _, l := range p.lines {
-				l = gluedBy.ReplaceAllString(strings.TrimSpace(l), "$1 $2")
-				m := inlineByline.FindStringSubmatch(l)
-				if m == nil || len(l) > 120 || notByline.MatchString(m[1]) {
+				t, n, c, found := splitInlineByline(l)
+				if !found {
 					continue
-				}
-				n, c := authorNames(m[2])
-				t := strings.TrimSpace(storyDescriptor.ReplaceAllString(m[1], ""))
-				if q := quotedTitle.FindStringSubmatch(t); q != nil && seriesLead(t[:strings.IndexAny(t, "\"`“")]) {
-					// The quoted words are the title; the rest a series
-					// name, a date or a version.
-					t = q[1]
 				}
 				if len(n) > 0 && descriptorOnly.MatchString(t) {
 					// "AN UNAUTHORIZED PARODY by Tom Golden": the title, if
@@ -168,9 +160,9 @@ func lateByline(ps []para, from int) (f lateFront, found bool) {
 					}
 					return lateFront{names: n, contact: c, via: viaLateByline, title: title, titleConf: confLateTtl, preface: joinParas(ps[from:start]), end: k + 1}, true
 				}
-				if len(n) > 0 && titleLike(para{lines: []string{t}}) && !bylineLead.MatchString(t) && inlineTitle(t) {
+				if title, ok := inlineTitleBy(t, n); ok {
 					// A title and byline on one line are as sure as a subject.
-					return lateFront{names: n, contact: c, via: viaLateByline, title: strings.Trim(t, titleDecorTrim), titleConf: confLateBy, preface: joinParas(ps[from:k]), end: k + 1}, true
+					return lateFront{names: n, contact: c, via: viaLateByline, title: title, titleConf: confLateBy, preface: joinParas(ps[from:k]), end: k + 1}, true
 				}
 			}
 		}
@@ -429,6 +421,35 @@ func titleBlock(p para) (title string, names []string, contact string, ok bool) 
 		return "", nil, "", false
 	}
 	return strings.Trim(rest[0], titleDecorTrim), names, contact, true
+}
+
+// splitInlineByline reads "TITLE by NAME" on one line: the part before
+// "by" (descriptions such as "A Deep Space Nine story" removed, a quoted
+// title taken from among other words) and the names after it. found is
+// false when the line has no such byline.
+func splitInlineByline(l string) (title string, names []string, contact string, found bool) {
+	l = gluedBy.ReplaceAllString(strings.TrimSpace(l), "$1 $2")
+	m := inlineByline.FindStringSubmatch(l)
+	if m == nil || len(l) > 120 || notByline.MatchString(m[1]) {
+		return "", nil, "", false
+	}
+	names, contact = authorNames(m[2])
+	title = strings.TrimSpace(storyDescriptor.ReplaceAllString(m[1], ""))
+	if q := quotedTitle.FindStringSubmatch(title); q != nil && seriesLead(title[:strings.IndexAny(title, "\"`“")]) {
+		// The quoted words are the title; the rest a series name, a date
+		// or a version.
+		title = q[1]
+	}
+	return title, names, contact, true
+}
+
+// inlineTitleBy reports whether what splitInlineByline read is a title and
+// its authors, returning the title without decoration.
+func inlineTitleBy(t string, names []string) (string, bool) {
+	if len(names) == 0 || !titleLike(para{lines: []string{t}}) || bylineLead.MatchString(t) || !inlineTitle(t) {
+		return "", false
+	}
+	return strings.Trim(t, titleDecorTrim), true
 }
 
 // seriesLead reports whether the words before a quoted title are a label,

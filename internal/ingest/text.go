@@ -349,8 +349,18 @@ func applyFront(w *fanarchive.Work, h frontMatter) {
 				}
 			}
 		case fieldRating:
-			if w.RatingOriginal == "" {
-				setRating(w, hf.value, via)
+			if w.RatingOriginal != "" {
+				break
+			}
+			rating, rest := storyInfo(hf.value)
+			setRating(w, rating, via)
+			for _, seg := range rest {
+				if lang := languageTag(seg); len(lang) == 2 && w.Language == "" {
+					w.Language = lang
+				}
+			}
+			if len(rest) > 0 {
+				w.Notes = appendNote(w.Notes, fanarchive.Note{Label: "Story info", Text: strings.Join(rest, " - ")})
 			}
 		case fieldFandom:
 			addTags(fanarchive.TagFandom, splitList(hf.value, fandomSep))
@@ -426,6 +436,26 @@ func applyFront(w *fanarchive.Work, h frontMatter) {
 	if h.preface != "" {
 		w.Notes = append(w.Notes, fanarchive.Note{Label: prefaceLabel, Text: h.preface})
 	}
+}
+
+// storyInfo splits a rating field that carries a whole line of story facts,
+// as FanFiction.Net prints it ("Rated: T - English - Drama - Chapters: 2 -
+// Words: 900"), into the rating and the other facts. A value without such
+// a line is all rating.
+func storyInfo(value string) (rating string, rest []string) {
+	segs := strings.Split(value, " - ")
+	if len(segs) < 2 {
+		return value, nil
+	}
+	if _, ok := NormaliseRating(segs[0]); !ok {
+		return value, nil
+	}
+	for _, s := range segs[1:] {
+		if s = strings.TrimSpace(s); s != "" {
+			rest = append(rest, s)
+		}
+	}
+	return strings.TrimSpace(segs[0]), rest
 }
 
 // unquote removes quotation marks around a whole title: "\"Bestseller\"".

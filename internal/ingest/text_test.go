@@ -140,6 +140,10 @@ func TestTextFields(t *testing.T) {
 		{"a classification that is a rating", "Title: Rain\nClassification: NC-17" + story, func(r Record) bool {
 			return r.Rating == "Explicit"
 		}},
+		{"title by author above a site's facts line", "Rain by Ann Lee\n\nRated: T - English - Drama - Chapters: 1 - Words: 900" + story, func(r Record) bool {
+			return r.Title == "Rain" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee" && r.Rating == "Teen" && r.RatingOriginal == "T" &&
+				len(r.Notes) == 1 && r.Notes[0].Text == "English - Drama - Chapters: 1 - Words: 900"
+		}},
 		{"character copyright is not the author", "All characters copyrighted by Paramount.  This story is mine." + story, func(r Record) bool { return len(r.Authors) == 0 }},
 		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
