@@ -14,6 +14,9 @@ var (
 		regexp.MustCompile(`(?i)\bfeedback\s+(?:is\s+|would\s+be\s+)?(?:always\s+|very\s+|much\s+|greatly\s+)*(?:welcome[d]?|appreciated|craved|adored|loved|cherished|treasured|desired|wanted|nice|great|lovely)?\s*(?:to|at|:|-|—|–)\s*(.+?)\s*[.!?)]*$`),
 		regexp.MustCompile(`(?i)\b(?:e-?mail|write(?:\s+to)?|contact|reach)\s+me\s+(?:at|on|via)\s+(.+?)\s*[.!?)]*$`),
 		regexp.MustCompile(`(?i)\b(?:comments?|c\s*&\s*c|criticism|reviews?|feedback)\s+(?:(?:are|is)\s+)?(?:always\s+|very\s+|much\s+)*(?:welcome[d]?|appreciated|wanted)\s+(?:at|to)\s+(.+?)\s*[.!?)]*$`),
+		// "Comments? Flames? Write me: wren@example.org": an address after
+		// words that ask for mail.
+		regexp.MustCompile(`(?i)\b(?:comments?|flames?|feedback|criticism|c\s*&\s*c|questions?|write|mail)\b[^@]{0,60}?\b([a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,})`),
 	}
 	// feedbackPlea matches a request for feedback that names no address.
 	feedbackPlea = regexp.MustCompile(`(?i)\b(?:let\s+me\s+know\s+what\s+you\s+(?:think|thought)|(?:feedback|comments?|c\s*&\s*c|criticism|reviews?)\s+(?:are|is|would\s+be)\s+(?:always\s+|very\s+|much\s+|greatly\s+)*(?:welcome[d]?|appreciated|wanted|lovely|nice|great)|please\s+(?:send\s+)?(?:feedback|review|comment)|feedback\s+(?:please|welcome|appreciated))`)

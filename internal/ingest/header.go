@@ -165,16 +165,37 @@ type headerField struct {
 	line  int    // 0-based line index in the normalised text
 }
 
-// parseLabel splits a line into a known label and its value.
+// otherLabelLine is a label set off otherwise than by a colon: dot leaders
+// ("Title......: Lamplight", "Author....Wren"), a dash or an equals sign
+// between spaces ("Title - Lamplight", "RATING = PG").
+var otherLabelLine = regexp.MustCompile(`^\s{0,40}([A-Za-z][A-Za-z'’ ]{0,30}?)\s*(?:\.{2,}\s*:?\s*|\s+[-–=]{1,2}\s+|\s*=\s*)(\S.*)$`)
+
+// parseLabel splits a line into a known label and its value: "Label:
+// value", also in brackets ("[Title: Lamplight]"), or a label of a story
+// field set off by dot leaders, a dash or an equals sign.
 func parseLabel(line string) (f field, label, value string, ok bool) {
-	if i := strings.IndexByte(line, ':'); i < 0 || i > 80 {
-		return fieldNone, "", "", false // labels are short: no need to run the regexp over prose
+	if t := strings.TrimSpace(line); len(t) > 2 && (t[0] == '[' && t[len(t)-1] == ']' || t[0] == '<' && t[len(t)-1] == '>') {
+		line = t[1 : len(t)-1]
 	}
-	m := labelLine.FindStringSubmatch(line)
+	i := strings.IndexByte(line, ':')
+	if i >= 0 && i <= 80 {
+		if m := labelLine.FindStringSubmatch(line); m != nil {
+			if f = lookupLabel(m[1]); f != fieldNone {
+				return f, strings.TrimSpace(m[1]), strings.TrimSpace(m[2]), true
+			}
+		}
+	}
+	// Labels are short: no need to run a regexp over prose.
+	if j := strings.IndexAny(line, ".-–="); j < 0 || j > 44 {
+		return fieldNone, "", "", false
+	}
+	m := otherLabelLine.FindStringSubmatch(line)
 	if m == nil {
 		return fieldNone, "", "", false
 	}
-	if f = lookupLabel(m[1]); f == fieldNone {
+	// Only a story field's label: notes' labels ("Part", "Date", "Note")
+	// are words that begin sentences too.
+	if f = lookupLabel(m[1]); f == fieldNone || f == fieldNote {
 		return fieldNone, "", "", false
 	}
 	return f, strings.TrimSpace(m[1]), strings.TrimSpace(m[2]), true

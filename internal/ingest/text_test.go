@@ -144,6 +144,16 @@ func TestTextFields(t *testing.T) {
 			return r.Title == "Rain" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee" && r.Rating == "Teen" && r.RatingOriginal == "T" &&
 				len(r.Notes) == 1 && r.Notes[0].Text == "English - Drama - Chapters: 1 - Words: 900"
 		}},
+		{"dot leaders", "Title......: Rain\nAuthor.....: Ann Lee\nRating.....: PG" + story, func(r Record) bool {
+			return r.Title == "Rain" && r.Authors[0] == "Ann Lee" && r.Rating == "General"
+		}},
+		{"dash between label and value", "Title - Rain\nAuthor - Ann Lee" + story, func(r Record) bool { return r.Title == "Rain" && r.Authors[0] == "Ann Lee" }},
+		{"equals sign", "TITLE = Rain\nAUTHOR = Ann Lee" + story, func(r Record) bool { return r.Title == "Rain" && r.Authors[0] == "Ann Lee" }},
+		{"bracketed labels", "[Title: Rain]\n[Author: Ann Lee]" + story, func(r Record) bool { return r.Title == "Rain" && r.Authors[0] == "Ann Lee" }},
+		{"a note's label with a dash is prose", "Part - of me wanted to stay." + story, func(r Record) bool { return len(r.Notes) == 0 && strings.HasPrefix(r.Begins, "Part - of me") }},
+		{"comments? write me:", "Title: Rain" + story + "\n\nComments? Flames? Write me: ann@example.org\n", func(r Record) bool {
+			return r.Feedback == "ann@example.org" && !strings.Contains(r.Ends, "Flames")
+		}},
 		{"character copyright is not the author", "All characters copyrighted by Paramount.  This story is mine." + story, func(r Record) bool { return len(r.Authors) == 0 }},
 		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
