@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -8,12 +9,19 @@ import (
 	"fanarchive/internal/prose"
 )
 
+// ansiEscape is an ANSI terminal control sequence: colours and cursor
+// moves ("\x1b[1;33m"), as BBS text files carried them.
+var ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]`)
+
 // normalise prepares decoded text for line-based parsing: CRLF and lone CR
 // become LF, a form feed becomes a blank line, tabs expand to 8-column stops,
 // other control characters (NUL, the DOS end-of-file mark, ANSI escapes) and
 // trailing white space are removed. The raw bytes are kept elsewhere, so
 // nothing here loses anything.
 func normalise(text string) []string {
+	if strings.IndexByte(text, 0x1b) >= 0 {
+		text = ansiEscape.ReplaceAllString(text, "") // colours of a BBS's text files
+	}
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	text = strings.ReplaceAll(text, "\f", "\n\n")
