@@ -70,7 +70,16 @@ func ParseFile(name string, raw []byte, opts Options) ([]*Piece, error) {
 		return nil, err
 	}
 	if !ok || len(posts) == 0 {
-		w, err := ParseText(name, raw, opts)
+		text, enc, err := Decode(raw)
+		if err != nil {
+			return nil, err
+		}
+		if pieces, err := anthologyPieces(name, raw, text, enc, opts); pieces != nil || err != nil {
+			return pieces, err
+		}
+		src := fanarchive.NewSource(name, raw)
+		src.Encoding = enc
+		w, err := parseBody(text, src, opts, envelope{})
 		if err != nil {
 			return nil, err
 		}
@@ -131,6 +140,12 @@ func attachPreamble(pieces []*Piece, posts []Post) []*Piece {
 		pieces[0].Start != posts[0].Start || pieces[0].Work.Words > preambleWords {
 		return pieces
 	}
+	return notePreamble(pieces)
+}
+
+// notePreamble makes the first piece's text a note on the second, whose
+// bytes then begin where the first's did, and drops the first.
+func notePreamble(pieces []*Piece) []*Piece {
 	pre, next := pieces[0].Work, pieces[1].Work
 	var text []string
 	for _, c := range pre.Chapters {
@@ -142,6 +157,7 @@ func attachPreamble(pieces []*Piece, posts []Post) []*Piece {
 		text = append([]string{n.Text}, text...)
 	}
 	next.Notes = append([]fanarchive.Note{{Label: label, Text: strings.Join(text, "\n\n")}}, next.Notes...)
+	pieces[1].Start = pieces[0].Start // the note's bytes are the piece's now
 	return pieces[1:]
 }
 

@@ -9,9 +9,10 @@ import (
 	"fanarchive/internal/prose"
 )
 
-// ansiEscape is an ANSI terminal control sequence: colours and cursor
-// moves ("\x1b[1;33m"), as BBS text files carried them.
-var ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]`)
+// ansiEscape is an ANSI or VT100 terminal control sequence: colours and
+// cursor moves ("\x1b[1;33m"), character set switches ("\x1b(0"), as BBS
+// text files and terminal animations carried them.
+var ansiEscape = regexp.MustCompile(`\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[()*+][0-9A-Za-z]|[0-9=>@-Z\\^_])`)
 
 // normalise prepares decoded text for line-based parsing: CRLF and lone CR
 // become LF, a form feed becomes a blank line, tabs expand to 8-column stops,
