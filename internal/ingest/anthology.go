@@ -40,7 +40,7 @@ func storyStarts(text string) []int {
 		}
 		line := strings.TrimRight(text[lineStart:end], "\r")
 		t := strings.TrimSpace(line)
-		sep := t == "" || sceneBreakLine(t) || headingRule(t) || mostlyRule(t)
+		sep := t == "" || sceneBreakLine(t) || headingRule(t) || strings.IndexByte("-=_~*+#", t[0]) >= 0 && mostlyRule(t)
 		if !sep && prevSep && headerBlockAt(text, lineStart) {
 			starts = append(starts, cut)
 		}
