@@ -47,7 +47,7 @@ type classifierInput struct {
 
 var (
 	// Words in a subject, title or file name that name a kind of document.
-	otherTitle = regexp.MustCompile(`(?i)\b(?:review|reviews|rev|faq|f\.a\.q|frequently\s+asked|list|lists|listing|guide|episode\s+guide|timeline|chronology|encyclopa?edia|drinking\s+game|drinking|interview|info|information|technical|manual|index|quiz|trivia|bibliography|synopsis|announcement|announcing|convention|for\s+sale|wanted|filks?|song\s*book|lyrics|songs|newsletter|digest|schedule|rumou?rs?|questions|answers|glossary|dictionary|biographies|analysis|discussion|episodes|comments|afterword|errata|corrections)\b`)
+	otherTitle = regexp.MustCompile(`(?i)\b(?:review|reviews|rev|faq|f\.a\.q|frequently\s+asked|list|lists|listing|guide|episode\s+guide|timeline|chronology|encyclopa?edia|drinking\s+game|drinking|interview|info|information|technical|manual|index|quiz|trivia|bibliography|synopsis|announcement|announcing|convention|for\s+sale|wanted|filks?|song\s*book|lyrics|songs|newsletter|digest|schedule|rumou?rs?|questions|answers|glossary|dictionary|biographies|analysis|discussion|episodes|comments|afterword|errata|corrections|catalog(?:ue)?|checklist|quotes|quotations|top\s+(?:ten|10|twenty|20)|press\s+release)\b`)
 	// Newsgroups whose posts are fiction, or are not.
 	fictionGroup = regexp.MustCompile(`(?i)\b(?:creative|fiction|fanfic|stories|writing)\b`)
 	otherGroup   = regexp.MustCompile(`(?i)\.(?:reviews?|info|answers|announce|tech|current|misc|marketplace|d)\b`)

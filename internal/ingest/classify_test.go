@@ -46,6 +46,8 @@ func TestClassify(t *testing.T) {
 			fanarchive.KindOther, "closing speech 0.0"},
 		{"a catalogue of files: labels over titles", classifierInput{labels: []string{"Harbour Files"}, text: repeat(30, "harbour%d.txt  12825\nREVIEW: The Long Watch (Harbour Tales)\nFAN FICTION: Salt and Static, Part Two")},
 			fanarchive.KindOther, "records"},
+		{"a top ten list", classifierInput{labels: []string{"Top Ten Reasons the Keeper Stays Home"}, text: repeat(12, `%d. The tide is out and the boats are in.`)},
+			fanarchive.KindOther, "top ten"},
 		{"timeline table", classifierInput{labels: []string{"Harbour timeline"}, text: repeat(30, "YEAR %d        The breakwater was extended.\nTIDE            High at noon, low at six.")},
 			fanarchive.KindOther, "timeline"},
 	}
