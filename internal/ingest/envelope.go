@@ -379,3 +379,54 @@ func setSubjectTitle(w *fanarchive.Work, title, subject string) {
 	w.Title = title
 	w.Evidence[fanarchive.FieldTitle] = fanarchive.Evidence{Confidence: confSubject, Via: "subject:acronym", Detail: subject}
 }
+
+// groupFandoms are the fandoms that newsgroups of the era were named for:
+// a story posted to alt.startrek.creative is Star Trek fan fiction. Only
+// groups whose name says the fandom are listed; a general group
+// (rec.arts.sf.written) says nothing.
+var groupFandoms = []struct {
+	re     *regexp.Regexp
+	fandom string
+}{
+	{regexp.MustCompile(`(?:^|\.)(?:startrek|star-trek|trek|st-tng|st-ds9|st-voyager)(?:\.|$)`), "Star Trek"},
+	{regexp.MustCompile(`(?:^|\.)(?:x-files|xfiles)(?:\.|$)`), "The X-Files"},
+	{regexp.MustCompile(`(?:^|\.)(?:drwho|dr-who|doctor-who|doctorwho)(?:\.|$)`), "Doctor Who"},
+	{regexp.MustCompile(`(?:^|\.)(?:starwars|star-wars)(?:\.|$)`), "Star Wars"},
+	{regexp.MustCompile(`(?:^|\.)(?:babylon5|babylon-5|b5)(?:\.|$)`), "Babylon 5"},
+	{regexp.MustCompile(`(?:^|\.)(?:buffy|btvs|buffy-v-slayer)(?:\.|$)`), "Buffy the Vampire Slayer"},
+	{regexp.MustCompile(`(?:^|\.)(?:blakes-7|blakes7)(?:\.|$)`), "Blake's 7"},
+	{regexp.MustCompile(`(?:^|\.)(?:red-dwarf|reddwarf)(?:\.|$)`), "Red Dwarf"},
+	{regexp.MustCompile(`(?:^|\.)(?:quantum-leap|quantumleap)(?:\.|$)`), "Quantum Leap"},
+	{regexp.MustCompile(`(?:^|\.)(?:highlander)(?:\.|$)`), "Highlander"},
+	{regexp.MustCompile(`(?:^|\.)(?:forever-knight|fknight)(?:\.|$)`), "Forever Knight"},
+	{regexp.MustCompile(`(?:^|\.)(?:due-south|duesouth)(?:\.|$)`), "Due South"},
+	{regexp.MustCompile(`(?:^|\.)(?:stargate|sg-1|sg1)(?:\.|$)`), "Stargate SG-1"},
+	{regexp.MustCompile(`(?:^|\.)(?:xena|xena-warrior-princess)(?:\.|$)`), "Xena: Warrior Princess"},
+	{regexp.MustCompile(`(?:^|\.)(?:sailor-moon|sailormoon)(?:\.|$)`), "Sailor Moon"},
+	{regexp.MustCompile(`(?:^|\.)(?:smallville)(?:\.|$)`), "Smallville"},
+	{regexp.MustCompile(`(?:^|\.)(?:harry-potter|harrypotter|hpotter)(?:\.|$)`), "Harry Potter"},
+	{regexp.MustCompile(`(?:^|\.)(?:pern)(?:\.|$)`), "Dragonriders of Pern"},
+}
+
+// inferGroupFandom tags a work that names no fandom with the fandoms its
+// newsgroups were named for — several for a crossover posted to each
+// fandom's group — inferred, so they are reviewed.
+func inferGroupFandom(w *fanarchive.Work, groups []string) {
+	if len(w.TagsOf(fanarchive.TagFandom)) > 0 {
+		return
+	}
+	var found []string
+	for _, g := range groups {
+		g = strings.ToLower(strings.TrimSpace(g))
+		for _, gf := range groupFandoms {
+			if gf.re.MatchString(g) {
+				w.Tags = appendTag(w.Tags, fanarchive.Tag{Kind: fanarchive.TagFandom, Name: gf.fandom, Inferred: true})
+				found = append(found, g)
+				break
+			}
+		}
+	}
+	if len(found) > 0 {
+		w.Evidence[fanarchive.FieldFandoms] = fanarchive.Evidence{Confidence: confInferred, Via: "inferred:newsgroup", Detail: strings.Join(found, ", ")}
+	}
+}

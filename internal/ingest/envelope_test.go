@@ -3,6 +3,8 @@ package ingest
 import (
 	"strings"
 	"testing"
+
+	"fanarchive"
 )
 
 func TestSubjectTitle(t *testing.T) {
@@ -95,5 +97,39 @@ func TestExpandAcronym(t *testing.T) {
 				t.Errorf("title %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestInferGroupFandom(t *testing.T) {
+	tests := []struct {
+		groups []string
+		want   string
+	}{
+		{[]string{"alt.startrek.creative"}, "Star Trek"},
+		{[]string{"rec.arts.startrek.fandom", "rec.arts.startrek.misc"}, "Star Trek"},
+		{[]string{"alt.tv.x-files.creative"}, "The X-Files"},
+		{[]string{"rec.arts.drwho", "alt.startrek.creative"}, "Doctor Who|Star Trek"},
+		{[]string{"rec.arts.sf.written"}, ""},
+		{[]string{"alt.trekkie-jokes"}, ""},
+	}
+	for _, tt := range tests {
+		w := &fanarchive.Work{Evidence: map[string]fanarchive.Evidence{}}
+		inferGroupFandom(w, tt.groups)
+		var got []string
+		for _, tag := range w.Tags {
+			if !tag.Inferred || tag.Kind != fanarchive.TagFandom {
+				t.Errorf("%v: %+v is not an inferred fandom", tt.groups, tag)
+			}
+			got = append(got, tag.Name)
+		}
+		if strings.Join(got, "|") != tt.want {
+			t.Errorf("%v: fandoms %q, want %q", tt.groups, got, tt.want)
+		}
+	}
+	// A fandom the text names wins.
+	w := &fanarchive.Work{Evidence: map[string]fanarchive.Evidence{}, Tags: []fanarchive.Tag{{Kind: fanarchive.TagFandom, Name: "Blake's 7"}}}
+	inferGroupFandom(w, []string{"alt.startrek.creative"})
+	if len(w.TagsOf(fanarchive.TagFandom)) != 1 {
+		t.Errorf("a named fandom was added to: %v", w.Tags)
 	}
 }

@@ -215,6 +215,7 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 	expandAcronym(w, env.Subject, env.SubjectTitle, ps[:min(len(ps), bodyStart+prefaceParas)])
 	applyEnvelope(w, env)
 	applyFooter(w, f)
+	inferGroupFandom(w, env.Newsgroups)
 	applyOptions(w, opts)
 	c := classify(classifierInput{
 		labels:     []string{w.Title, env.Subject, src.Name},
