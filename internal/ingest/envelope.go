@@ -77,6 +77,10 @@ func fromNames(display string) []string {
 	return names
 }
 
+// postNote is what a subject says about the post after its title: "One
+// part", "Complete in one part", "-Short Story".
+var postNote = regexp.MustCompile(`(?i)(?:[\s.,;:]*(?:complete\s+in\s+)?(?:one|1)\s+part|\s*-\s*short\s+story)[\s.!]*$`)
+
 // sigRemark is a parenthesised remark or a separator and what follows it
 // on a signature's name line.
 var sigRemark = regexp.MustCompile(`\s*(?:\(.*\)|[|,;:].*|\s{3,}.*)$`)
@@ -233,11 +237,20 @@ func cleanTitle(s string) string {
 		if t := strings.TrimSpace(trailingNoise.ReplaceAllString(s, "")); t != "" {
 			s = t
 		}
+		if t := strings.TrimSpace(postNote.ReplaceAllString(s, "")); t != "" {
+			s = t
+		}
 		if s == before {
 			break
 		}
 	}
-	s = strings.Trim(s, titleDecorTrim)
+	trimmed := strings.Trim(s, titleDecorTrim)
+	if strings.Count(trimmed, "\"") == 1 && strings.HasSuffix(s, "\"") {
+		// `BarTrek:"Picard, Any Card"`: the closing quote trimmed off
+		// belongs to a quotation that opens inside the title.
+		trimmed += "\""
+	}
+	s = trimmed
 	if m := archiveFile.FindStringSubmatch(s); m != nil {
 		// An archive's automatic repost names the file:
 		// "crossover/StarWars/TheReturn.zip" is "The Return".

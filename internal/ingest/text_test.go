@@ -157,6 +157,7 @@ func TestTextFields(t *testing.T) {
 		{"ANSI colours of a BBS file", "\x1b[1;33mRAIN\x1b[0m\n\x1b[36mby Ann Lee\x1b[0m" + story, func(r Record) bool {
 			return r.Title == "RAIN" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee"
 		}},
+		{"a number after the name is no part of it", "by Ann Lee #3" + story, func(r Record) bool { return len(r.Authors) == 1 && r.Authors[0] == "Ann Lee" }},
 		{"character copyright is not the author", "All characters copyrighted by Paramount.  This story is mine." + story, func(r Record) bool { return len(r.Authors) == 0 }},
 		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
