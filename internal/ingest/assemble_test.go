@@ -262,6 +262,12 @@ func TestAssembleParts(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a line under a post's title that is not its poster's name is no author", func(t *testing.T) {
+		works := listed(assemble(t, [2]string{"rain.news", post("Rain", "bo@example.net (Bo Tern)", "RAIN\n\nDark Harbour\n\n"+storyText("rain", 4))}))
+		if len(works) != 1 || works[0].Work.Authors[0].Name != "Bo Tern" {
+			t.Fatalf("authors %v; want the poster", works[0].Work.Authors)
+		}
+	})
 	t.Run("different stories in one file stay apart", func(t *testing.T) {
 		f := post("The Lighthouse", ann, storyText("light", 4)) + post("A Review of the Season", "critic@example.net (A Critic)",
 			"I thought this episode was good. Plot: 7. Characterization: 8. Overall rating: 7/10. The writers did well this season.\n")

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -51,6 +52,7 @@ const (
 	viaLateByline = "byline:after-preface"
 	viaSigned     = "signature:preface" // a name signing the preface, less sure
 	viaTitleBlock = "title-block"       // a title, maybe a series line and a date, and a name under them
+	viaNameUnder  = "guess:name-under-title"
 )
 
 // lateByline looks for a byline in the paragraphs after the header and
@@ -219,6 +221,68 @@ func centredTitle(ps []para, from int) (title, preface string, end int, found bo
 		words += p.words()
 	}
 	return "", "", from, false
+}
+
+// capsTitleAndName reads a title in capitals with its author's name under
+// it and no "by", at the top of a text: "THE LAMP" / "Wren Halloway", on
+// two lines of one paragraph or in two paragraphs before the story. The
+// name must read as one person's name written in mixed case, which a
+// subtitle rarely does; the guess is reviewed.
+func capsTitleAndName(ps []para, from int) (title string, names []string, end int, ok bool) {
+	if from >= len(ps) {
+		return "", nil, from, false
+	}
+	var titleLine, nameLine string
+	switch p := ps[from]; {
+	case len(p.lines) == 2:
+		titleLine, nameLine, end = p.lines[0], p.lines[1], from+1
+	case len(p.lines) == 1 && from+2 < len(ps) && len(ps[from+1].lines) == 1:
+		titleLine, nameLine, end = p.lines[0], ps[from+1].lines[0], from+2
+	default:
+		return "", nil, from, false
+	}
+	titleLine, nameLine = strings.TrimSpace(titleLine), strings.TrimSpace(nameLine)
+	if strings.ToUpper(titleLine) != titleLine || !titleLike(para{lines: []string{titleLine}}) || strings.IndexFunc(titleLine, unicode.IsLetter) < 0 {
+		return "", nil, from, false
+	}
+	if !personName(nameLine) {
+		return "", nil, from, false
+	}
+	return titleLine, []string{nameLine}, end, true
+}
+
+// personName reports whether a line is one person's name as people write
+// it: two to four words, each capitalised and none all in capitals (save
+// initials), no digits, read as one name by authorNames.
+func personName(l string) bool {
+	f := strings.Fields(l)
+	if len(f) < 2 || len(f) > 4 || strings.ContainsAny(l, "0123456789:,;!?\"") {
+		return false
+	}
+	for _, w := range f {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) || (len(w) > 2 && strings.ToUpper(w) == w) {
+			return false
+		}
+	}
+	names, _ := authorNames(l)
+	return len(names) == 1 && names[0] == l
+}
+
+// sameWriter reports whether a name found in a post's text may be its
+// poster's: there is no From name, or the two share a word. A name under a
+// title that the poster does not share is more likely a subtitle.
+func sameWriter(name, fromName string) bool {
+	if strings.TrimSpace(fromName) == "" {
+		return true
+	}
+	from := strings.Fields(strings.ToLower(fromName))
+	for _, w := range strings.Fields(strings.ToLower(name)) {
+		if slices.Contains(from, strings.Trim(w, ".")) {
+			return true
+		}
+	}
+	return false
 }
 
 // centred reports whether every line of p is indented as a centred line is

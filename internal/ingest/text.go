@@ -61,6 +61,7 @@ const (
 const (
 	guessViaByline      = "guess:line-above-byline"
 	guessViaCentred     = "guess:centred"
+	guessViaNameUnder   = "guess:title-above-name"
 	guessViaPartHeading = "guess:part-heading" // Detail holds the heading, part marker and all
 )
 
@@ -152,6 +153,9 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 				h.guessedTitle, h.guessedConf = f.title, f.titleConf
 			}
 			h.preface, bodyStart = f.preface, f.end
+		} else if title, names, end, ok := capsTitleAndName(ps, bodyStart); ok && h.guessedTitle == "" && !h.has(fieldTitle) && sameWriter(names[0], env.FromName) {
+			h.guessedTitle, h.guessedConf, h.guessedVia = title, confInferred, guessViaNameUnder
+			h.authors, h.authorsVia, bodyStart = names, viaNameUnder, end
 		} else if h.guessedTitle == "" && !h.has(fieldTitle) {
 			if title, preface, end, ok := centredTitle(ps, bodyStart); ok {
 				h.guessedTitle, h.guessedConf, h.guessedVia = title, confInferred, guessViaCentred
@@ -408,7 +412,7 @@ func applyFront(w *fanarchive.Work, h frontMatter) {
 		w.Authors = authorsOf(h.authors)
 		conf := confByline
 		switch h.authorsVia {
-		case viaSigned:
+		case viaSigned, viaNameUnder:
 			conf = confGuess
 		case "byline":
 		default:

@@ -158,6 +158,13 @@ func TestTextFields(t *testing.T) {
 			return r.Title == "RAIN" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee"
 		}},
 		{"a number after the name is no part of it", "by Ann Lee #3" + story, func(r Record) bool { return len(r.Authors) == 1 && r.Authors[0] == "Ann Lee" }},
+		{"a title in capitals over a name, centred", "                         RAIN\n                       Ann Lee" + story, func(r Record) bool {
+			return r.Title == "RAIN" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee" && strings.HasPrefix(r.Begins, "The rain")
+		}},
+		{"a title in capitals, then a name, then the story", "RAIN\n\nAnn Lee" + story, func(r Record) bool {
+			return r.Title == "RAIN" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee" && strings.HasPrefix(r.Begins, "The rain")
+		}},
+		{"a subtitle is no name", "RAIN\n\nA Harbour Tale" + story, func(r Record) bool { return len(r.Authors) == 0 }},
 		{"character copyright is not the author", "All characters copyrighted by Paramount.  This story is mine." + story, func(r Record) bool { return len(r.Authors) == 0 }},
 		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
