@@ -81,9 +81,12 @@ func groupInFiles(pieces []*Piece) []*group {
 		// Kind is not compared: one part of a story may read like a
 		// document (a part that is all log entries); the work's kind is
 		// its pieces' majority, weighed by words.
-		if last != nil && (!p.Reply || ownFollowUp(last, p, author)) &&
+		// A post that calls itself a document ("T'Selar comments") is the
+		// story's companion, not its next part, unless it is numbered.
+		document := !p.HasPart && otherTitle.MatchString(p.Work.Title) && !otherTitle.MatchString(last0(last))
+		if last != nil && (!p.Reply || ownFollowUp(last, p, author)) && !document &&
 			((title == "" || similarTitles(title, last.title)) || continues(last, p)) &&
-			(author == "" || last.author == "" || author == last.author || title == last.title) {
+			(author == "" || last.author == "" || sameAuthor(author, last.author) || title == last.title) {
 			last.pieces = append(last.pieces, p)
 			if last.author == "" {
 				last.author = author
@@ -105,6 +108,14 @@ func groupInFiles(pieces []*Piece) []*group {
 	return groups
 }
 
+// last0 is the title of a group's first piece, "" for none.
+func last0(g *group) string {
+	if g == nil {
+		return ""
+	}
+	return g.pieces[0].Work.Title
+}
+
 // ownFollowUp reports whether a reply is the author following up their own
 // post with the next part: the same author as the story it follows, and
 // the same subject (less "Re:"), or the same title and a part marker
@@ -112,7 +123,7 @@ func groupInFiles(pieces []*Piece) []*group {
 // "The Return").
 func ownFollowUp(g *group, p *Piece, author string) bool {
 	first := g.pieces[0]
-	if author == "" || author != g.author {
+	if author == "" || !sameAuthor(author, g.author) {
 		return false
 	}
 	return strings.EqualFold(replyPrefix.ReplaceAllString(p.Subject, ""), replyPrefix.ReplaceAllString(first.Subject, "")) ||
@@ -132,7 +143,7 @@ func continues(g *group, p *Piece) bool {
 		for _, q := range g.pieces {
 			of = max(of, q.Part.Of)
 		}
-		return last.HasPart && of > max(last.Part.N, last.Part.Last) && authorKey(p.Work) != "" && authorKey(p.Work) == g.author
+		return last.HasPart && of > max(last.Part.N, last.Part.Last) && authorKey(p.Work) != "" && sameAuthor(authorKey(p.Work), g.author)
 	}
 	if p.Part.N < 2 {
 		return false
@@ -294,6 +305,33 @@ func titleKey(title string) string {
 		s = strings.TrimPrefix(s, a)
 	}
 	return s
+}
+
+// sameAuthor reports whether two author keys name one person as the same
+// writer's posts do: the same, or, once a title such as "dr" is dropped,
+// the same surname and first initial ("w v smith", "dr william v smith" —
+// a copyright line and a From header).
+func sameAuthor(a, b string) bool {
+	if a == b {
+		return true
+	}
+	fa, fb := nameWords(a), nameWords(b)
+	if len(fa) < 2 || len(fb) < 2 {
+		return false
+	}
+	return fa[len(fa)-1] == fb[len(fb)-1] && fa[0][0] == fb[0][0]
+}
+
+// nameWords are a name key's words without a title in front.
+func nameWords(key string) []string {
+	f := strings.Fields(key)
+	if len(f) > 0 {
+		switch f[0] {
+		case "dr", "mr", "mrs", "ms", "miss", "prof":
+			f = f[1:]
+		}
+	}
+	return f
 }
 
 func authorKey(w *fanarchive.Work) string {

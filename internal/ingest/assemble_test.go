@@ -268,6 +268,24 @@ func TestAssembleParts(t *testing.T) {
 			t.Fatalf("authors %v; want the poster", works[0].Work.Authors)
 		}
 	})
+	t.Run("one writer signs a copyright line and posts under a fuller name", func(t *testing.T) {
+		first := "Harbour Lights (first third)\ncopyright W. A. Lee 1991, all rights reserved.\n\n" + storyText("first", 4)
+		b := post("Harbour Lights (1/3)", "lee@example.org (Dr. Wren A. Lee)", first) +
+			post("Part 2 of Harbour Lights", "lee@example.org (Dr. Wren A. Lee)", storyText("second", 4)) +
+			post("Harbour Lights (3/3)", "lee@example.org (Dr. Wren A. Lee)", storyText("third", 4))
+		works := listed(assemble(t, [2]string{"lights.news", b}))
+		if len(works) != 1 || len(works[0].Work.Chapters) != 3 {
+			t.Fatalf("%d works; want one in three parts", len(works))
+		}
+	})
+	t.Run("a post that calls itself a document is not the next part", func(t *testing.T) {
+		b := post("Harbour Lights (1/2)", ann, storyText("first", 4)) + post("Harbour Lights (2/2)", ann, storyText("second", 4)) +
+			post("Harbour Lights reference list", ann, "- The keeper: an old man.\n- Ann: his niece.\n- The lamp: at the pier's end.\n")
+		works := assemble(t, [2]string{"lights.news", b})
+		if len(works) != 2 || len(works[0].Work.Chapters) != 2 {
+			t.Fatalf("%d works (first with %d chapters); want the story and the list apart", len(works), len(works[0].Work.Chapters))
+		}
+	})
 	t.Run("different stories in one file stay apart", func(t *testing.T) {
 		f := post("The Lighthouse", ann, storyText("light", 4)) + post("A Review of the Season", "critic@example.net (A Critic)",
 			"I thought this episode was good. Plot: 7. Characterization: 8. Overall rating: 7/10. The writers did well this season.\n")

@@ -376,13 +376,22 @@ func titleLike(p para) bool {
 	return !strings.HasSuffix(t, ",") && (!strings.HasSuffix(t, ".") || (p.words() <= 6 && !strings.HasSuffix(t, "..")))
 }
 
+// dashByline is a name after a dash on the line under a title.
+var dashByline = regexp.MustCompile(`^(?:-{1,2}|—|–)\s*([A-Z].{1,60})$`)
+
 // titleThenByline reads a paragraph of short title lines followed by a
 // byline line: "The Long Watch\nby Wren Halloway". A part heading above the
 // byline ("Part One\nBy X") gives the names and no title.
 func titleThenByline(p para) (title string, names []string, contact string, ok bool) {
 	for k := 1; k < len(p.lines) && k <= 3; k++ {
 		rest := para{lines: p.lines[k:], first: p.first + k}
-		if names, contact, ok := byline(rest); ok {
+		names, contact, ok := byline(rest)
+		if m := dashByline.FindStringSubmatch(strings.TrimSpace(p.lines[k])); !ok && m != nil && len(p.lines) == k+1 {
+			// `"Lamplight"` / `-- Wren Halloway`: a dash signs the title.
+			names, contact = authorNames(m[1])
+			ok = len(names) > 0
+		}
+		if ok {
 			top := para{lines: p.lines[:k], first: p.first}
 			if _, isPart := FindPartMarker(top.text()); k == 1 && isPart && StripPartMarker(top.text()) == "" {
 				return "", names, contact, true // "Part One\nBy X": the title is above

@@ -146,16 +146,18 @@ func lateByline(ps []para, from int) (f lateFront, found bool) {
 			return lateFront{names: n, contact: c, via: viaLateByline, title: t, titleConf: confLateTtl, preface: joinParas(ps[from:start]), end: k + 1}, true
 		}
 		if len(p.lines) <= 3 {
-			for _, l := range p.lines {
+			for li, l := range p.lines {
 				t, n, c, found := splitInlineByline(l)
 				if !found {
 					continue
 				}
 				if len(n) > 0 && descriptorOnly.MatchString(t) {
 					// "AN UNAUTHORIZED PARODY by Tom Golden": the title, if
-					// any, is the short paragraph above.
+					// any, is the line or the short paragraph above.
 					start, title := k, ""
-					if k > from {
+					if above := (para{lines: p.lines[:li]}); li > 0 && titleLike(above) {
+						title = above.text()
+					} else if k > from {
 						if h, ok := headingLine(ps[k-1]); ok && titleLike(para{lines: []string{unspace(h)}}) {
 							title, start = unspace(h), k-1
 						}
@@ -172,7 +174,9 @@ func lateByline(ps []para, from int) (f lateFront, found bool) {
 	}
 	if copyrightAt >= 0 {
 		k, start, title := copyrightAt, copyrightAt, ""
-		if k > from && titleLike(ps[k-1]) {
+		if first := (para{lines: ps[k].lines[:1]}); len(ps[k].lines) > 1 && len(first.text()) <= 50 && titleLike(first) && !copyrightStart.MatchString(first.text()) {
+			title = first.text() // "Lamplight" / "All original characters (c) 1995 by X"
+		} else if k > from && titleLike(ps[k-1]) {
 			title, start = ps[k-1].text(), k-1
 		}
 		return lateFront{names: copyrightNames, via: viaLateByline, title: title, titleConf: confLateTtl, preface: joinParas(ps[from:start]), end: k + 1}, true
@@ -301,6 +305,9 @@ func centred(p para) bool {
 // 1991", and "1994 Ann Lee" (a © lost to a wrong code page).
 var copyrightLine = regexp.MustCompile(`(?i)^\W{0,3}(?:(?:copyright(?:ed)?|copywrite|copr\.?|\(c\)|©)\s*(?:\(c\)|©)?\s*(?:\d{4}[,\s]+)?|\d{4}\s+)(?:by\s+)?([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s*,?\s*(?:\d{4})?\W*$`)
 
+// rightsReserved is the sentence a copyright line may end with.
+var rightsReserved = regexp.MustCompile(`(?i)[.,;]?\s*all\s+rights\s+reserved\.?\s*$`)
+
 // copyrightAuthor reads the author from a paragraph of up to five lines
 // whose last line is a copyright notice (or is followed only by remarks
 // and other notices), and the title from the line above the notice (or
@@ -313,7 +320,7 @@ func copyrightAuthor(p para) (names []string, contact, title string, ok bool) {
 	// The notice is the last line, or a line followed only by remarks
 	// and other notices ("{Append standard disclaimers}").
 	at := n - 1
-	for at >= 0 && !copyrightLine.MatchString(strings.TrimSpace(p.lines[at])) {
+	for at >= 0 && !copyrightLine.MatchString(rightsReserved.ReplaceAllString(strings.TrimSpace(p.lines[at]), "")) {
 		if l := strings.TrimSpace(p.lines[at]); !legalNotice.MatchString(l) && !bracketed(l) {
 			return nil, "", "", false
 		}
@@ -322,7 +329,7 @@ func copyrightAuthor(p para) (names []string, contact, title string, ok bool) {
 	if at < 0 {
 		return nil, "", "", false
 	}
-	m := copyrightLine.FindStringSubmatch(strings.TrimSpace(p.lines[at]))
+	m := copyrightLine.FindStringSubmatch(rightsReserved.ReplaceAllString(strings.TrimSpace(p.lines[at]), ""))
 	names, contact = authorNames(m[1])
 	if len(names) == 0 || strings.EqualFold(names[0], "paramount") {
 		return nil, "", "", false
@@ -380,8 +387,9 @@ var storyCopyrightRe = regexp.MustCompile(`(?i)\b(?:this|the)\s+(?:story|work|pi
 
 // storyCopyrightOn is the same said of the story among other things:
 // "copyright on original characters and story, Brenda S. Antrim, 1995",
-// "Copyright on characters by Paramount, on story by Brenda Antrim".
-var storyCopyrightOn = regexp.MustCompile(`(?i)\bcopyright(?:ed)?\s+(?:on|of|for)\s+(?:[\w\s,]{0,40}?\s)?(?:the\s+)?(?:story|plot)(?:\s+and\s+[\w\s]{0,30}?)?(?:\s*,\s*|\s+by\s+)([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})|\bon\s+(?:the\s+)?story\s+by\s+([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})`)
+// "Copyright on characters by Paramount, on story by Brenda Antrim", "All
+// original characters and situations (c) 1995 by Wren Halloway".
+var storyCopyrightOn = regexp.MustCompile(`(?i)\boriginal\s+(?:characters|story|situations|plot)[\w\s,]{0,40}?\s(?:\(c\)|©|copyright(?:ed)?)\s*(?:(?:19|20)\d\d\s*)?(?:by\s+)?([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})|\bcopyright(?:ed)?\s+(?:on|of|for)\s+(?:[\w\s,]{0,40}?\s)?(?:the\s+)?(?:story|plot)(?:\s+and\s+[\w\s]{0,30}?)?(?:\s*,\s*|\s+by\s+)([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})|\bon\s+(?:the\s+)?story\s+by\s+([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})`)
 
 // storyCopyright reads the author from a story copyright sentence in the
 // first four lines of a paragraph.
@@ -393,7 +401,7 @@ func storyCopyright(p para) (names []string, ok bool) {
 	m := storyCopyrightRe.FindStringSubmatch(head)
 	if m == nil {
 		if on := storyCopyrightOn.FindStringSubmatch(head); on != nil {
-			m = []string{on[0], on[1] + on[2]}
+			m = []string{on[0], on[1] + on[2] + on[3]}
 		}
 	}
 	if m == nil {
@@ -507,9 +515,22 @@ func splitInlineByline(l string) (title string, names []string, contact string, 
 	return title, names, contact, true
 }
 
+// copyrightTail is a copyright mark and what follows it on a title line.
+var copyrightTail = regexp.MustCompile(`(?i)[,;:\s-]*(?:copyright|copywrite|\(c\)|©).*$`)
+
+// noticeWords are words of a legal notice rather than a title.
+var noticeWords = regexp.MustCompile(`(?i)\b(?:characters?|situations?|original|rights|belongs?|property|trademarks?)\b`)
+
 // inlineTitleBy reports whether what splitInlineByline read is a title and
 // its authors, returning the title without decoration.
 func inlineTitleBy(t string, names []string) (string, bool) {
+	if loc := copyrightTail.FindStringIndex(t); loc != nil {
+		// "Grey Stars, copyright 1992 by X" names a title; "All original
+		// characters (c) 1995 by X" is a notice.
+		if t = t[:loc[0]]; noticeWords.MatchString(t) {
+			return "", false
+		}
+	}
 	if len(names) == 0 || !titleLike(para{lines: []string{t}}) || bylineLead.MatchString(t) || !inlineTitle(t) {
 		return "", false
 	}

@@ -165,6 +165,21 @@ func TestTextFields(t *testing.T) {
 			return r.Title == "RAIN" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee" && strings.HasPrefix(r.Begins, "The rain")
 		}},
 		{"a subtitle is no name", "RAIN\n\nA Harbour Tale" + story, func(r Record) bool { return len(r.Authors) == 0 }},
+		{"copyright line ending in all rights reserved", "RAIN\nCopyright 1995 Ann Lee.  All rights reserved." + story, func(r Record) bool {
+			return r.Title == "RAIN" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee"
+		}},
+		{"original characters (c) by the author, title above", "Rain\nAll original characters and situations (c) 1995 by Ann Lee." + story, func(r Record) bool {
+			return r.Title == "Rain" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee"
+		}},
+		{"title over a descriptor byline", "Rain\nA Harbour Tales story by Ann Lee" + story, func(r Record) bool {
+			return r.Title == "Rain" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee"
+		}},
+		{"a dash signs the title", "\"Rain\"\n-- Ann Lee" + story, func(r Record) bool {
+			return r.Title == "Rain" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee"
+		}},
+		{"title, copyright year by name", "Rain, copyright 1992 by Ann Lee" + story, func(r Record) bool {
+			return r.Title == "Rain" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee"
+		}},
 		{"character copyright is not the author", "All characters copyrighted by Paramount.  This story is mine." + story, func(r Record) bool { return len(r.Authors) == 0 }},
 		{"byline below the copyright wins", "This story is copyright 1994 by Wren Halloway.  All rights\nreserved, and more besides.\nKeep my name on it.\nThanks.\n\n\"Harbour Lights\" by Wren H.\nPART 1\n-----------\nThe rain came down." + story, func(r Record) bool {
 			return r.Title == "Harbour Lights" && r.Authors[0] == "Wren H" && strings.HasPrefix(r.Begins, "The rain came down.")
