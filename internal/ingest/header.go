@@ -326,6 +326,8 @@ loop:
 		if t, names, contact, ok := splitInlineByline(h.guessedTitle); ok && !h.has(fieldAuthor) {
 			if title, ok := inlineTitleBy(t, names); ok {
 				h.guessedTitle, h.authors, h.authorsVia, h.contact = title, names, "byline", contact
+				// A title and byline on one line are as sure as a subject.
+				h.guessedConf, h.guessedVia = confLateBy, viaTitleLine
 			}
 		}
 	}
@@ -375,6 +377,10 @@ func titleLike(p para) bool {
 	// A period ends sentences, and also some short titles ("Alliances.").
 	return !strings.HasSuffix(t, ",") && (!strings.HasSuffix(t, ".") || (p.words() <= 6 && !strings.HasSuffix(t, "..")))
 }
+
+// viaTitleLine is how a title read from "Title by Author" on one line of
+// a header is found.
+const viaTitleLine = "byline:title-line"
 
 // dashByline is a name after a dash on the line under a title.
 var dashByline = regexp.MustCompile(`^(?:-{1,2}|—|–)\s*([A-Z].{1,60})$`)

@@ -79,7 +79,7 @@ func markCommentEvidence(w *fanarchive.Work, page, comment []headerField) {
 // "Story by Author" in the <title>, then the first heading (h1 first),
 // then the <title> as it is.
 func chooseTitle(w *fanarchive.Work, pageTitle string, pf pageFront) {
-	if ev := w.Evidence[fanarchive.FieldTitle]; w.Title != "" && ev.Via != "guess:line-above-byline" {
+	if ev := w.Evidence[fanarchive.FieldTitle]; w.Title != "" && ev.Via != guessViaByline && ev.Via != viaTitleLine {
 		return
 	}
 	parts := titleParts(pageTitle)
@@ -101,7 +101,7 @@ func chooseTitle(w *fanarchive.Work, pageTitle string, pf pageFront) {
 		title, names := splitTitleBy(line)
 		if len(names) > 0 && len(w.Authors) == 0 {
 			w.Authors = authorsOf(names)
-			w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confDefault, Via: "byline:title-line", Detail: line}
+			w.Evidence[fanarchive.FieldAuthors] = fanarchive.Evidence{Confidence: confDefault, Via: viaTitleLine, Detail: line}
 		}
 		return title
 	}
