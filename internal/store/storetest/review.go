@@ -17,10 +17,7 @@ import (
 // implementation runs it besides Run and RunSearch.
 func RunReview(t *testing.T, open SearchOpener) {
 	t.Helper()
-	suites := []struct {
-		name string
-		fn   func(t *testing.T, s fanarchive.Store, searcher func(t *testing.T) fanarchive.SearchService)
-	}{
+	runSearchSuites(t, "Review/", open, []searchSuite{
 		{"Queue", testReviewQueue},
 		{"QueueInvalid", testReviewQueueInvalid},
 		{"SetFields", testReviewSetFields},
@@ -32,19 +29,7 @@ func RunReview(t *testing.T, open SearchOpener) {
 		{"Split", testReviewSplit},
 		{"SplitInvalid", testReviewSplitInvalid},
 		{"Search", testReviewSearch},
-	}
-	for _, st := range suites {
-		t.Run("Review/"+st.name, func(t *testing.T) {
-			t.Parallel()
-			s, searcher := open(t)
-			t.Cleanup(func() {
-				if err := s.Close(); err != nil {
-					t.Errorf("Close: %v", err)
-				}
-			})
-			st.fn(t, s, searcher)
-		})
-	}
+	})
 }
 
 // editor is who makes the suite's edits.

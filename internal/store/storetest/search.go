@@ -24,10 +24,7 @@ type SearchOpener func(t *testing.T) (fanarchive.Store, func(t *testing.T) fanar
 // between handles, and bad input.
 func RunSearch(t *testing.T, open SearchOpener) {
 	t.Helper()
-	suites := []struct {
-		name string
-		fn   func(t *testing.T, s fanarchive.Store, searcher func(t *testing.T) fanarchive.SearchService)
-	}{
+	runSearchSuites(t, "Search/", open, []searchSuite{
 		{"Filters", testSearchFilters},
 		{"Text", testSearchText},
 		{"Pagination", testSearchPagination},
@@ -37,9 +34,21 @@ func RunSearch(t *testing.T, open SearchOpener) {
 		{"Consistency", testSearchConsistency},
 		{"BadInput", testSearchBadInput},
 		{"TagCounts", testSearchTagCounts},
-	}
+	})
+}
+
+// searchSuite is one test of a suite that needs a search service.
+type searchSuite struct {
+	name string
+	fn   func(t *testing.T, s fanarchive.Store, searcher func(t *testing.T) fanarchive.SearchService)
+}
+
+// runSearchSuites runs each suite in parallel on a store of its own,
+// named prefix+name, and closes the store after it.
+func runSearchSuites(t *testing.T, prefix string, open SearchOpener, suites []searchSuite) {
+	t.Helper()
 	for _, st := range suites {
-		t.Run("Search/"+st.name, func(t *testing.T) {
+		t.Run(prefix+st.name, func(t *testing.T) {
 			t.Parallel()
 			s, searcher := open(t)
 			t.Cleanup(func() {
