@@ -51,10 +51,7 @@ func (s scoreCounter) ScoreText(ctx context.Context, must []search.Clause, ids [
 func TestSearchImpactPages(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "archive.db")
-	w, err := Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := openAt(t, path)
 	defer w.Close()
 	w.impactMinDocs, w.impactListLen = 60, 40
 	rng := rand.New(rand.NewPCG(3, 5))
@@ -62,10 +59,7 @@ func TestSearchImpactPages(t *testing.T) {
 	if err := w.BuildTextImpacts(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r, err := Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openAt(t, path)
 	defer r.Close()
 	r.splitTextAt = 0 // queries split between connections, as at scale
 	var slowCalls atomic.Int64

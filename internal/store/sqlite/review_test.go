@@ -146,10 +146,7 @@ func TestReviewMigrationBackfill(t *testing.T) {
 	}
 	db.Close()
 
-	s, err := Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openAt(t, path)
 	defer s.Close()
 	works, n, err := s.FindReviewQueue(ctx, fanarchive.ReviewFilter{})
 	if err != nil {

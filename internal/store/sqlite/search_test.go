@@ -27,19 +27,13 @@ func TestSearch(t *testing.T) {
 // impactOpener is searchOpener(-1) with impact lists.
 func impactOpener(t *testing.T) (fanarchive.Store, func(t *testing.T) fanarchive.SearchService) {
 	path := filepath.Join(t.TempDir(), "archive.db")
-	w, err := Open(context.Background(), path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := openAt(t, path)
 	w.impactMinDocs, w.impactListLen = 2, 30
 	return w, func(t *testing.T) fanarchive.SearchService {
 		if err := w.BuildTextImpacts(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		r, err := Open(context.Background(), path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := openAt(t, path)
 		t.Cleanup(func() { r.Close() })
 		e, err := search.New(context.Background(), r, nil)
 		if err != nil {
@@ -54,15 +48,9 @@ func impactOpener(t *testing.T) (fanarchive.Store, func(t *testing.T) fanarchive
 func searchOpener(limits int) storetest.SearchOpener {
 	return func(t *testing.T) (fanarchive.Store, func(t *testing.T) fanarchive.SearchService) {
 		path := filepath.Join(t.TempDir(), "archive.db")
-		w, err := Open(context.Background(), path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		w := openAt(t, path)
 		return w, func(t *testing.T) fanarchive.SearchService {
-			r, err := Open(context.Background(), path, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := openAt(t, path)
 			t.Cleanup(func() { r.Close() })
 			e, err := search.New(context.Background(), r, nil)
 			if err != nil {
@@ -113,15 +101,9 @@ func TestEnsureSearchText(t *testing.T) {
 func TestSearchAfterReindex(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "archive.db")
-	w, err := Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := openAt(t, path)
 	defer w.Close()
-	r, err := Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openAt(t, path)
 	defer r.Close()
 	engine, err := search.New(ctx, r, nil)
 	if err != nil {

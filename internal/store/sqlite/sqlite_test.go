@@ -18,9 +18,15 @@ import (
 // :memory:, which a connection pool would split into several databases).
 func openTest(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"), nil)
+	return openAt(t, filepath.Join(t.TempDir(), "archive.db"))
+}
+
+// openAt opens the archive at path, failing the test if it cannot.
+func openAt(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path, nil)
 	if err != nil {
-		t.Fatalf("Open: %v", err)
+		t.Fatalf("Open %s: %v", path, err)
 	}
 	return s
 }
@@ -48,10 +54,7 @@ func TestFTS5CompiledIn(t *testing.T) {
 func TestMigrations(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "nested", "dir", "archive.db") // Open creates the directories
-	s, err := Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openAt(t, path)
 	files, err := fs.Glob(migrationFS, "migration/*.sql")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no embedded migrations: %v", err)
@@ -113,10 +116,7 @@ func TestOpenRefusesMemory(t *testing.T) {
 
 func TestOpenOddPath(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "what? #1 100%", "archive.db")
-	s, err := Open(context.Background(), path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openAt(t, path)
 	defer s.Close()
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("database not at %q: %v", path, err)
