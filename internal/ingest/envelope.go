@@ -112,18 +112,11 @@ var (
 	titleDecorTrim = " \t\"'“”‘’_*~<>[](){}-–—:,;."
 )
 
-// subjectTitle reads a post's subject as a story title, returning the
-// title, any author named in it ("… by X"), whether it is a reply, and the
-// part marker it carries.
-func subjectTitle(subject string) (title, author string, reply bool, part PartMarker, hasPart bool) {
-	title, author, reply, part, hasPart, _ = subjectParts(subject)
-	return title, author, reply, part, hasPart
-}
-
-// subjectParts is subjectTitle with the part's own title too: what follows
-// the part marker ("I, Locutus: Part Five of Eight - Prepare for
-// assimilation" is part 5 of "I, Locutus", titled "Prepare for
-// assimilation").
+// subjectParts reads a post's subject as a story title, returning the
+// title, any author named in it ("… by X"), whether it is a reply, the part
+// marker it carries, and the part's own title: what follows the marker ("I,
+// Locutus: Part Five of Eight - Prepare for assimilation" is part 5 of "I,
+// Locutus", titled "Prepare for assimilation").
 func subjectParts(subject string) (title, author string, reply bool, part PartMarker, hasPart bool, partTitle string) {
 	s := strings.TrimSpace(subject)
 	if loc := replyPrefix.FindStringIndex(s); loc != nil {

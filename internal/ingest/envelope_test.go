@@ -52,9 +52,9 @@ func TestSubjectTitle(t *testing.T) {
 		{"Silence, A Novel", "Silence", "", false, 0},
 	}
 	for _, tt := range tests {
-		title, author, reply, part, _ := subjectTitle(tt.subject)
+		title, author, reply, part, _, _ := subjectParts(tt.subject)
 		if title != tt.title || author != tt.author || reply != tt.reply || part.N != tt.part {
-			t.Errorf("subjectTitle(%q) = %q, %q, %v, part %d; want %q, %q, %v, %d",
+			t.Errorf("subjectParts(%q) = %q, %q, %v, part %d; want %q, %q, %v, %d",
 				tt.subject, title, author, reply, part.N, tt.title, tt.author, tt.reply, tt.part)
 		}
 	}

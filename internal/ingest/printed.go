@@ -107,22 +107,6 @@ func runsOn(a, b string, half int) bool {
 	return !endsSentence(ta) || (len(tb) >= half && indent(b) <= indent(a))
 }
 
-// typedWidth is the length most lines of a text stay within: the 90th
-// percentile of its non-blank lines' lengths.
-func typedWidth(lines []string) int {
-	var lens []int
-	for _, l := range lines {
-		if t := strings.TrimRight(l, " "); t != "" {
-			lens = append(lens, len(t))
-		}
-	}
-	if len(lens) == 0 {
-		return 0
-	}
-	slices.Sort(lens)
-	return lens[len(lens)*9/10]
-}
-
 // startsLower reports whether a line's text begins with a lower-case letter.
 func startsLower(l string) bool {
 	for _, r := range strings.TrimSpace(l) {

@@ -2,10 +2,11 @@ package ingest
 
 import (
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"fanarchive/internal/prose"
 )
@@ -182,22 +183,35 @@ type layout struct {
 // lengths. A file whose paragraphs mostly have several lines of about that
 // length was hard-wrapped.
 func measure(body []para) layout {
-	var lens []int
+	var lines []string
 	multi := 0
 	for _, p := range body {
 		if len(p.lines) > 1 {
 			multi++
 		}
-		for _, l := range p.lines {
-			lens = append(lens, len([]rune(strings.TrimRight(l, " "))))
+		lines = append(lines, p.lines...)
+	}
+	w := typedWidth(lines)
+	if w == 0 {
+		return layout{width: 80}
+	}
+	return layout{width: max(w, 20), hardWrapped: w <= unwrappedWidth && multi*3 >= len(body)}
+}
+
+// typedWidth is the length most lines of a text stay within: the 90th
+// percentile of its non-blank lines' lengths in characters; 0 for none.
+func typedWidth(lines []string) int {
+	var lens []int
+	for _, l := range lines {
+		if t := strings.TrimRight(l, " "); t != "" {
+			lens = append(lens, utf8.RuneCountInString(t))
 		}
 	}
 	if len(lens) == 0 {
-		return layout{width: 80}
+		return 0
 	}
-	sort.Ints(lens)
-	w := lens[len(lens)*9/10]
-	return layout{width: max(w, 20), hardWrapped: w <= unwrappedWidth && multi*3 >= len(body)}
+	slices.Sort(lens)
+	return lens[len(lens)*9/10]
 }
 
 // blocks turns a chapter's paragraphs into prose blocks: scene breaks, verse
