@@ -24,7 +24,7 @@ func BenchmarkIndexCorpusText(b *testing.B) {
 	if err != nil {
 		b.Skipf("the development corpus is not here (%v); it lives outside the repository", err)
 	}
-	var texts []workText
+	var texts []pendingText
 	size := 0
 	for _, e := range entries {
 		if e.IsDir() || e.Name()[0] == '.' {
@@ -40,7 +40,7 @@ func BenchmarkIndexCorpusText(b *testing.B) {
 		}
 		for _, p := range pieces {
 			t := newWorkText(p.Work)
-			texts = append(texts, t)
+			texts = append(texts, pendingText{id: int64(len(texts) + 1), t: t})
 			size += len(t.title) + len(t.authors) + len(t.summary) + len(t.body)
 		}
 	}
@@ -56,14 +56,7 @@ func BenchmarkIndexCorpusText(b *testing.B) {
 		b.StartTimer()
 		for start := 0; start < len(texts); start += 64 {
 			batch := texts[start:min(start+64, len(texts))]
-			err := s.write(ctx, func(tx *sql.Tx) error {
-				for k, t := range batch {
-					if err := s.indexText(ctx, tx, int64(start+k+1), t); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
+			err := s.write(ctx, func(tx *sql.Tx) error { return s.indexTexts(ctx, tx, batch) })
 			if err != nil {
 				b.Fatal(err)
 			}
