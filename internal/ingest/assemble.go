@@ -83,7 +83,7 @@ func groupInFiles(pieces []*Piece) []*group {
 		// its pieces' majority, weighed by words.
 		// A post that calls itself a document ("T'Selar comments") is the
 		// story's companion, not its next part, unless it is numbered.
-		document := !p.HasPart && otherTitle.MatchString(p.Work.Title) && !otherTitle.MatchString(last0(last))
+		document := !p.HasPart && otherTitle.MatchString(p.Work.Title) && !otherTitle.MatchString(firstTitle(last))
 		if last != nil && (!p.Reply || ownFollowUp(last, p, author)) && !document &&
 			((title == "" || similarTitles(title, last.title)) || continues(last, p)) &&
 			(author == "" || last.author == "" || sameAuthor(author, last.author) || title == last.title) {
@@ -108,8 +108,8 @@ func groupInFiles(pieces []*Piece) []*group {
 	return groups
 }
 
-// last0 is the title of a group's first piece, "" for none.
-func last0(g *group) string {
+// firstTitle is the title of a group's first piece, "" for no group.
+func firstTitle(g *group) string {
 	if g == nil {
 		return ""
 	}

@@ -4,10 +4,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"fanarchive"
 )
 
 // TestAdversarialShapes parses inputs shaped to hit every loop of the
-// parser with many repetitions. It checks that they parse, and logs how
+// parser with many repetitions. It checks that each gives works that
+// validate or an unreadable-file error, and logs how
 // long each took: a quadratic path shows up as seconds here. (No timing
 // assertion: speed is measured by benchmarks, not tests.)
 func TestAdversarialShapes(t *testing.T) {
@@ -33,8 +36,17 @@ func TestAdversarialShapes(t *testing.T) {
 	}
 	for name, in := range inputs {
 		start := time.Now()
-		_, err := ParseFile(name, []byte(in), Options{})
+		pieces, err := ParseFile(name, []byte(in), Options{})
 		d := time.Since(start)
 		t.Logf("%-25s %8d bytes %10v err=%v", name, len(in), d, err)
+		// Any input is works that validate, or an unreadable file.
+		if err != nil && fanarchive.ErrorCode(err) != fanarchive.EUNREADABLE {
+			t.Errorf("%s: error %v, want works or an unreadable file", name, err)
+		}
+		for _, p := range pieces {
+			if verr := p.Work.Validate(); verr != nil {
+				t.Errorf("%s: a piece does not validate: %v", name, verr)
+			}
+		}
 	}
 }
