@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"fanarchive"
 )
@@ -173,7 +174,7 @@ func mergeAcrossFiles(groups []*group) []*group {
 			out = append(out, g)
 			continue
 		}
-		key := g.title + "\x00" + g.author
+		key := g.title + "\x00" + writerKey(g.author)
 		if prev, ok := byKey[key]; ok && !overlap(prev, g) {
 			prev.pieces = append(prev.pieces, g.pieces...)
 			continue
@@ -211,7 +212,7 @@ func mergeNumberedFiles(groups []*group) []*group {
 	byKey := map[string][]int{}
 	for i, g := range groups {
 		if len(g.pieces) == 1 && g.pieces[0].Whole && !g.pieces[0].HasPart && g.title != "" {
-			key := g.title + "\x00" + g.author
+			key := g.title + "\x00" + writerKey(g.author)
 			byKey[key] = append(byKey[key], i)
 		}
 	}
@@ -291,7 +292,17 @@ func partID(m PartMarker) string { return fmt.Sprintf("%d%s/%d", m.N, m.Sub, m.R
 // titleKey normalises a title for grouping: lower case, letters and digits,
 // single spaces, no leading article.
 func titleKey(title string) string {
-	s := strings.Map(func(r rune) rune {
+	s := normKey(title)
+	for _, a := range []string{"the ", "a ", "an "} {
+		s = strings.TrimPrefix(s, a)
+	}
+	return s
+}
+
+// normKey is a title or name lower-cased, letters and digits only, single
+// spaces.
+func normKey(s string) string {
+	s = strings.Map(func(r rune) rune {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			return unicode.ToLower(r)
@@ -299,31 +310,19 @@ func titleKey(title string) string {
 			return -1
 		}
 		return ' '
-	}, title)
-	s = strings.Join(strings.Fields(s), " ")
-	for _, a := range []string{"the ", "a ", "an "} {
-		s = strings.TrimPrefix(s, a)
-	}
-	return s
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // sameAuthor reports whether two author keys name one person as the same
-// writer's posts do: the same, or, once a title such as "dr" is dropped,
-// the same surname and first initial ("w v smith", "dr william v smith" —
-// a copyright line and a From header).
-func sameAuthor(a, b string) bool {
-	if a == b {
-		return true
-	}
-	fa, fb := nameWords(a), nameWords(b)
-	if len(fa) < 2 || len(fb) < 2 {
-		return false
-	}
-	return fa[len(fa)-1] == fb[len(fb)-1] && fa[0][0] == fb[0][0]
-}
+// writer's posts do (see writerKey).
+func sameAuthor(a, b string) bool { return writerKey(a) == writerKey(b) }
 
-// nameWords are a name key's words without a title in front.
-func nameWords(key string) []string {
+// writerKey reduces an author key to what one writer's names share: a
+// title such as "dr" dropped, the first initial and the surname ("w v
+// smith" and "dr william v smith", a copyright line and a From header,
+// are both "w smith"). A one-word name stays as it is.
+func writerKey(key string) string {
 	f := strings.Fields(key)
 	if len(f) > 0 {
 		switch f[0] {
@@ -331,14 +330,20 @@ func nameWords(key string) []string {
 			f = f[1:]
 		}
 	}
-	return f
+	if len(f) < 2 {
+		return key
+	}
+	r, _ := utf8.DecodeRuneInString(f[0])
+	return string(r) + " " + f[len(f)-1]
 }
 
+// authorKey is a work's first author as a key: normKey, since a name's
+// initial "A" is no article for titleKey to drop.
 func authorKey(w *fanarchive.Work) string {
 	if len(w.Authors) == 0 {
 		return ""
 	}
-	return titleKey(w.Authors[0].Name)
+	return normKey(w.Authors[0].Name)
 }
 
 // similarTitles reports whether two title keys name the same story: equal,

@@ -278,6 +278,14 @@ func TestAssembleParts(t *testing.T) {
 			t.Fatalf("%d works; want one in three parts", len(works))
 		}
 	})
+	t.Run("one writer's names agree across files too", func(t *testing.T) {
+		a := post("Harbour Lights (1/2)", ann, "Harbour Lights\ncopyright A. Lee 1991, all rights reserved.\n\n"+storyText("first", 4))
+		b := post("Harbour Lights (2/2)", "ann@example.net (Dr. Ann B. Lee)", storyText("second", 4))
+		works := listed(assemble(t, [2]string{"lights1.news", a}, [2]string{"lights2.news", b}))
+		if len(works) != 1 || len(works[0].Work.Chapters) != 2 {
+			t.Fatalf("%d works; want one in two parts", len(works))
+		}
+	})
 	t.Run("a post that calls itself a document is not the next part", func(t *testing.T) {
 		b := post("Harbour Lights (1/2)", ann, storyText("first", 4)) + post("Harbour Lights (2/2)", ann, storyText("second", 4)) +
 			post("Harbour Lights reference list", ann, "- The keeper: an old man.\n- Ann: his niece.\n- The lamp: at the pier's end.\n")
