@@ -189,22 +189,8 @@ func TestReviewQueuePlan(t *testing.T) {
 	defer s.Close()
 	for _, f := range []fanarchive.ReviewFilter{{}, {Kind: fanarchive.KindOther}, {Field: "title", Problem: "x"}} {
 		where, args := reviewWhere(f)
-		rows, err := s.db.Query(`EXPLAIN QUERY PLAN SELECT w.id FROM `+reviewFrom+` WHERE `+where+
+		text := queryPlan(t, s, `SELECT w.id FROM `+reviewFrom+` WHERE `+where+
 			` ORDER BY w.review_confidence, w.id LIMIT 20`, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		text := strings.Join(plan, "; ")
 		if !strings.Contains(text, "works_review") || strings.Contains(text, "TEMP B-TREE") {
 			t.Errorf("filter %+v: plan %q does not read works_review in order", f, text)
 		}
