@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -72,15 +74,43 @@ func (s *Server) badRequest(w http.ResponseWriter, r *http.Request, message stri
 	})
 }
 
+// statusClientClosedRequest is the status the request log records for a
+// request whose client went away before it was answered (nginx's 499). It is
+// never sent: there is nobody to send it to.
+const statusClientClosedRequest = 499
+
 // serverError logs err and sends the 500 page, which never shows the error.
+// When the client has gone away (its request's context is cancelled), err is
+// what that did to the work under way (a cancelled query, an interrupted
+// read): not the server's fault. The request is logged as cancelled, with
+// status 499, the error only at debug level, and nothing is sent.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r) {
+		if rec, ok := w.(*statusRecorder); ok {
+			rec.status = statusClientClosedRequest
+		}
+		s.logger.LogAttrs(context.WithoutCancel(r.Context()), slog.LevelDebug, "request stopped by its client",
+			slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+		return
+	}
 	s.logError(r, err)
+	s.internalErrorPage(w, r)
+}
+
+// internalErrorPage sends the 500 page.
+func (s *Server) internalErrorPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusInternalServerError, "error", &errorPage{
 		page:    s.newPage("Error"),
 		Status:  http.StatusInternalServerError,
 		Heading: "Something went wrong on our side.",
 		Message: "The problem has been logged. Please try again later.",
 	})
+}
+
+// clientGone reports whether the request's client cancelled it
+// (disconnected, or gave up). A deadline of the server's own is not that.
+func clientGone(r *http.Request) bool {
+	return errors.Is(r.Context().Err(), context.Canceled)
 }
 
 // logError logs an error that stopped a request.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -54,7 +55,9 @@ func (rec *statusRecorder) Write(b []byte) (int, error) {
 func (rec *statusRecorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
 
 // logRequests logs one line per request with its method, path, status and
-// duration.
+// duration. A request its client cancelled is logged as "request cancelled"
+// with status 499 (statusClientClosedRequest), at the same level as any
+// other request: it is not an error of the server's.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -63,7 +66,11 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		msg := "request"
+		if rec.status == statusClientClosedRequest {
+			msg = "request cancelled"
+		}
+		s.logger.LogAttrs(context.WithoutCancel(r.Context()), slog.LevelInfo, msg,
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status),
@@ -90,7 +97,10 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				s.logError(r, err)
 				panic(http.ErrAbortHandler)
 			}
-			s.serverError(w, r, err)
+			// A panic is logged as an error even when the client has
+			// gone: it is a bug whoever asked.
+			s.logError(r, err)
+			s.internalErrorPage(w, r)
 		}()
 		next.ServeHTTP(w, r)
 	})
