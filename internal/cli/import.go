@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"fanarchive"
 	"fanarchive/internal/importer"
@@ -91,16 +94,19 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	m.printImportReport(rep, failures, review, *dryRun)
+	m.printImportReport(rep, failures, src.Skipped, review, *dryRun)
 	m.printSynonymProposals(ctx, im, imported)
 	if rep.Failed > 0 {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of %d files failed to import", rep.Failed, len(src.Names)), Silent: true}
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of %d files failed to import", rep.Failed, len(src.Names)+len(src.Unreadable)), Silent: true}
 	}
 	return nil
 }
 
 // printImportReport tells the archivist what the import did, on stderr.
-func (m *Main) printImportReport(rep importer.Report, failures []importer.Result, review int, dryRun bool) {
+// File names and messages are printed with their control characters
+// escaped (terminalSafe): a name is the file system's, not ours, and an
+// escape sequence in one must not rewrite the archivist's terminal.
+func (m *Main) printImportReport(rep importer.Report, failures []importer.Result, skipped []importer.Skipped, review int, dryRun bool) {
 	w := m.Stderr
 	works := rep.Created + rep.Present + rep.Planned
 	if dryRun {
@@ -115,7 +121,17 @@ func (m *Main) printImportReport(rep importer.Report, failures []importer.Result
 	if len(failures) > 0 {
 		fmt.Fprintf(w, "  %d files failed:\n", len(failures))
 		for _, f := range failures {
-			fmt.Fprintf(w, "    %s: %s\n", strings.Join(f.Files, ", "), fanarchive.ErrorMessage(f.Err))
+			fmt.Fprintf(w, "    %s: %s\n", terminalSafe(strings.Join(f.Files, ", ")), terminalSafe(fanarchive.ErrorMessage(f.Err)))
+		}
+	}
+	if len(skipped) > 0 {
+		what := "entries"
+		if len(skipped) == 1 {
+			what = "entry"
+		}
+		fmt.Fprintf(w, "  %d folder %s skipped (only regular files are read):\n", len(skipped), what)
+		for _, sk := range skipped {
+			fmt.Fprintf(w, "    %s: %s\n", terminalSafe(sk.Path), terminalSafe(sk.Reason))
 		}
 	}
 	if review > 0 {
@@ -196,4 +212,28 @@ type jsonResult struct {
 	DuplicateOf string `json:"duplicate_of,omitempty"`
 	Status      string `json:"status,omitempty"`
 	ID          int64  `json:"id,omitempty"`
+}
+
+// terminalSafe returns s with what a terminal would act on written out as
+// Go escapes: control characters (ESC, which starts ANSI and OSC sequences,
+// BEL, backspace, carriage return, DEL and the C1 controls), Unicode's
+// bidirectional formatting characters (which reorder what follows) and
+// bytes that are not UTF-8. Everything else, accented letters included, is
+// kept as it is.
+func terminalSafe(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\t':
+			b.WriteString(`\t`)
+		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

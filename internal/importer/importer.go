@@ -10,11 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"runtime"
-	"sort"
-	"strings"
 	"sync"
 
 	"fanarchive"
@@ -100,6 +96,20 @@ type Source struct {
 	// Display maps a name to the path shown to the archivist and stored as
 	// Source.Name; names are shown as they are when nil.
 	Display func(name string) string
+	// Unreadable are paths that were named or found but cannot be read at
+	// all (no such file, a folder without permission): Run reports each
+	// as a failed file, after reading everything else.
+	Unreadable []Skipped
+	// Skipped are entries of folders that are not regular files and are
+	// not read: symbolic links (a loop among them) and devices, pipes or
+	// sockets. They are not failures; the report lists them.
+	Skipped []Skipped
+}
+
+// Skipped is a path an import did not read, and why.
+type Skipped struct {
+	Path   string // as the archivist would write it
+	Reason string // for the archivist, e.g. "symbolic link that loops"
 }
 
 // Run imports every file of src: it reads and parses them all, assembles
@@ -130,6 +140,10 @@ func (im *Importer) Run(ctx context.Context, src Source, args string, emit func(
 	}
 	for _, f := range failures {
 		report(f)
+	}
+	for _, u := range src.Unreadable {
+		report(Result{Files: []string{u.Path}, Status: StatusFailed,
+			Err: fanarchive.Errorf(fanarchive.EUNREADABLE, "%s", u.Reason)})
 	}
 	works := ingest.Assemble(pieces)
 	if err := im.storeAll(ctx, works, run.ID, report); err != nil {
@@ -385,65 +399,4 @@ func (im *Importer) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return im.Logger
-}
-
-// Collect expands the paths an archivist gave into the files to import:
-// files as given, folders walked recursively in name order, skipping
-// hidden files and folders (".git", ".DS_Store", an archive's own index
-// files). The result is relative to the root file system "/" so one
-// os.DirFS can read it; Display gives back the path as the archivist wrote
-// it.
-func Collect(paths []string) (Source, error) {
-	shown := map[string]string{}
-	var names []string
-	add := func(abs, display string) {
-		name := strings.TrimPrefix(filepath.ToSlash(abs), "/")
-		if _, dup := shown[name]; !dup {
-			shown[name] = display
-			names = append(names, name)
-		}
-	}
-	for _, p := range paths {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return Source{}, fmt.Errorf("resolve %s: %w", p, err)
-		}
-		info, err := os.Stat(abs)
-		if err != nil {
-			return Source{}, fmt.Errorf("import %s: %w", p, err)
-		}
-		if !info.IsDir() {
-			add(abs, p)
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if path != abs && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() {
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return Source{}, fmt.Errorf("walk %s: %w", p, err)
-		}
-		sort.Strings(found)
-		for _, f := range found {
-			rel, _ := filepath.Rel(abs, f)
-			add(f, filepath.Join(p, rel))
-		}
-	}
-	return Source{
-		FS:      os.DirFS("/"),
-		Names:   names,
-		Display: func(name string) string { return shown[name] },
-	}, nil
 }

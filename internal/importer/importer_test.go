@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"fanarchive"
@@ -43,8 +44,68 @@ func TestCollect(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("Collect = %v, want %v", got, want)
 	}
-	if _, err := Collect([]string{filepath.Join(dir, "missing")}); err == nil {
-		t.Error("Collect of a missing path: no error")
+	src, err = Collect([]string{filepath.Join(dir, "missing"), dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(src.Names) != 3 || len(src.Unreadable) != 1 || src.Unreadable[0].Reason != "no such file or folder" {
+		t.Errorf("a missing path among good ones: %d names, unreadable %+v", len(src.Names), src.Unreadable)
+	}
+}
+
+// TestCollectSkipsLinks: inside a folder only regular files are read.
+// Symbolic links (to a file, to a folder above, dangling, looping) and a
+// named pipe are skipped and listed with a reason, never followed, and the
+// walk ends; a link named by the archivist is read.
+func TestCollectSkipsLinks(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"story.txt": "x", "sub/other.txt": "x"})
+	for link, target := range map[string]string{
+		"to-story":      "story.txt",
+		"sub/up":        "..", // a loop through the walk, if followed
+		"dangling":      "nowhere.txt",
+		"loop-a":        "loop-b",
+		"loop-b":        "loop-a",
+		"sub/self-loop": "self-loop",
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := Collect([]string{dir, filepath.Join(dir, "to-story")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, n := range src.Names {
+		names = append(names, strings.TrimPrefix(src.Display(n), dir+"/"))
+	}
+	want := []string{"story.txt", "sub/other.txt", "to-story"}
+	if fmt.Sprint(names) != fmt.Sprint(want) {
+		t.Errorf("names = %v, want %v", names, want)
+	}
+	reasons := map[string]string{}
+	for _, sk := range src.Skipped {
+		reasons[strings.TrimPrefix(sk.Path, dir+"/")] = sk.Reason
+	}
+	for path, want := range map[string]string{
+		"to-story":      "symbolic link to story.txt, not followed",
+		"sub/up":        "symbolic link to .., not followed",
+		"dangling":      "symbolic link to nowhere.txt, which cannot be read (no such file or folder)",
+		"loop-a":        "symbolic link that loops (loop-b), not followed",
+		"loop-b":        "symbolic link that loops (loop-a), not followed",
+		"sub/self-loop": "symbolic link that loops (self-loop), not followed",
+		"pipe":          "not a regular file (a named pipe)",
+	} {
+		if got, ok := reasons[path]; !ok || !strings.HasPrefix(got, want) {
+			t.Errorf("skipped %s: reason %q, want %q", path, got, want)
+		}
+	}
+	if len(src.Skipped) != 7 || len(src.Unreadable) != 0 {
+		t.Errorf("skipped %d (want 7), unreadable %+v", len(src.Skipped), src.Unreadable)
 	}
 }
 
@@ -98,6 +159,36 @@ func TestRun(t *testing.T) {
 	works, total, err := store.FindWorks(context.Background(), fanarchive.WorkFilter{})
 	if err != nil || total != 2 || len(works) != 2 {
 		t.Errorf("FindWorks = %d works, total %d, err %v", len(works), total, err)
+	}
+}
+
+// TestRunReportsUnreadablePaths: a path that does not exist is reported
+// as a failed file, after everything that does exist was imported.
+func TestRunReportsUnreadablePaths(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"folder/a.txt": "Title: A\nAuthor: Ann\n\nThe first story has a beginning.\n",
+		"good.txt":     "Title: B\nAuthor: Bo\n\nThe second story has a middle.\n",
+	})
+	src, err := Collect([]string{filepath.Join(dir, "folder"), filepath.Join(dir, "good.txt"), "/nonexistent-fanarchive-path"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed []Result
+	rep, err := (&Importer{DryRun: true}).Run(context.Background(), src, "", func(r Result) {
+		if r.Status == StatusFailed {
+			failed = append(failed, r)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Planned != 2 || rep.Failed != 1 {
+		t.Errorf("report %+v, want 2 planned and 1 failed", rep)
+	}
+	if len(failed) != 1 || failed[0].Files[0] != "/nonexistent-fanarchive-path" ||
+		fanarchive.ErrorMessage(failed[0].Err) != "no such file or folder" {
+		t.Errorf("failures = %+v", failed)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"time"
 )
@@ -23,6 +24,20 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// wellFormedQueries answers a request whose query string cannot be read
+// (a malformed escape such as "%zz", a semicolon separator) with a 400,
+// before any handler sees it: url.Values would silently drop the bad
+// parameter, and a search would then answer with everything.
+func (s *Server) wellFormedQueries(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			s.badRequest(w, r, "The address of this page is malformed: its query has a bad %-escape or separator.")
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }

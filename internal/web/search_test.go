@@ -38,6 +38,11 @@ func TestSearchPage(t *testing.T) {
 		{"/search?from=yesterday", 400, []string{"2001-09-30"}, nil},
 		{"/search?sort=sideways", 400, []string{"Sort"}, nil},
 		{"/search?after=garbage", 400, []string{"page link is not valid"}, nil},
+		// A malformed escape is refused, not dropped (which answered with every work).
+		{"/search?q=%zz", 400, []string{"malformed"}, []string{"works found"}},
+		{"/search?q=kettle&rating=%G", 400, []string{"malformed"}, nil},
+		{"/tags/fandom/Harbor%20Lights?q=%zz", 400, []string{"malformed"}, nil},
+		{"/?page=%", 400, []string{"malformed"}, nil},
 		{"/search?include=pairing:x", 200, []string{"No tag is called"}, nil},
 		{"/search?q=" + url.QueryEscape(`'; DROP TABLE works; --`), 200, []string{"0 works found"}, nil},
 		{"/search?q=" + url.QueryEscape(`NEAR(`), 200, []string{"0 works found"}, nil},
