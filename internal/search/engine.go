@@ -22,7 +22,6 @@ type Engine struct {
 	seq int64 // last change applied
 
 	scanLimit, materializeLimit int // as set by SetLimits, kept across reloads
-	scoreLimit                  int // results scored alone (eval.go)
 
 	cache textCache // recent full-text matches
 }
@@ -38,8 +37,7 @@ func New(ctx context.Context, src Source, logger *slog.Logger) (*Engine, error) 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{src: src, logger: logger, scanLimit: defaultScanLimit, materializeLimit: defaultMaterializeLimit,
-		scoreLimit: defaultScoreLimit}
+	e := &Engine{src: src, logger: logger, scanLimit: defaultScanLimit, materializeLimit: defaultMaterializeLimit}
 	e.cache.limit = defaultTextCacheBytes
 	if err := e.reload(ctx); err != nil {
 		return nil, err
@@ -49,15 +47,13 @@ func New(ctx context.Context, src Source, logger *slog.Logger) (*Engine, error) 
 
 // SetLimits sets the result sizes up to which facets are counted by
 // scanning the results' tags and pages are found by sorting the whole
-// result (past them: bitmap intersections, and walking a stored order);
-// materialize also caps the results whose relevance is computed alone.
+// result (past them: bitmap intersections, and walking a stored order).
 // Both ways give the same answers; tests set 0 to exercise the second on
 // small archives.
 func (e *Engine) SetLimits(scan, materialize int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.scanLimit, e.materializeLimit = scan, materialize
-	e.scoreLimit = min(materialize, defaultScoreLimit)
 	e.ix.scanLimit, e.ix.materializeLimit = scan, materialize
 }
 

@@ -102,6 +102,11 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 		hits = match.hits
 	}
 
+	// A search whose asker has gone stops between its stages: each is
+	// short, and the database's own work stops with ctx.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var pageIDs []uint32
 	e.mu.RLock()
 	set, notices := e.ix.filter(r, hits, negative)
@@ -129,6 +134,9 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 		}
 	}
 
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	ids := make([]int64, len(pageIDs))
 	for i, id := range pageIDs {
 		ids[i] = int64(id)
@@ -177,23 +185,15 @@ func (r *request) filtered() bool {
 		r.Complete || r.Language != "" || r.WordsMin > 0 || r.WordsMax > 0 || !r.UpdatedFrom.IsZero() || !r.UpdatedTo.IsZero()
 }
 
-// defaultScoreLimit is the number of results up to which relevance is
-// computed for the results alone (Source.ScoreText) rather than for every
-// work the words match (Source.RankText).
-const defaultScoreLimit = 500
-
 // scores returns the relevance of the works in set, which the text
 // matched (match).
 func (e *Engine) scores(ctx context.Context, r *request, set *roaring.Bitmap, match *textEntry) ([]Scored, error) {
 	if match.scored != nil {
 		return match.scored, nil // every match is scored already
 	}
-	e.mu.RLock()
-	limit := e.scoreLimit
-	e.mu.RUnlock()
 	// Every page of one search scores the same way (the database's own
-	// scores without filters, ScoreText's with few filtered results), so
-	// cursors fall where they should.
+	// scores, of the best few, of every match or of the results alone), so
+	// cursors fall where they should: all three give the same float64.
 	if !r.filtered() && r.cursor == nil {
 		// The first page: the best few, with a margin for matches that
 		// are not listed (duplicates, other documents). If too many of
@@ -213,18 +213,52 @@ func (e *Engine) scores(ctx context.Context, r *request, set *roaring.Bitmap, ma
 			return top, nil
 		}
 	}
-	if r.filtered() && set.GetCardinality() <= uint64(limit) {
-		scored, err := e.src.ScoreText(ctx, r.q.Must, set.ToArray())
-		if err != nil {
-			return nil, fmt.Errorf("search: score text: %w", err)
-		}
-		return scored, nil
+	if r.filtered() && 2*set.GetCardinality() <= match.hits.GetCardinality() {
+		// The filters leave at most half the matches: score those alone.
+		// The database still walks every match, but scores only these,
+		// from its index (never from the works' text, however long).
+		return e.scoreResults(ctx, r, set)
 	}
 	c, err := e.matches(ctx, r.q.Must, r.q.MustNot, true)
 	if err != nil {
 		return nil, err
 	}
 	return c.scored, nil
+}
+
+// scoreResults scores the results of a filtered text search
+// (Source.ScoreText), through the cache: the next page of the same search
+// finds them there.
+func (e *Engine) scoreResults(ctx context.Context, r *request, set *roaring.Bitmap) ([]Scored, error) {
+	e.mu.RLock()
+	seq := e.seq
+	e.mu.RUnlock()
+	key := "results\x00" + r.filterKey()
+	if c := e.cache.get(seq, key, wantScored); c != nil {
+		return c.scored, nil
+	}
+	scored, err := e.src.ScoreText(ctx, r.q.Must, r.q.MustNot, set.ToArray())
+	if err != nil {
+		return nil, fmt.Errorf("search: score text: %w", err)
+	}
+	e.cache.put(seq, key, &textEntry{hits: set, scored: scored})
+	return scored, nil
+}
+
+// filterKey identifies what decides the results of r — its text and every
+// filter, not the sort, the page or its size — for the cache.
+func (r *request) filterKey() string {
+	q := r.SearchQuery
+	tags := func(ts []fanarchive.Tag) []string {
+		out := make([]string, len(ts))
+		for i, t := range ts {
+			out[i] = string(t.Kind) + ":" + t.Name
+		}
+		return out
+	}
+	return fmt.Sprintf("%s\x00%q\x00%q\x00%q\x00%q\x00%q\x00%q\x00%t\x00%q\x00%d-%d\x00%d-%d",
+		r.q.String(), tags(q.Include), tags(q.Exclude), r.q.IncludeTags, r.q.ExcludeTags, q.Ratings, q.ExcludeRatings,
+		q.Complete, q.Language, q.WordsMin, q.WordsMax, q.UpdatedFrom.Unix(), q.UpdatedTo.Unix())
 }
 
 // matches returns the works the clauses match, scored when rank is set,

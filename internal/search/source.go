@@ -46,9 +46,10 @@ type Source interface {
 	TopText(ctx context.Context, must, mustNot []Clause, k int) ([]Scored, error)
 
 	// ScoreText returns the scores RankText would give the works ids
-	// (which must match must), computed for them alone: cheaper than
-	// RankText when they are few of many matches.
-	ScoreText(ctx context.Context, must []Clause, ids []uint32) ([]Scored, error)
+	// (which must match the text), computed for them alone from the
+	// index: cheaper than RankText when they are few of many matches, and
+	// never reading the works' text, whatever their size.
+	ScoreText(ctx context.Context, must, mustNot []Clause, ids []uint32) ([]Scored, error)
 
 	// BestText returns what MatchText returns and, when the text can be
 	// ranked from an impact list (one common word; see TopScores), the

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,6 +88,12 @@ const splitTextAtDefault = 10000
 // in range order. Scoring every match is most of a text search's cost, and
 // one query uses one CPU.
 func (s *Store) textParts(ctx context.Context, query, expr string) ([]string, error) {
+	return s.textPartsWith(ctx, query, func(lo, hi int64) []any { return []any{expr, lo, hi} })
+}
+
+// textPartsWith is textParts for a query whose arguments depend on the
+// part: args gives them for the rowid range lo..hi.
+func (s *Store) textPartsWith(ctx context.Context, query string, args func(lo, hi int64) []any) ([]string, error) {
 	var maxID int64
 	if err := s.rdb.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM works`).Scan(&maxID); err != nil {
 		return nil, err
@@ -102,7 +109,7 @@ func (s *Store) textParts(ctx context.Context, query, expr string) ([]string, er
 	for i := range n {
 		wg.Go(func() {
 			var v sql.NullString
-			errs[i] = s.rdb.QueryRowContext(ctx, query, expr, i*step, (i+1)*step-1).Scan(&v)
+			errs[i] = s.rdb.QueryRowContext(ctx, query, args(i*step, (i+1)*step-1)...).Scan(&v)
 			out[i] = v.String
 		})
 	}
@@ -134,16 +141,69 @@ func (s *Store) RankText(ctx context.Context, must, mustNot []search.Clause) ([]
 	if err != nil {
 		return nil, err
 	}
-	// bm25() cannot be an aggregate's argument, so the scores are made in a
-	// materialised subquery first (a plain one would be flattened).
-	// printf('%!.17g') writes each score exactly (without the '!' SQLite
-	// writes at most 16 digits), so it reads back as the float64 bm25()
-	// made, the one TopText and BestText give too.
-	parts, err := s.textParts(ctx, `WITH m AS MATERIALIZED (SELECT rowid || ' ' || printf('%!.17g', bm25(work_text, `+bm25Weights+`)) AS r
-		FROM work_text WHERE work_text MATCH ? AND rowid BETWEEN ? AND ?) SELECT group_concat(r) FROM m`, expr)
+	parts, err := s.textParts(ctx, rankQuery(""), expr)
 	if err != nil {
 		return nil, fmt.Errorf("rank text: %w", err)
 	}
+	out, err := parseScored(parts)
+	if err != nil {
+		return nil, fmt.Errorf("rank text: %w", err)
+	}
+	return out, nil
+}
+
+// ScoreText returns the scores RankText would give the works ids, and only
+// theirs: FTS5's own bm25() over the matches, computed for the rows among
+// ids. FTS5 still walks every match of the text (which costs little: a
+// doclist read), but scores, formats and returns only those rows, and no
+// text is read again, however long the works are. The ids go to SQLite as
+// a JSON array, split between the CPUs' rowid ranges as RankText's rows
+// are, and are tested with an unindexed IN (the "+" keeps the planner from
+// handing FTS5 one rowid at a time, which would make it count the text's
+// matches again for every row, for its IDF).
+func (s *Store) ScoreText(ctx context.Context, must, mustNot []search.Clause, ids []uint32) ([]search.Scored, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	expr, err := ftsMatch(must, mustNot)
+	if err != nil {
+		return nil, err
+	}
+	sorted := ids
+	if !slices.IsSorted(sorted) {
+		sorted = slices.Sorted(slices.Values(ids))
+	}
+	parts, err := s.textPartsWith(ctx, rankQuery(`AND +rowid IN (SELECT value FROM json_each(?))`), func(lo, hi int64) []any {
+		from := sort.Search(len(sorted), func(i int) bool { return int64(sorted[i]) >= lo })
+		to := sort.Search(len(sorted), func(i int) bool { return int64(sorted[i]) > hi })
+		return []any{expr, lo, hi, jsonIDs(sorted[from:to])}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("score text: %w", err)
+	}
+	out, err := parseScored(parts)
+	if err != nil {
+		return nil, fmt.Errorf("score text: %w", err)
+	}
+	return out, nil
+}
+
+// rankQuery is the query of RankText and ScoreText: every row in a rowid
+// range that the MATCH expression matches (and where adds), as "rowid
+// score" pairs joined by commas in one value, which costs far less than a
+// row per work through database/sql. bm25() cannot be an aggregate's
+// argument, so the scores are made in a materialised subquery first (a
+// plain one would be flattened). printf('%!.17g') writes each score exactly
+// (without the '!' SQLite writes at most 16 digits), so it reads back as the
+// float64 bm25() made, the one TopText and BestText give too.
+func rankQuery(where string) string {
+	return `WITH m AS MATERIALIZED (SELECT rowid || ' ' || printf('%!.17g', bm25(work_text, ` + bm25Weights + `)) AS r
+		FROM work_text WHERE work_text MATCH ? AND rowid BETWEEN ? AND ? ` + where + `) SELECT group_concat(r) FROM m`
+}
+
+// parseScored reads the values of rankQuery, negating the scores so that
+// higher is better.
+func parseScored(parts []string) ([]search.Scored, error) {
 	list := strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), ",")
 	if list == "" {
 		return nil, nil
@@ -154,11 +214,24 @@ func (s *Store) RankText(ctx context.Context, must, mustNot []search.Clause) ([]
 		id, err1 := strconv.ParseUint(idText, 10, 32)
 		score, err2 := strconv.ParseFloat(scoreText, 64)
 		if !ok || err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("rank text: bad row %q", f)
+			return nil, fmt.Errorf("bad row %q", f)
 		}
 		out = append(out, search.Scored{ID: uint32(id), Score: -score})
 	}
 	return out, nil
+}
+
+// jsonIDs writes ids as a JSON array.
+func jsonIDs(ids []uint32) string {
+	b := make([]byte, 0, 2+8*len(ids))
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendUint(b, uint64(id), 10)
+	}
+	return string(append(b, ']'))
 }
 
 // TopText returns the k best matches by BM25, best first, ties to the

@@ -91,8 +91,10 @@ func TestTextParts(t *testing.T) {
 	}
 }
 
-// TestScoreText checks that BM25 computed for chosen works equals FTS5's
-// bm25() for them, bit for bit, for words, phrases and fields.
+// TestScoreText checks that the scores ScoreText gives chosen works are
+// RankText's for them, bit for bit, for words, phrases, fields and
+// exclusions, whether it is asked for every match or some, in one query or
+// split between connections; and that it returns only the works asked for.
 func TestScoreText(t *testing.T) {
 	s := openTest(t)
 	defer s.Close()
@@ -107,36 +109,52 @@ func TestScoreText(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, must := range [][]search.Clause{
-		{{Text: "kettle"}},
-		{{Text: "rain"}, {Text: "kettle"}},
-		{{Text: "kettle sang"}},
-		{{Field: search.FieldTitle, Text: "rain"}},
-		{{Text: "cafe"}},
-		{{Field: search.FieldAuthors, Text: "ada quill"}, {Text: "salt"}},
-	} {
-		want, err := s.RankText(ctx, must, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids := make([]uint32, len(want))
-		for i, w := range want {
-			ids[i] = w.ID
-		}
-		got, err := s.ScoreText(ctx, must, ids)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != len(want) {
-			t.Fatalf("%v: %d scores, want %d", must, len(got), len(want))
-		}
-		byID := map[uint32]float64{}
-		for _, g := range got {
-			byID[g.ID] = g.Score
-		}
-		for _, w := range want {
-			if g := byID[w.ID]; g != w.Score {
-				t.Errorf("%v: work %d scores %.17g, FTS5 says %.17g", must, w.ID, g, w.Score)
+	for _, split := range []int64{splitTextAtDefault, 0} {
+		s.splitTextAt = split
+		for _, tt := range []struct{ must, mustNot []search.Clause }{
+			{must: []search.Clause{{Text: "kettle"}}},
+			{must: []search.Clause{{Text: "rain"}, {Text: "kettle"}}},
+			{must: []search.Clause{{Text: "kettle sang"}}},
+			{must: []search.Clause{{Field: search.FieldTitle, Text: "rain"}}},
+			{must: []search.Clause{{Text: "cafe"}}},
+			{must: []search.Clause{{Field: search.FieldAuthors, Text: "ada quill"}, {Text: "salt"}}},
+			{must: []search.Clause{{Text: "kettle"}}, mustNot: []search.Clause{{Text: "tide"}}},
+			{must: []search.Clause{{Text: "rain"}}, mustNot: []search.Clause{{Field: search.FieldTitle, Text: "all"}, {Text: "lamp"}}},
+		} {
+			want, err := s.RankText(ctx, tt.must, tt.mustNot)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) == 0 {
+				t.Fatalf("%v -%v matches nothing", tt.must, tt.mustNot)
+			}
+			slices.SortFunc(want, func(a, b search.Scored) int { return int(a.ID) - int(b.ID) })
+			var every, some []uint32
+			for i, w := range want {
+				every = append(every, w.ID)
+				if i%2 == 0 {
+					some = append(some, w.ID)
+				}
+			}
+			reversed := slices.Clone(some)
+			slices.Reverse(reversed) // ids need not come in order
+			for _, ids := range [][]uint32{every, some, reversed, {every[len(every)-1]}} {
+				got, err := s.ScoreText(ctx, tt.must, tt.mustNot, ids)
+				if err != nil {
+					t.Fatal(err)
+				}
+				byID := map[uint32]float64{}
+				for _, g := range got {
+					byID[g.ID] = g.Score
+				}
+				if len(got) != len(ids) || len(byID) != len(ids) {
+					t.Errorf("%v -%v: %d scores for %d works %v", tt.must, tt.mustNot, len(got), len(ids), ids)
+				}
+				for _, w := range want {
+					if g, ok := byID[w.ID]; ok && g != w.Score {
+						t.Errorf("%v -%v: work %d scores %.17g, FTS5 says %.17g", tt.must, tt.mustNot, w.ID, g, w.Score)
+					}
+				}
 			}
 		}
 	}

@@ -38,9 +38,9 @@ func (s scoreCounter) TopText(ctx context.Context, must, mustNot []search.Clause
 	return s.Store.TopText(ctx, must, mustNot, k)
 }
 
-func (s scoreCounter) ScoreText(ctx context.Context, must []search.Clause, ids []uint32) ([]search.Scored, error) {
+func (s scoreCounter) ScoreText(ctx context.Context, must, mustNot []search.Clause, ids []uint32) ([]search.Scored, error) {
 	s.n.Add(1)
-	return s.Store.ScoreText(ctx, must, ids)
+	return s.Store.ScoreText(ctx, must, mustNot, ids)
 }
 
 // TestSearchImpactPages checks that relevance pages found from the impact
