@@ -30,7 +30,7 @@ func TestFilteredSearchOverHugeWork(t *testing.T) {
 	fandom := fanarchive.Tag{Kind: fanarchive.TagFandom, Name: "Harbour Lights"}
 	for i := range 40 {
 		work := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: fmt.Sprintf("Small %d", i), Rating: fanarchive.RatingGeneral,
-			Authors: []fanarchive.Author{{Name: "Ada Quill"}},
+			Authors:  []fanarchive.Author{{Name: "Ada Quill"}},
 			Chapters: []*fanarchive.Chapter{{Number: 1, Body: fmt.Sprintf("<p>The captain walked the quay %d times, then slept.</p>", i%7+1)}}}
 		// A third of the works in the fandom (its searches score their
 		// results alone), half of them Teen (scored with every match).
