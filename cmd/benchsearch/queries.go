@@ -26,6 +26,16 @@ import (
 //   - text_tags: one such word, two included tags (a top-20 fandom and a
 //     top-30 character or freeform tag) and two excluded ones (a top-100
 //     freeform tag and an archive warning), relevance order.
+//   - tag_text: a tag page with words, as /tags/fandom/X?q=… asks: a
+//     top-50 fandom included and one or two words, relevance order.
+//   - text_rating: one or two words and one or two ratings allowed (a
+//     large filter: a rating holds a fifth to a half of the works), as
+//     /search?q=…&rating=… asks, relevance order.
+//   - text_fields: one or two words with the filters that have no
+//     bitmaps: complete only, a word-count range and an updated-date
+//     range, relevance order.
+//   - text_page2: the second page of a text_tags or tag_text search,
+//     reached with the cursor its first page's Next link carries.
 //   - tags: no text; a top-50 fandom and a top-50 freeform tag included, a
 //     top-100 freeform tag excluded, two ratings allowed; newest first.
 //   - facets: no text; the whole archive, complete works, one rating or one
@@ -33,7 +43,7 @@ import (
 //   - deep: a page in the middle of a large result (all works, or a top-5
 //     fandom), newest or longest first, reached with a cursor as the Next
 //     link would carry it.
-var classes = []string{"text", "text_tags", "tags", "facets", "deep"}
+var classes = []string{"text", "text_tags", "tag_text", "text_rating", "text_fields", "text_page2", "tags", "facets", "deep"}
 
 func runMix(ctx context.Context, engine *search.Engine, seed uint64, perClass int) (map[string]*latency, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x9e))
@@ -43,7 +53,14 @@ func runMix(ctx context.Context, engine *search.Engine, seed uint64, perClass in
 		names := tags[kind]
 		return fanarchive.Tag{Kind: kind, Name: names[rng.IntN(min(top, len(names)))]}
 	}
-	make1 := func(class string) fanarchive.SearchQuery {
+	words := func() string {
+		if rng.IntN(2) == 0 {
+			return word() + " " + word()
+		}
+		return word()
+	}
+	var make1 func(class string) fanarchive.SearchQuery
+	make1 = func(class string) fanarchive.SearchQuery {
 		switch class {
 		case "text":
 			q := fanarchive.SearchQuery{Text: word()}
@@ -59,6 +76,18 @@ func runMix(ctx context.Context, engine *search.Engine, seed uint64, perClass in
 			return fanarchive.SearchQuery{Text: word(),
 				Include: []fanarchive.Tag{tag(fanarchive.TagFandom, 20), tag(other, 30)},
 				Exclude: []fanarchive.Tag{tag(fanarchive.TagFreeform, 100), tag(fanarchive.TagWarning, 6)}}
+		case "tag_text":
+			return fanarchive.SearchQuery{Text: words(), Include: []fanarchive.Tag{tag(fanarchive.TagFandom, 50)}}
+		case "text_rating":
+			q := fanarchive.SearchQuery{Text: words(), Ratings: []fanarchive.Rating{fanarchive.Ratings[rng.IntN(4)]}}
+			if rng.IntN(2) == 0 {
+				q.Ratings = append(q.Ratings, fanarchive.Ratings[rng.IntN(4)])
+			}
+			return q
+		case "text_fields":
+			from := time.Date(1996+rng.IntN(20), 1, 1, 0, 0, 0, 0, time.UTC)
+			return fanarchive.SearchQuery{Text: words(), Complete: true, WordsMin: 1000, WordsMax: 1000 + rng.IntN(50000),
+				UpdatedFrom: from, UpdatedTo: from.AddDate(2+rng.IntN(8), 0, 0)}
 		case "tags":
 			return fanarchive.SearchQuery{Sort: fanarchive.SortUpdated,
 				Include: []fanarchive.Tag{tag(fanarchive.TagFandom, 50), tag(fanarchive.TagFreeform, 50)},
@@ -92,10 +121,34 @@ func runMix(ctx context.Context, engine *search.Engine, seed uint64, perClass in
 			return q
 		}
 	}
+	// query makes a query of a class. A second page's is made by asking
+	// for a first page, untimed, until one has a next page.
+	query := func(class string) (fanarchive.SearchQuery, error) {
+		if class != "text_page2" {
+			return make1(class), nil
+		}
+		var q fanarchive.SearchQuery
+		for range 20 {
+			q = make1([]string{"text_tags", "tag_text"}[rng.IntN(2)])
+			res, err := engine.Search(ctx, q)
+			if err != nil {
+				return q, err
+			}
+			if res.Next != "" {
+				q.After = res.Next
+				break
+			}
+		}
+		return q, nil
+	}
 	// Warm up the database's cache and the engine's pools, untimed.
 	for range 10 {
 		for _, c := range classes {
-			if _, err := engine.Search(ctx, make1(c)); err != nil {
+			q, err := query(c)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := engine.Search(ctx, q); err != nil {
 				return nil, err
 			}
 		}
@@ -105,7 +158,10 @@ func runMix(ctx context.Context, engine *search.Engine, seed uint64, perClass in
 	totals := map[string]int{}
 	for range perClass {
 		for _, c := range classes {
-			q := make1(c)
+			q, err := query(c)
+			if err != nil {
+				return nil, err
+			}
 			start := time.Now()
 			res, err := engine.Search(ctx, q)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
@@ -24,7 +25,18 @@ type Engine struct {
 	scanLimit, materializeLimit int // as set by SetLimits, kept across reloads
 
 	cache textCache // recent full-text matches
+
+	// running admits searches: at most cap(running) at once, the others
+	// wait their turn (or for their request to end). A search's memory
+	// grows with the number of works its words match (a few MB for a word
+	// in a quarter of a million works), so this bounds what searches hold
+	// together however many readers ask at once, and on a machine of few
+	// cores more at once would only share the same CPUs more thinly.
+	running chan struct{}
 }
+
+// searchesPerCPU is how many searches may run at once per CPU.
+const searchesPerCPU = 2
 
 var _ fanarchive.SearchService = (*Engine)(nil)
 
@@ -37,7 +49,8 @@ func New(ctx context.Context, src Source, logger *slog.Logger) (*Engine, error) 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{src: src, logger: logger, scanLimit: defaultScanLimit, materializeLimit: defaultMaterializeLimit}
+	e := &Engine{src: src, logger: logger, scanLimit: defaultScanLimit, materializeLimit: defaultMaterializeLimit,
+		running: make(chan struct{}, searchesPerCPU*max(1, runtime.GOMAXPROCS(0)))}
 	e.cache.limit = defaultTextCacheBytes
 	if err := e.reload(ctx); err != nil {
 		return nil, err

@@ -86,6 +86,12 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 	if err != nil {
 		return nil, err
 	}
+	select {
+	case e.running <- struct{}{}:
+		defer func() { <-e.running }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	if err := e.catchUp(ctx); err != nil {
 		return nil, err
 	}
