@@ -101,7 +101,7 @@ type SearchQuery struct {
 
 // SearchResult is one page of a search.
 type SearchResult struct {
-	Works []*Work // without chapter bodies or sources
+	Works []*Work // without chapter bodies or sources; shared with other searches: read them, never change them
 	Total int     // every matching work, exactly
 
 	// Next and Prev are cursors for the pages after and before this one,

@@ -25,6 +25,7 @@ type Engine struct {
 	scanLimit, materializeLimit int // as set by SetLimits, kept across reloads
 
 	cache textCache // recent full-text matches
+	works workCache // works recent pages showed
 
 	// running admits searches: at most cap(running) at once, the others
 	// wait their turn (or for their request to end). A search's memory
@@ -52,6 +53,7 @@ func New(ctx context.Context, src Source, logger *slog.Logger) (*Engine, error) 
 	e := &Engine{src: src, logger: logger, scanLimit: defaultScanLimit, materializeLimit: defaultMaterializeLimit,
 		running: make(chan struct{}, searchesPerCPU*max(1, runtime.GOMAXPROCS(0)))}
 	e.cache.limit = defaultTextCacheBytes
+	e.works.limit = defaultWorkCacheSize
 	if err := e.reload(ctx); err != nil {
 		return nil, err
 	}
@@ -95,6 +97,7 @@ func (e *Engine) reload(ctx context.Context) error {
 	ix.sortOrders()
 	ix.rebuildCounts()
 	e.ix, e.seq = ix, seq
+	e.works.drop(nil, true)
 	e.logger.Info("search index loaded", "works", ix.live.GetCardinality(), "tags", ntags,
 		"seq", seq, "duration", time.Since(start).Round(time.Millisecond))
 	return nil
@@ -185,6 +188,8 @@ func (e *Engine) apply(ctx context.Context, changes []Change) error {
 	if tagsChanged {
 		ix.rebuildCanon()
 	}
+	// A tag's name may have changed on every work that has it.
+	e.works.drop(changed, tagsChanged)
 	ix.updateOrders(changed)
 	ix.rebuildCounts()
 	return nil

@@ -148,7 +148,7 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 		ids[i] = int64(id)
 	}
 	if len(ids) > 0 {
-		if res.Works, err = e.src.FindWorksByIDs(ctx, ids); err != nil {
+		if res.Works, err = e.findWorks(ctx, ids); err != nil {
 			return nil, fmt.Errorf("search: load works: %w", err)
 		}
 	}

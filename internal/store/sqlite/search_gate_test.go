@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -98,4 +99,67 @@ func TestSearchesRunFewAtOnce(t *testing.T) {
 	}
 	release()
 	wg.Wait()
+}
+
+// TestSearchWorkCache: the works a result page shows are kept in memory,
+// and a change to one, committed by another store handle (another
+// process), reaches the next page at once: a new title, a renamed tag, a
+// deleted work.
+func TestSearchWorkCache(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "archive.db")
+	w := openAt(t, path)
+	defer w.Close()
+	var ids []int64
+	for _, title := range []string{"Heron Song", "Heron Tide", "Heron Lamp"} {
+		work := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: title, Rating: fanarchive.RatingGeneral,
+			Tags:     []fanarchive.Tag{{Kind: fanarchive.TagFandom, Name: "Marsh Lights"}},
+			Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>The heron waited.</p>"}}}
+		if err := w.CreateWork(ctx, work); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, work.ID)
+	}
+	r := openAt(t, path)
+	defer r.Close()
+	engine, err := search.New(ctx, r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := func() map[int64]*fanarchive.Work {
+		t.Helper()
+		res, err := engine.Search(ctx, fanarchive.SearchQuery{Text: "heron", Sort: fanarchive.SortTitle})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int64]*fanarchive.Work{}
+		for _, work := range res.Works {
+			out[work.ID] = work
+		}
+		return out
+	}
+	first := page()
+	if again := page(); again[ids[0]] != first[ids[0]] {
+		t.Error("the second page read its works again; the cache kept none")
+	}
+	if err := w.UpdateWorkField(ctx, ids[0], fanarchive.FieldTitle, "Heron Song Revised", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := page()[ids[0]].Title; got != "Heron Song Revised" {
+		t.Errorf("after the title changed, the page shows %q", got)
+	}
+	if err := w.RenameTag(ctx, fanarchive.TagFandom, "Marsh Lights", "Fen Lights"); err != nil {
+		t.Fatal(err)
+	}
+	for id, work := range page() {
+		if got := work.TagsOf(fanarchive.TagFandom); len(got) != 1 || got[0] != "Fen Lights" {
+			t.Errorf("after the rename, work %d shows fandoms %v", id, got)
+		}
+	}
+	if err := w.DeleteWork(ctx, ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(); len(got) != 2 || got[ids[1]] != nil {
+		t.Errorf("after a delete, the page shows %d works", len(got))
+	}
 }
