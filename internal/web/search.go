@@ -222,7 +222,10 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, base string, 
 		res, err := s.opts.Search.Search(r.Context(), q)
 		switch code := fanarchive.ErrorCode(err); {
 		case err == nil:
-			data.fill(form, base, res)
+			if err := data.fill(s, form, base, res); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
 		case code == fanarchive.EINVALID || code == fanarchive.ENOTFOUND:
 			problem = fanarchive.ErrorMessage(err)
 		default:

@@ -132,3 +132,19 @@ func TestTagPageSynonym(t *testing.T) {
 		t.Errorf("canonical page does not list the synonym's work:\n%s", res.body)
 	}
 }
+
+// TestSearchPageFollowsEdits: result pages keep their blurbs rendered, and
+// an edit to a work shows on the next page at once.
+func TestSearchPageFollowsEdits(t *testing.T) {
+	f := newFixture(t, web.Options{})
+	if res := f.get("/search?q=kettle", false); !strings.Contains(res.body, "A Quiet Evening") {
+		t.Fatalf("set-up: %s", res.body)
+	}
+	if err := f.store.UpdateWorkField(context.Background(), f.quiet.ID, fanarchive.FieldTitle, "A Loud Morning", "test"); err != nil {
+		t.Fatal(err)
+	}
+	res := f.get("/search?q=kettle", false)
+	if !strings.Contains(res.body, "A Loud Morning") || strings.Contains(res.body, "A Quiet Evening") {
+		t.Errorf("after the title changed, the result page shows:\n%s", res.body)
+	}
+}

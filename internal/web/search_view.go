@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/url"
 	"slices"
 	"strconv"
@@ -19,7 +20,7 @@ type searchPage struct {
 	Ran     bool            // a search ran (and Total is meaningful)
 	Notices []string        // how the query was read
 	Total   int
-	Blurbs  []blurb
+	Blurbs  []template.HTML // rendered, from the blurb cache
 	Facets  []facetView
 	Active  []activeFilter // tags and ratings in force, each removable
 	Pager   pager
@@ -72,10 +73,14 @@ var facetLabels = map[fanarchive.TagKind]string{
 }
 
 // fill puts a search's result on the page.
-func (p *searchPage) fill(f *searchForm, base string, res *fanarchive.SearchResult) {
+func (p *searchPage) fill(s *Server, f *searchForm, base string, res *fanarchive.SearchResult) error {
 	p.Ran, p.Total, p.Notices = true, res.Total, res.Notices
 	for _, w := range res.Works {
-		p.Blurbs = append(p.Blurbs, newBlurb(w))
+		b, err := s.blurbHTML("search", w)
+		if err != nil {
+			return err
+		}
+		p.Blurbs = append(p.Blurbs, b)
 	}
 	for _, fc := range res.Facets {
 		if len(fc.Counts) == 0 {
@@ -117,6 +122,7 @@ func (p *searchPage) fill(f *searchForm, base string, res *fanarchive.SearchResu
 			v.Set("page", strconv.Itoa(f.Page+1))
 		})
 	}
+	return nil
 }
 
 // newSearchOptions fills the form's choices.

@@ -40,6 +40,7 @@ type Server struct {
 	pages   map[string]*template.Template // page name → layout + page
 	cssPath string                        // URL of the stylesheet, versioned by content
 	handler http.Handler                  // the router wrapped in middleware
+	blurbs  blurbCache                    // rendered blurbs of search results
 }
 
 // New returns a Server reading from store and logging to logger (nil logs
@@ -53,7 +54,7 @@ func New(store fanarchive.Store, logger *slog.Logger, opts Options) *Server {
 	if opts.SiteName == "" {
 		opts.SiteName = "fanarchive"
 	}
-	s := &Server{store: store, logger: logger, opts: opts}
+	s := &Server{store: store, logger: logger, opts: opts, blurbs: blurbCache{limit: blurbCacheSize}}
 	pages, err := parsePages()
 	if err != nil {
 		panic(err)
