@@ -39,6 +39,15 @@ const (
 	MaxNoteLen     = 1000 << 10 // bytes per note
 )
 
+// ChapterPageBytes is the most HTML one page of a chapter holds: a chapter
+// whose body is longer is stored, read and shown in pages (ChapterPage), so
+// that showing it costs the server a page's worth of reading, memory and
+// bandwidth, not the whole chapter's. 256 KB is about 40,000 words, far longer
+// than ordinary chapters, which are never paged; a 62 MB single-chapter
+// novel from a legacy archive is 240 pages. A page holds whole blocks
+// (prose.SplitPages), so a single block longer than this is a longer page.
+const ChapterPageBytes = 256 << 10
+
 // Work is one story (or, with KindOther, one non-fiction document) as the
 // archive shows it. Works imported from legacy files keep every source file
 // they were built from, byte for byte.
@@ -155,11 +164,26 @@ type Chapter struct {
 	// it again; empty means "derive it". It is not stored.
 	Text  string `json:"-"`
 	Words int    `json:"words"`
+	// Pages is how many pages the body is shown in: 1, or more when it is
+	// longer than ChapterPageBytes. Stores set it when they store and read
+	// a chapter; it is not read when storing.
+	Pages int `json:"-"`
 	// SourceID is the original file the chapter came from. When a work is
 	// created, 0 means the work's first source, -(i+1) means w.Sources[i],
 	// and a positive value is a source already stored; after CreateWork it
 	// holds the stored source's ID.
 	SourceID int64 `json:"source_id,omitempty"`
+}
+
+// ChapterPage is one page of a chapter's body: whole blocks, in order, at
+// most ChapterPageBytes unless one block is longer. A chapter's pages,
+// joined, are its body exactly; a chapter of one page has its whole body as
+// page 1.
+type ChapterPage struct {
+	ChapterID int64  `json:"chapter_id"`
+	Number    int    `json:"number"` // 1-based
+	Pages     int    `json:"pages"`  // how many the chapter has
+	Body      string `json:"-"`
 }
 
 // Author is a name as given in a byline or header. Legacy authors are names
@@ -309,6 +333,20 @@ type WorkService interface {
 	// authors and sources (without raw bytes). Returns ENOTFOUND if it does
 	// not exist.
 	FindWorkByID(ctx context.Context, id int64) (*Work, error)
+
+	// FindWorkOutline returns a work as FindWorkByID does but without its
+	// chapters' bodies (each Chapter.Body is empty; Pages, Words and the
+	// rest are set): what a page that shows one chapter, or one page of a
+	// long one, reads first, however long the work. Returns ENOTFOUND if it
+	// does not exist.
+	FindWorkOutline(ctx context.Context, id int64) (*Work, error)
+
+	// FindChapterPage returns page n (1-based) of the chapter with this ID,
+	// reading that page's bytes and not the rest of the chapter. Pages are
+	// made when a chapter is stored and follow it when it moves to another
+	// work (MergeWorks, SplitWork). Returns ENOTFOUND if the chapter does
+	// not exist or has fewer than n pages.
+	FindChapterPage(ctx context.Context, chapterID int64, n int) (*ChapterPage, error)
 
 	// FindWorks returns works matching the filter, newest first, without
 	// chapter bodies or sources, and the total number of matches ignoring

@@ -74,14 +74,9 @@ func parsePages() (map[string]*template.Template, error) {
 // render executes the named page into a buffer and only then sends it, so a
 // template error produces the 500 page rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	var buf bytes.Buffer
-	t, ok := s.pages[name]
-	if !ok {
-		s.renderFailed(w, r, fmt.Errorf("no page template %q", name), name)
-		return
-	}
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		s.renderFailed(w, r, fmt.Errorf("render %s: %w", name, err), name)
+	buf, err := s.execute(name, data)
+	if err != nil {
+		s.renderFailed(w, r, err, name)
 		return
 	}
 	h := w.Header()
@@ -89,6 +84,19 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes()) //nolint:errcheck // the client went away; nothing to do
+}
+
+// execute renders the named page, layout and all, into a buffer.
+func (s *Server) execute(name string, data any) (*bytes.Buffer, error) {
+	t, ok := s.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	return &buf, nil
 }
 
 // renderFailed handles a page that could not be rendered: the 500 page,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -30,7 +31,10 @@ type workPage struct {
 	Notes          []note // shown with the first chapter and the entire work
 	Story          []chapterView
 	Nav            *chapterNav // nil for one-chapter works
-	Provenance     *provenance
+	// PagesTop and PagesEnd move between the pages of a long chapter,
+	// above and below its text; nil when the chapter is one page.
+	PagesTop, PagesEnd *pageNav
+	Provenance         *provenance
 }
 
 // tagBlock is one row of the work's tag list, such as its fandoms.
@@ -62,6 +66,16 @@ type chapterNav struct {
 	FirstURL   string
 }
 
+// pageNav moves between the pages of a long chapter (see
+// fanarchive.ChapterPageBytes): previous and next links, and a form that
+// goes to any page, which needs no script.
+type pageNav struct {
+	Number, Count int
+	Prev, Next    string // URLs, empty at either end
+	Action        string // the chapter's URL, where the form sends ?page=
+	Where         string // "top" or "end", to tell the two navs' fields apart
+}
+
 // navLink is one entry of the chapter index.
 type navLink struct {
 	URL     string
@@ -82,21 +96,24 @@ func tagRows() []tagBlock {
 	}
 }
 
-// handleWork shows a work: its only chapter, its first chapter with
-// navigation, or with ?view=full every chapter.
+// handleWork shows a work: its only chapter, or its first with chapter
+// navigation, a page at a time when it is long (?page=K); with ?view=full
+// every chapter, streamed (work_stream.go).
 func (s *Server) handleWork(w http.ResponseWriter, r *http.Request) {
 	work, ok := s.loadWork(w, r)
-	if !ok || s.gate(w, r, work) {
+	if !ok {
 		return
 	}
 	if r.URL.Query().Get("view") == "full" {
-		s.renderWork(w, r, work, 0)
+		if !s.gate(w, r, work) {
+			s.streamWork(w, r, work)
+		}
 		return
 	}
-	s.renderWork(w, r, work, 1)
+	s.showChapter(w, r, work, 1)
 }
 
-// handleChapter shows chapter n of a work.
+// handleChapter shows chapter n of a work, a page at a time when it is long.
 func (s *Server) handleChapter(w http.ResponseWriter, r *http.Request) {
 	work, ok := s.loadWork(w, r)
 	if !ok {
@@ -107,21 +124,19 @@ func (s *Server) handleChapter(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, "chapter")
 		return
 	}
-	if s.gate(w, r, work) {
-		return
-	}
-	s.renderWork(w, r, work, int(n))
+	s.showChapter(w, r, work, int(n))
 }
 
 // loadWork reads the work named by the {id} path value, answering the
-// request itself when it cannot.
+// request itself when it cannot. It reads the work's outline: every
+// chapter but none of their text, which each page then reads for itself.
 func (s *Server) loadWork(w http.ResponseWriter, r *http.Request) (*fanarchive.Work, bool) {
 	id, ok := parseID(r.PathValue("id"))
 	if !ok {
 		s.notFound(w, r, "work")
 		return nil, false
 	}
-	work, err := s.store.FindWorkByID(r.Context(), id)
+	work, err := s.store.FindWorkOutline(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err, "work")
 		return nil, false
@@ -129,17 +144,43 @@ func (s *Server) loadWork(w http.ResponseWriter, r *http.Request) (*fanarchive.W
 	return work, true
 }
 
-// renderWork renders chapter n of work, or every chapter when n is 0.
-func (s *Server) renderWork(w http.ResponseWriter, r *http.Request, work *fanarchive.Work, n int) {
-	s.render(w, r, http.StatusOK, "work", s.newWorkPage(work, n))
+// showChapter renders page ?page= of chapter n (1 when absent), reading
+// from the store that page of the chapter's text and nothing more.
+func (s *Server) showChapter(w http.ResponseWriter, r *http.Request, work *fanarchive.Work, n int) {
+	if n < 1 || n > len(work.Chapters) {
+		s.notFound(w, r, "chapter")
+		return
+	}
+	ch := work.Chapters[n-1]
+	k, ok := pageNumber(r) // list.go
+	if !ok || k > ch.Pages {
+		s.notFound(w, r, "page")
+		return
+	}
+	if s.gate(w, r, work) {
+		return
+	}
+	pg, err := s.store.FindChapterPage(r.Context(), ch.ID, k)
+	if err != nil {
+		s.fail(w, r, err, "page")
+		return
+	}
+	p := s.newWorkPage(work, n, k)
+	p.Story = []chapterView{newChapterView(work, ch, pageBody(pg.Body))}
+	s.render(w, r, http.StatusOK, "work", p)
 }
 
-func (s *Server) newWorkPage(work *fanarchive.Work, n int) *workPage {
+// newWorkPage returns the work page for page k of chapter n, or for the
+// entire work when n is 0, with everything but the story's text.
+func (s *Server) newWorkPage(work *fanarchive.Work, n, k int) *workPage {
 	authors := work.AuthorNames()
 	multi := len(work.Chapters) > 1
 	title := []string{work.DisplayTitle()}
 	if multi && n > 1 {
 		title = append(title, chapterHeading(work.Chapters[n-1]))
+	}
+	if n > 0 && work.Chapters[n-1].Pages > 1 {
+		title = append(title, fmt.Sprintf("Page %d of %d", k, work.Chapters[n-1].Pages))
 	}
 	title = append(title, strings.Join(authors, ", "))
 
@@ -170,25 +211,17 @@ func (s *Server) newWorkPage(work *fanarchive.Work, n int) *workPage {
 			p.Tags = append(p.Tags, row)
 		}
 	}
-	if n <= 1 {
+	if n <= 1 && k <= 1 {
 		for _, nt := range work.Notes {
 			p.Notes = append(p.Notes, note{Label: noteLabel(nt.Label), Paragraphs: paragraphs(nt.Text)})
 		}
 	}
-
-	switch {
-	case !multi:
-		for _, c := range work.Chapters {
-			p.Story = append(p.Story, chapterView{Anchor: "work-text", Body: chapterBody(c)})
-		}
-	case n == 0:
-		for _, c := range work.Chapters {
-			p.Story = append(p.Story, newChapterView(c))
-		}
-		p.Nav = newChapterNav(work, 0)
-	default:
-		p.Story = []chapterView{newChapterView(work.Chapters[n-1])}
+	if multi {
 		p.Nav = newChapterNav(work, n)
+	}
+	if n > 0 && work.Chapters[n-1].Pages > 1 {
+		p.PagesTop = newPageNav(work, n, k, "top")
+		p.PagesEnd = newPageNav(work, n, k, "end")
 	}
 	p.Provenance = newProvenance(work, authors)
 	return p
@@ -212,19 +245,50 @@ func chapterHeading(c *fanarchive.Chapter) string {
 	return h
 }
 
-// chapterBody sanitises the stored body again before it is shown: bodies
-// are sanitised on the way in, and this guards against anything that wrote
-// to the database another way.
-func chapterBody(c *fanarchive.Chapter) template.HTML {
-	return template.HTML(redactAddresses(prose.Sanitize(c.Body))) //nolint:gosec // sanitised just now
+// pageBody prepares a page of a chapter's text, as stored, for showing:
+// sanitised again (bodies are sanitised on the way in; this guards against
+// anything that wrote to the database another way), and with e-mail
+// addresses hidden. Its cost is bounded by the page, not the chapter.
+func pageBody(body string) template.HTML {
+	return template.HTML(redactAddresses(prose.Sanitize(body))) //nolint:gosec // sanitised just now
 }
 
-func newChapterView(c *fanarchive.Chapter) chapterView {
-	return chapterView{
-		Anchor:  "chapter-" + strconv.Itoa(c.Number),
-		Heading: chapterHeading(c),
-		Body:    chapterBody(c),
+// newChapterView shows chapter ch of work with body as its text: under a
+// heading in a work of several chapters, as the work's text otherwise.
+func newChapterView(work *fanarchive.Work, ch *fanarchive.Chapter, body template.HTML) chapterView {
+	if len(work.Chapters) == 1 {
+		return chapterView{Anchor: "work-text", Body: body}
 	}
+	return chapterView{
+		Anchor:  "chapter-" + strconv.Itoa(ch.Number),
+		Heading: chapterHeading(ch),
+		Body:    body,
+	}
+}
+
+// chapterPageURL is the URL of page k of chapter n: the work's own URL for
+// a work of one chapter, else the chapter's, with ?page= after the first.
+func chapterPageURL(work *fanarchive.Work, n, k int) string {
+	u := workURL(work.ID)
+	if len(work.Chapters) > 1 {
+		u = chapterURL(work.ID, n)
+	}
+	if k > 1 {
+		u += "?page=" + strconv.Itoa(k)
+	}
+	return u
+}
+
+// newPageNav links page k of chapter n to the pages before and after it.
+func newPageNav(work *fanarchive.Work, n, k int, where string) *pageNav {
+	nav := &pageNav{Number: k, Count: work.Chapters[n-1].Pages, Action: chapterPageURL(work, n, 1), Where: where}
+	if k > 1 {
+		nav.Prev = chapterPageURL(work, n, k-1)
+	}
+	if k < nav.Count {
+		nav.Next = chapterPageURL(work, n, k+1)
+	}
+	return nav
 }
 
 // newChapterNav builds the chapter index and previous/next links for

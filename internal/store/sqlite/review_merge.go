@@ -219,7 +219,7 @@ func moveSplit(ctx context.Context, tx *sql.Tx, a, b *fanarchive.Work, at int) e
 		}
 	}
 	var body string
-	if err := tx.QueryRowContext(ctx, `SELECT body FROM chapters WHERE work_id = ? AND number = 1`, b.ID).Scan(&body); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT `+chapterBody+` FROM chapters c WHERE c.work_id = ? AND c.number = 1`, b.ID).Scan(&body); err != nil {
 		return fmt.Errorf("first chapter of work %d: %w", b.ID, err)
 	}
 	b.Begins = prose.FirstWords(prose.PlainText(body), beginsWords)

@@ -101,6 +101,10 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 		s.db.Close()
 		return nil, err
 	}
+	if err := s.splitLongChapters(ctx); err != nil { // chapter_pages.go
+		s.db.Close()
+		return nil, err
+	}
 
 	// The read pool is opened after migration so that its connections find
 	// the file already in WAL mode with the schema in place.

@@ -90,6 +90,11 @@ func (s *Store) newCreation(w *fanarchive.Work) (*creation, error) {
 	}
 	c := &creation{s: s, w: w, now: s.now().UTC(), chapterSources: chapterSources}
 	c.defaults()
+	// Long chapters are cut into pages here, before the write lock is taken.
+	c.chapterPages = make([][]string, len(w.Chapters))
+	for i, ch := range w.Chapters {
+		c.chapterPages[i] = splitChapter(ch.Body) // chapter_pages.go
+	}
 	return c, nil
 }
 
@@ -158,6 +163,7 @@ type creation struct {
 	tx             *sql.Tx
 	now            time.Time
 	chapterSources []int
+	chapterPages   [][]string // each chapter's body as stored: in pages, or one
 
 	published, updated time.Time
 	importedAt         []time.Time
@@ -494,13 +500,23 @@ func (c *creation) insertChapters(ctx context.Context) error {
 		case ref == -2:
 			sourceID = ch.SourceID
 		}
-		res, err := c.tx.ExecContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, source_id)
-			VALUES (?, ?, ?, ?, ?, ?)`, c.workID, ch.Number, ch.Title, ch.Body, ch.Words, nullID(sourceID))
+		// A chapter in pages has them in place of its body (0009_chapter_pages.sql).
+		body, pages := ch.Body, c.chapterPages[i]
+		if len(pages) > 1 {
+			body = ""
+		}
+		res, err := c.tx.ExecContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, source_id, pages)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.workID, ch.Number, ch.Title, body, ch.Words, nullID(sourceID), len(pages))
 		if err != nil {
 			return fmt.Errorf("insert chapter %d: %w", ch.Number, err)
 		}
 		if c.chapterIDs[i], err = res.LastInsertId(); err != nil {
 			return fmt.Errorf("insert chapter %d: %w", ch.Number, err)
+		}
+		if len(pages) > 1 {
+			if err := insertPages(ctx, c.tx, c.chapterIDs[i], pages); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -526,7 +542,7 @@ func (c *creation) assign() {
 		}
 	}
 	for i, ch := range w.Chapters {
-		ch.ID, ch.WorkID = c.chapterIDs[i], c.workID
+		ch.ID, ch.WorkID, ch.Pages = c.chapterIDs[i], c.workID, len(c.chapterPages[i])
 		switch ref := c.chapterSources[i]; {
 		case ref >= 0:
 			ch.SourceID = c.sourceIDs[ref]

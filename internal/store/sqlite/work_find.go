@@ -27,6 +27,17 @@ const workColumns = `w.id, w.kind, w.title, w.summary, w.notes, w.rating, w.rati
 // tags in their stored order, and sources without their raw bytes. Returns
 // ENOTFOUND.
 func (s *Store) FindWorkByID(ctx context.Context, id int64) (*fanarchive.Work, error) {
+	return s.findWork(ctx, id, true)
+}
+
+// FindWorkOutline returns a work as FindWorkByID does, with its chapters'
+// bodies left empty: it reads no body. Returns ENOTFOUND.
+func (s *Store) FindWorkOutline(ctx context.Context, id int64) (*fanarchive.Work, error) {
+	return s.findWork(ctx, id, false)
+}
+
+// findWork reads a work whole, with or without its chapters' bodies.
+func (s *Store) findWork(ctx context.Context, id int64, withBodies bool) (*fanarchive.Work, error) {
 	var w *fanarchive.Work
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -43,7 +54,7 @@ func (s *Store) FindWorkByID(ctx context.Context, id int64) (*fanarchive.Work, e
 		if err := loadTags(ctx, tx, works); err != nil {
 			return err
 		}
-		if err := loadChapters(ctx, tx, works, true); err != nil {
+		if err := loadChapters(ctx, tx, works, withBodies); err != nil {
 			return err
 		}
 		w.Sources, err = findSources(ctx, tx, `JOIN work_sources ws ON ws.source_id = s.id

@@ -85,21 +85,23 @@ func loadTags(ctx context.Context, tx *sql.Tx, works []*fanarchive.Work) error {
 
 // chapterColumns are the columns scanChapter reads; the body is only read
 // when asked for, since listings need the count and titles but not the text.
+// A chapter in pages has its pages joined (chapter_pages.go).
 func chapterColumns(withBody bool) string {
 	body := `''`
 	if withBody {
-		body = `c.body`
+		body = chapterBody
 	}
-	return `c.id, c.work_id, c.number, c.title, ` + body + `, c.words, c.source_id`
+	return `c.id, c.work_id, c.number, c.title, ` + body + `, c.words, c.source_id, c.pages`
 }
 
 func scanChapter(row scanner) (*fanarchive.Chapter, error) {
 	var ch fanarchive.Chapter
 	var sourceID sql.NullInt64
-	if err := row.Scan(&ch.ID, &ch.WorkID, &ch.Number, &ch.Title, &ch.Body, &ch.Words, &sourceID); err != nil {
+	if err := row.Scan(&ch.ID, &ch.WorkID, &ch.Number, &ch.Title, &ch.Body, &ch.Words, &sourceID, &ch.Pages); err != nil {
 		return nil, err
 	}
 	ch.SourceID = sourceID.Int64
+	ch.Pages = max(ch.Pages, 1) // 0: a long chapter not yet in pages (migration 0009), read whole
 	return &ch, nil
 }
 
