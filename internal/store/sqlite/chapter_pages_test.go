@@ -121,3 +121,15 @@ func oldArchive(t *testing.T, file string, bodies ...string) []int64 {
 	}
 	return ids
 }
+
+// TestChapterListPlan: listing chapters without bodies (blurbs, a work's
+// outline) reads the chapters_list index alone, never the rows, whose
+// columns after the body are reached only by walking its overflow pages.
+func TestChapterListPlan(t *testing.T) {
+	s := openTest(t)
+	defer s.Close()
+	plan := queryPlan(t, s, `SELECT `+chapterColumns(false)+` FROM chapters c WHERE c.work_id IN (?, ?) ORDER BY c.work_id, c.number`, 1, 2)
+	if !strings.Contains(plan, "COVERING INDEX chapters_list") {
+		t.Errorf("listing chapters does not use the covering index:\n%s", plan)
+	}
+}
