@@ -73,8 +73,14 @@ func domainEnd(s string, j int) (int, bool) {
 	if strings.IndexByte(host, '.') >= 0 {
 		return j + len(host), true
 	}
-	// A host without a dot: BITNET and UUCP names, written in one case.
+	// A host without a dot: BITNET and UUCP names, written in one case. One
+	// that runs into another '@' is the local part of the next address, and
+	// goes with it ("a@b@host"): judged alone, it would be judged again
+	// once the next address is masked, and again for the one before.
 	if len(host) < 3 || allDigits(host) || capitalised(host) {
+		if j+len(host) < len(s) && s[j+len(host)] == '@' && len(host) > 0 {
+			return j + len(host), false
+		}
 		return -1, false
 	}
 	return j + len(host), false
