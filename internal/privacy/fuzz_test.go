@@ -24,7 +24,7 @@ func FuzzMask(f *testing.F) {
 		"kirk (at) starfleet (dot) org, kirk at enterprise dot com",
 		"From wren at tide.example.org  Sun Mar  2\nPath: news.tide!Rowan\n",
 		"by Rowan Ash (76543,210) CIS: 71234,567",
-		`"No!No!No!" Zn!k sh@t Enc@Farpoint`,
+		`"No!No!No!" Vr!ka sh@t Met@Harbourside`,
 		"<p>Mail &lt;wren@tide.example.org&gt;</p>",
 		"\xff\xfer\x00@\x00t\x00i\x00d\x00e\x00v\x00a\x00x\x00",
 		"a@b@c.de!f!g!h",

@@ -19,13 +19,13 @@
 //     it (Name@1:203/1701). A host without a dot (BITNET's USER@VMHOST,
 //     UUCP's user@site) counts when it has three or more characters, is not
 //     a capitalised word and not all digits, and the local part has two or
-//     more: "Enc@Farpoint" and "sh@t" stay.
+//     more: "Met@Harbourside" and "sh@t" stay.
 //   - UUCP bang paths: ...!site!user, {a,b}!site!user, host!host!user (two or
 //     more bangs and at least two different host-like parts: lower case,
 //     dotted, or with digits), host!user with one bang only when both parts
-//     are host-like and one has a dot, digit, '%' or '_' ("sactoh0!jdoe"),
+//     are host-like and one has a dot, digit, '%' or '_' ("tidevax2!rowan"),
 //     and any bang path on a Path:, From:, Reply-To:, Sender: or UUCP line.
-//     Shouted dialogue ("No!No!No!", "Wow!that") and alien names ("Zn!k")
+//     Shouted dialogue ("No!No!No!", "Wow!that") and alien names ("Vr!ka")
 //     are not host-like, so they stay.
 //   - Spelled-out addresses: kirk (at) starfleet (dot) org, kirk [at]
 //     starfleet.org, kirk at starfleet dot org (plain "at" needs a spelled
@@ -207,7 +207,7 @@ func maskTitleAttr(tag string) string {
 }
 
 // MaskRaw returns raw with the ASCII letters and digits of every address
-// replaced by 'x' — "kberry@cs.uh.edu" reads "xxxxxx@xx.xx.xxx" — and every
+// replaced by 'x' — "rowan@tide.example.edu" reads "xxxxx@xxxx.xxxxxxx.xxx" — and every
 // other byte in its place, and how many addresses it masked. It is for an
 // original file in any ASCII-compatible encoding, or UTF-16 with a byte order
 // mark (as the importer reads it). raw itself is never changed; a file

@@ -63,11 +63,11 @@ func TestFind(t *testing.T) {
 
 		// Prose that must stay.
 		{"shouting", `"No!No!No!" she cried. "Wow!that was close."`, nil},
-		{"alien names", "Zn!k and T!ree met Ch!arr.", nil},
+		{"alien names", "Vr!ka and T!ree met Sh!sel.", nil},
 		{"exclaimed ellipsis", "Wait...!what? Help!...now!", nil},
 		{"emphasis", "_No!_ and *Yes!* and __Go!__", nil},
-		{"capital word host", `TNG:"Enc@Farpoint"? and sh@t and d@mn`, nil},
-		{"short host", "Ge@s lip, c@t", nil},
+		{"capital word host", `Ep:"Met@Harbourside"? and sh@t and d@mn`, nil},
+		{"short host", "Jo@s lip, c@t", nil},
 		{"year", "Copyright @1994 and joe@1994", nil},
 		{"plain at", "She looked at him. They met at noon at the dock.", nil},
 		{"plain at dot", "He stared at the dot on the screen, at the dot in the sky.", nil},
@@ -77,7 +77,7 @@ func TestFind(t *testing.T) {
 		{"time ratio", "Ratio 3:2/1 and 12:30/45", nil},
 		{"geek code", "GCS d@ p(-)@ c++ !l u+++", nil},
 		{"repeated", "no!no!no! and yes!yes!", nil},
-		{"hosts only single", "ucbvax!decvax! and tide!kelp", nil},
+		{"hosts only single", "kelpvax!shorenet! and tide!kelp", nil},
 		{"factorial", "5!3 and 10!", nil},
 		{"art", "@*@*@*@*@ |@| (@) @@", nil},
 	}
@@ -123,7 +123,7 @@ func TestMaskHTML(t *testing.T) {
 			`<p class="verse">[address hidden]<br>next</p><hr class="scene-break">`},
 		{`<abbr title="mail rowan@tidevax">R</abbr>`, `<abbr title="mail [address hidden]">R</abbr>`},
 		{`<p>Caf&eacute; &amp; no address</p>`, `<p>Caf&eacute; &amp; no address</p>`},
-		{`<p>"No!No!" <b>Zn!k</b></p>`, `<p>"No!No!" <b>Zn!k</b></p>`},
+		{`<p>"No!No!" <b>Vr!ka</b></p>`, `<p>"No!No!" <b>Vr!ka</b></p>`},
 	}
 	for _, tt := range tests {
 		if got := MaskHTML(tt.in); got != tt.want {

@@ -681,7 +681,7 @@ func allLetters(s string) bool {
 }
 
 // capitalised reports whether s is a word with a capital and then only
-// lower-case letters ("Farpoint"), as prose writes and host names are not.
+// lower-case letters ("Harbourside"), as prose writes and host names are not.
 func capitalised(s string) bool {
 	if len(s) < 2 || s[0] < 'A' || s[0] > 'Z' {
 		return false

@@ -341,7 +341,7 @@ var (
 //     '<', '(' or quote; inside the parentheses of "(ID)@HOST") and the first
 //     label of the host after it, when both have letters or digits — except
 //     a single capitalised word or one shorter than three letters after the
-//     sign with no dot after it ("Enc@Farpoint", "Ge@s"), which are prose;
+//     sign with no dot after it ("Met@Harbourside", "Jo@s"), which are prose;
 //   - bang paths: every token with a '!' on a Path: line or a line naming
 //     UUCP, every token that starts "..!" or "{", and every token of three or
 //     more parts that has a dot or is all lower case; its last two parts;
