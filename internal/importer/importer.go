@@ -15,6 +15,7 @@ import (
 
 	"fanarchive"
 	"fanarchive/internal/ingest"
+	"fanarchive/internal/privacy"
 )
 
 // Status is what became of a work (or of a file that gave none).
@@ -114,7 +115,8 @@ type Skipped struct {
 
 // Run imports every file of src: it reads and parses them all, assembles
 // the pieces into works (parts of one story across posts and files become
-// one work; reposts become duplicates), then stores the works, each in its
+// one work; reposts become duplicates), masks the e-mail addresses in them
+// (privacy.MaskWork), then stores the works, each in its
 // own transaction, originals before their duplicates. emit (if not nil) is
 // called with each result as soon as it is known. Run stops early only when
 // ctx is cancelled; the error is then ctx's. Running it again on the same
@@ -146,6 +148,12 @@ func (im *Importer) Run(ctx context.Context, src Source, args string, emit func(
 			Err: fanarchive.Errorf(fanarchive.EUNREADABLE, "%s", u.Reason)})
 	}
 	works := ingest.Assemble(pieces)
+	for _, a := range works {
+		// Addresses in what readers see and search are hidden here, once,
+		// before anything is stored or reported; the feedback contact keeps
+		// the address, privately.
+		privacy.MaskWork(a.Work)
+	}
 	if err := im.storeAll(ctx, works, run.ID, report); err != nil {
 		return rep, err
 	}

@@ -215,3 +215,39 @@ func TestCancel(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+// TestRunMasksAddresses: what the importer reports and stores hides every
+// address, in whatever field the parser put it, while the feedback contact
+// keeps it.
+func TestRunMasksAddresses(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"tide.txt": "Title: Reply to rowan@tidevax\n" +
+		"Author: Rowan Ash <rowan@tide.example.org>\n" +
+		"Disclaimer: Mail kelpvax!shorenet!rowan with comments.\n\n" +
+		"The sea went out at dawn and the boats lay on their sides in the mud. " +
+		"Someone had chalked QX12@TIDEVM1 on the harbour wall.\n\n" +
+		"The End\n\nArchived at the Shore Archive, kelp@shore.example.com\n"})
+	src, _ := Collect([]string{dir})
+	var works []*fanarchive.Work
+	im := &Importer{DryRun: true}
+	if _, err := im.Run(context.Background(), src, "", func(r Result) { works = append(works, r.Work) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(works) != 1 {
+		t.Fatalf("%d works, want 1", len(works))
+	}
+	w := works[0]
+	rec := ingest.NewRecord(w)
+	shown := fmt.Sprintf("%q %q %q %q %q %q %q", rec.Title, rec.Authors, rec.Notes, rec.Begins, rec.Ends, rec.Archive, w.Chapters[0].Body)
+	for _, leak := range []string{"rowan@", "!rowan", "QX12", "kelp@"} {
+		if strings.Contains(shown, leak) {
+			t.Errorf("the work shows %q: %s", leak, shown)
+		}
+	}
+	if !strings.Contains(rec.Title, "[address hidden]") || !strings.Contains(w.Chapters[0].Body, "[address hidden]") {
+		t.Errorf("title %q, body %q: addresses should be hidden, not dropped", rec.Title, w.Chapters[0].Body)
+	}
+	if rec.Feedback != "rowan@tide.example.org" {
+		t.Errorf("feedback contact %q, want the address as written", rec.Feedback)
+	}
+}

@@ -32,7 +32,7 @@ type blurb struct {
 func newBlurb(w *fanarchive.Work) blurb {
 	b := blurb{
 		URL:      workURL(w.ID),
-		Title:    w.DisplayTitle(),
+		Title:    redactAddresses(w.DisplayTitle()),
 		Untitled: w.Title == "",
 		Authors:  w.AuthorNames(),
 		Fandoms:  tagsOf(w, fanarchive.TagFandom),

@@ -1,14 +1,13 @@
 package web
 
 import (
-	"bytes"
 	"cmp"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"fanarchive"
+	"fanarchive/internal/privacy"
 )
 
 // provenance says where a work came from: the box under the story.
@@ -41,8 +40,8 @@ func newProvenance(work *fanarchive.Work, authors []string) *provenance {
 	first := work.Sources[0]
 	p := &provenance{}
 	for _, c := range []credit{
-		{"archived at", first.Archive},
-		{"posted to", first.List},
+		{"archived at", redactAddresses(first.Archive)},
+		{"posted to", redactAddresses(first.List)},
 		{"feedback to", feedbackName(cmp.Or(work.FeedbackContact, first.FeedbackContact), authors)},
 	} {
 		if c.Name = strings.TrimSpace(c.Name); c.Name != "" {
@@ -122,28 +121,14 @@ func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 	w.Write(raw) //nolint:errcheck // the client went away; nothing to do
 }
 
-// rawAddress finds e-mail addresses in an original file's bytes (in any
-// ASCII-compatible encoding).
-var rawAddress = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
-
 // maskAddresses returns raw with every e-mail address's letters and digits
 // replaced by "x" (so "kberry@cs.uh.edu" reads "xxxxxx@xx.xx.xxx" and every
 // other byte keeps its place), and how many addresses it masked. The
 // archive keeps legacy authors' addresses private — for relaying feedback and
 // verifying claims — so the public download of an original does not publish
-// them; a file without addresses is served byte for byte.
+// them; a file without addresses is served byte for byte. The rules are the
+// ones that mask the work's pages (package privacy), so the page and the
+// download hide the same addresses.
 func maskAddresses(raw []byte) ([]byte, int) {
-	locs := rawAddress.FindAllIndex(raw, -1)
-	if len(locs) == 0 {
-		return raw, 0
-	}
-	out := bytes.Clone(raw)
-	for _, loc := range locs {
-		for i := loc[0]; i < loc[1]; i++ {
-			if c := out[i]; c != '@' && c != '.' {
-				out[i] = 'x'
-			}
-		}
-	}
-	return out, len(locs)
+	return privacy.MaskRaw(raw)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fanarchive"
+	"fanarchive/internal/privacy"
 )
 
 // This file holds the formatting that several pages share. Templates only
@@ -98,15 +99,14 @@ func tagsOf(w *fanarchive.Work, kind fanarchive.TagKind) []fanarchive.Tag {
 	return tags
 }
 
-// emailPattern finds e-mail addresses, which the archive keeps private.
-var emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+`)
-
 // redactAddresses replaces e-mail addresses in text shown to readers. Legacy
 // stories often end with "feedback to me@example.com"; the archive relays
-// feedback instead, so the address is never published. It is safe on
-// sanitised HTML too: the pattern cannot match markup.
+// feedback instead, so the address is never published. The importer masks
+// every stored field already (privacy.MaskWork); this is for whatever
+// reaches a page another way. It is safe on sanitised HTML too: no address
+// the rules find contains markup or an entity.
 func redactAddresses(s string) string {
-	return emailPattern.ReplaceAllString(s, "[address hidden]")
+	return privacy.Mask(s)
 }
 
 // paragraphs splits plain text (a summary or note) into paragraphs at blank
@@ -153,12 +153,14 @@ func feedbackName(contact string, authors []string) string {
 }
 
 // downloadName returns a safe file name for Content-Disposition: the base
-// name of the path the importer was given (with / or \ separators), limited
-// to letters, digits, dot, dash and underscore.
+// name of the path the importer was given (with / or \ separators), with
+// any address in it masked as in the download itself, limited to letters,
+// digits, dot, dash and underscore.
 func downloadName(name string) string {
 	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	masked, _ := privacy.MaskRaw([]byte(name))
 	var b strings.Builder
-	for _, c := range name {
+	for _, c := range string(masked) {
 		switch {
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '-', c == '_':
 			b.WriteRune(c)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"fanarchive"
+	"fanarchive/internal/privacy"
 	"fanarchive/internal/prose"
 	"fanarchive/internal/search"
 	"fanarchive/internal/tags"
@@ -31,7 +32,9 @@ type workText struct {
 }
 
 // newWorkText gathers a work's text: chapter titles and the plain text of
-// every chapter make up the body.
+// every chapter make up the body. The placeholder of a masked address is
+// left out, so that searching "address" or "hidden" does not find every
+// work that had one.
 func newWorkText(w *fanarchive.Work) workText {
 	var body strings.Builder
 	for _, ch := range w.Chapters {
@@ -47,11 +50,19 @@ func newWorkText(w *fanarchive.Work) workText {
 		body.WriteString("\n\n")
 	}
 	return workText{
-		title:   w.Title,
-		authors: strings.Join(w.AuthorNames(), "\n"),
-		summary: w.Summary,
-		body:    body.String(),
+		title:   unhide(w.Title),
+		authors: unhide(strings.Join(w.AuthorNames(), "\n")),
+		summary: unhide(w.Summary),
+		body:    unhide(body.String()),
 	}
+}
+
+// unhide returns s without privacy.Hidden.
+func unhide(s string) string {
+	if !strings.Contains(s, privacy.Hidden) {
+		return s
+	}
+	return strings.ReplaceAll(s, privacy.Hidden, " ")
 }
 
 // indexText writes a work's row of the full-text index, and lists the work

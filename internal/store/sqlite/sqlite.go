@@ -61,7 +61,8 @@ var _ fanarchive.Store = (*Store)(nil)
 const busyTimeout = 10 * time.Second
 
 // Open opens the SQLite database at path, creating it and its directory if
-// needed, and applies any migrations it has not had yet.
+// needed, and applies any migrations it has not had yet, then the data
+// migrations they ask for (mask_addresses.go).
 //
 // In-memory databases are refused: with a connection pool each connection
 // would get its own empty database.
@@ -102,6 +103,10 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 		return nil, err
 	}
 	if err := s.splitLongChapters(ctx); err != nil { // chapter_pages.go
+		s.db.Close()
+		return nil, err
+	}
+	if err := s.runDataMigrations(ctx); err != nil { // after the split: they see chapters as stored now
 		s.db.Close()
 		return nil, err
 	}
