@@ -7,10 +7,15 @@
 // bytes, and the serving process's memory (RSS) before, after and at its
 // peak. See docs/benchmarks.md.
 //
-//	go run ./cmd/benchweb [-data DIR] [-corpus DIR] [-c 64] [-d 10s] PATH...
+//	go run ./cmd/benchweb [-data DIR] [-corpus DIR] [-huge MB] [-c 64] [-d 10s] PATH...
 //
 // Without PATH it loads the pages of issue 14's measurements: a filtered
-// text search and a tag page with a query. The load generator is Go's own
+// text search and a tag page with a query, each as one URL asked again and
+// again, and as a mix: "{w}" in a path is replaced, request by request, by
+// a word drawn from the collection (one in 20 files or more), so that no
+// two requests in a row ask the same search. -huge adds a story of that
+// many MB, in one chapter, that the default searches find (Star Trek, Not
+// Rated, "captain" on every line), to show what one huge work changes. The load generator is Go's own
 // HTTP client in this process, on the same machine as the server: on a
 // 2-core machine the two share the cores, as wrk would.
 package main
@@ -23,7 +28,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
@@ -46,6 +53,9 @@ var defaultPaths = []string{
 	"/search?q=captain&rating=Not%20Rated",
 	"/tags/fandom/Star%20Trek?q=captain",
 	"/search?q=captain",
+	"/search?q={w}&rating=Not%20Rated",
+	"/tags/fandom/Star%20Trek?q={w}",
+	"/search?q={w}+{w}&rating=Not%20Rated&complete=1",
 }
 
 func main() {
@@ -55,6 +65,7 @@ func main() {
 	duration := flag.Duration("d", 10*time.Second, "how long to load each page")
 	warm := flag.Int("warm", 20, "requests to each page before measuring (untimed)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the serving process to `file`")
+	hugeMB := flag.Int("huge", 0, "also import a story of this many `MB` in one chapter (with the corpus; not with -data)")
 	serveChild := flag.Bool("serve-child", false, "internal: serve -data and print the address (the server process)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -70,9 +81,15 @@ func main() {
 		defer os.RemoveAll(dir)
 		*data = dir
 		start := time.Now()
+		args := []string{"import", "--data", dir, *corpus}
+		if *hugeMB > 0 {
+			story := filepath.Join(dir, "huge-story.txt")
+			check(writeHugeStory(story, *hugeMB<<20))
+			args = append(args, story)
+		}
 		m := &cli.Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: os.Getenv}
 		var exit *cli.ExitError
-		if err := m.Run(ctx, []string{"import", "--data", dir, *corpus}); err != nil && !(errors.As(err, &exit) && exit.Code == cli.ExitFailure) {
+		if err := m.Run(ctx, args); err != nil && !(errors.As(err, &exit) && exit.Code == cli.ExitFailure) {
 			check(fmt.Errorf("import %s: %w", *corpus, err))
 		}
 		fmt.Fprintf(os.Stderr, "benchweb: imported %s in %s\n", *corpus, time.Since(start).Round(time.Millisecond))
@@ -82,13 +99,14 @@ func main() {
 		paths = defaultPaths
 	}
 
+	words := corpusWords(*corpus)
 	srv, err := startServer(*data, *cpuProfile)
 	check(err)
 	defer srv.stop()
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetEscapeHTML(false)
 	for _, p := range paths {
-		res, err := load(ctx, srv, p, *conns, *duration, *warm)
+		res, err := load(ctx, srv, p, words, *conns, *duration, *warm)
 		check(err)
 		check(enc.Encode(res))
 	}
@@ -189,6 +207,7 @@ func (s *server) memory() (rss, peak float64) {
 // Result is one page's line.
 type Result struct {
 	Path      string         `json:"path"`
+	Words     int            `json:"words,omitempty"` // how many words "{w}" is drawn from
 	Conns     int            `json:"conns"`
 	Seconds   float64        `json:"seconds"`
 	Requests  int            `json:"requests"`
@@ -208,11 +227,24 @@ type Result struct {
 }
 
 // load keeps conns requests to path in flight for d and measures them.
-func load(ctx context.Context, srv *server, path string, conns int, d time.Duration, warm int) (*Result, error) {
-	url := "http://" + srv.addr + path
+// Each "{w}" in path is replaced by a word of words, drawn anew for every
+// request.
+func load(ctx context.Context, srv *server, path string, words []string, conns int, d time.Duration, warm int) (*Result, error) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}}
+	var rngMu sync.Mutex
+	rng := rand.New(rand.NewPCG(1, 2))
+	urlOf := func() string {
+		u := "http://" + srv.addr + path
+		for strings.Contains(u, "{w}") {
+			rngMu.Lock()
+			w := words[rng.IntN(len(words))]
+			rngMu.Unlock()
+			u = strings.Replace(u, "{w}", w, 1)
+		}
+		return u
+	}
 	get := func() (int, int64, error) {
-		resp, err := client.Get(url)
+		resp, err := client.Get(urlOf())
 		if err != nil {
 			return 0, 0, err
 		}
@@ -231,7 +263,7 @@ func load(ctx context.Context, srv *server, path string, conns int, d time.Durat
 		}
 		last = n
 	}
-	res := &Result{Path: path, Conns: conns, Statuses: map[string]int{}, BodyBytes: last, CPUs: runtime.NumCPU()}
+	res := &Result{Path: path, Words: wordsIn(path, words), Conns: conns, Statuses: map[string]int{}, BodyBytes: last, CPUs: runtime.NumCPU()}
 	res.RSSBefore, _ = srv.memory()
 
 	var mu sync.Mutex
@@ -280,6 +312,80 @@ func load(ctx context.Context, srv *server, path string, conns int, d time.Durat
 		res.LoadAvg = strings.Join(strings.Fields(string(b))[:3], " ")
 	}
 	return res, nil
+}
+
+// corpusWords returns the words of four letters or more, in lower case,
+// that appear in 20 or more of the collection's files: words a reader might
+// search it for. Without the collection, a few that any English text has.
+func corpusWords(dir string) []string {
+	files := map[string]int{}
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error { //nolint:errcheck // a partial list will do
+		if err != nil || !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		seen := map[string]bool{}
+		for _, w := range strings.FieldsFunc(strings.ToLower(string(b)), func(r rune) bool { return r < 'a' || r > 'z' }) {
+			if len(w) >= 4 && !seen[w] {
+				seen[w] = true
+				files[w]++
+			}
+		}
+		return nil
+	})
+	var out []string
+	for w, n := range files {
+		if n >= 20 {
+			out = append(out, w)
+		}
+	}
+	if len(out) == 0 {
+		out = strings.Fields("time night ship home light water heart hand voice door eyes long dark back")
+	}
+	slices.Sort(out)
+	return out
+}
+
+// wordsIn is how many words a path's "{w}" are drawn from.
+func wordsIn(path string, words []string) int {
+	if strings.Contains(path, "{w}") {
+		return len(words)
+	}
+	return 0
+}
+
+// writeHugeStory writes a legacy story file of about size bytes: a labelled
+// header (Star Trek, Not Rated) and one chapter of paragraphs in which every
+// line has "captain", so that the default searches find it.
+func writeHugeStory(path string, size int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintf(w, "Title: The Captain's Long Watch\nAuthor: Bench Writer\nFandom: Star Trek\nRating: Not Rated\n\n")
+	lines := []string{
+		"The captain walked the length of the bridge and back again, counting the stars",
+		"that slid past the viewscreen, while the night watch kept its own quiet counsel.",
+		"Nobody spoke to the captain at this hour; the ship hummed, and the captain listened",
+		"to the hum as if it were a voice that had something to say about the morning.",
+	}
+	for n := 0; n < size; {
+		for _, l := range lines {
+			k, _ := w.WriteString(l + "\n")
+			n += k
+		}
+		k, _ := w.WriteString("\n")
+		n += k
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func round(x float64) float64 { return math.Round(x*10) / 10 }
