@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"fanarchive"
@@ -52,6 +53,9 @@ type Store struct {
 	impact                                        impactWords
 	impactMinDocs, impactListLen, impactGroupRows int
 	impactHook                                    func()
+
+	// mailQueued is called after a commit that queued mail (mail.go).
+	mailQueued atomic.Pointer[func()]
 }
 
 var _ fanarchive.Store = (*Store)(nil)
