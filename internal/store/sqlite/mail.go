@@ -260,13 +260,13 @@ func (s *Store) MarkMailSent(ctx context.Context, mails []*fanarchive.OutboundMa
 		return nil
 	}
 	now := s.now()
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `UPDATE mail_outbox SET sent_at = ?, failed_at = NULL, claimed_until = NULL
-			WHERE id = ? AND sent_at IS NULL`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
+	markSent, err := s.prepared(ctx, `UPDATE mail_outbox SET sent_at = ?, failed_at = NULL, claimed_until = NULL
+		WHERE id = ? AND sent_at IS NULL`)
+	if err != nil {
+		return fmt.Errorf("mark mail sent: %w", err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		stmt := tx.StmtContext(ctx, markSent)
 		for _, m := range mails {
 			if _, err := stmt.ExecContext(ctx, formatTime(now), m.ID); err != nil {
 				return err
