@@ -94,13 +94,13 @@ func Build(m *Message) ([]byte, error) {
 	}
 
 	add(func() { h.SetDate(date) })
-	add(func() { h.SetAddressList("From", []*Address{&m.From}) })
+	add(func() { h.Set("From", formatAddresses([]Address{m.From})) })
 	for _, l := range []struct {
 		name  string
 		addrs []Address
 	}{{"To", m.To}, {"Cc", m.Cc}, {"Reply-To", m.ReplyTo}} {
 		if len(l.addrs) > 0 {
-			add(func() { h.SetAddressList(l.name, pointers(l.addrs)) })
+			add(func() { h.Set(l.name, formatAddresses(l.addrs)) })
 		}
 	}
 	add(func() { setText(&h.Header.Header, "Subject", m.Subject) })
@@ -199,8 +199,14 @@ func encodeText(s string) string {
 	if !strings.Contains(s, "=?") {
 		return mime.QEncoding.Encode("utf-8", s)
 	}
-	// mime's encoders leave ASCII as it is: encode by hand, base64 words
-	// of at most 45 bytes (75 characters), split between runes.
+	return encodeWords(s)
+}
+
+// encodeWords returns s as base64 encoded words (RFC 2047) of at most 45
+// bytes (75 characters) each, split between runes. mime's encoders leave
+// ASCII as it is, and their Q encoding keeps characters (a backslash) that
+// a display name cannot hold.
+func encodeWords(s string) string {
 	var words []string
 	for len(s) > 0 {
 		n := min(len(s), 45)
@@ -320,10 +326,20 @@ func lines(s string) string {
 	return s
 }
 
-func pointers(addrs []Address) []*Address {
-	p := make([]*Address, len(addrs))
-	for i := range addrs {
-		p[i] = &addrs[i]
+// formatAddresses formats checked addresses for a header field. A name in
+// printable ASCII is quoted; any other is encoded words, as is one holding
+// "=?", which a reader would decode.
+func formatAddresses(addrs []Address) string {
+	parts := make([]string, len(addrs))
+	for i, a := range addrs {
+		switch {
+		case a.Name == "":
+			parts[i] = (&Address{Address: a.Address}).String()
+		case isASCII(a.Name) && !strings.Contains(a.Name, "=?"):
+			parts[i] = a.String()
+		default:
+			parts[i] = encodeWords(a.Name) + " " + (&Address{Address: a.Address}).String()
+		}
 	}
-	return p
+	return strings.Join(parts, ", ")
 }
