@@ -148,6 +148,8 @@ func (s *smtpSession) connect(ctx context.Context) error {
 		}
 		switch {
 		case mode == 1:
+			// (go-smtp says EHLO localhost before STARTTLS; LocalName is
+			// given after, which is the greeting relays act on.)
 			c, err := smtp.NewClientStartTLS(s.conn, cfg)
 			if err != nil {
 				// The relay may have stopped offering it: ask again next time.
