@@ -5,7 +5,9 @@ go 1.26.8
 require (
 	github.com/RoaringBitmap/roaring/v2 v2.30.0 // search: compressed bitmaps per tag, intersected in memory (docs/search.md)
 	github.com/chromedp/chromedp v0.23.0 // tests only: drives real headless Chromium (Debian chromium)
-	github.com/emersion/go-message v0.18.2 // MIME bodies of news and mail: quoted-printable, base64, multipart, charsets (internal/ingest/mail*)
+	github.com/emersion/go-message v0.18.2 // MIME bodies of news and mail: quoted-printable, base64, multipart, charsets (internal/ingest/mail*); builds outbound mail (internal/mail)
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // AUTH PLAIN/LOGIN to the smarthost; go-smtp's own dependency
+	github.com/emersion/go-smtp v0.26.0 // outbound mail to a smarthost (STARTTLS, AUTH, per-recipient replies); the tests' loopback relay is its server (internal/mail)
 	github.com/microcosm-cc/bluemonday v1.0.27 // sanitises every story body (allow-list policy in internal/prose)
 	golang.org/x/net v0.62.0 // html tokenizer: story bodies to plain text, HTML story pages
 	golang.org/x/text v0.44.0 // legacy charsets: windows-1252, CP437, Mac Roman, UTF-16

@@ -12,6 +12,7 @@ type Store interface {
 	ImportRunService
 	TagService
 	ReviewService
+	MailOutbox
 
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error

@@ -61,6 +61,7 @@ func (m *Main) commands() []command {
 		{"reindex", "rebuild the search index from the works", (*Main).reindex},
 		{"tags", "wrangle tags: synonym, rename, merge, suggest", (*Main).tagsCommand},
 		{"review", "review what the importer was unsure of, and fix it", (*Main).reviewCommand},
+		{"mail", "test, list and send the archive's outbound mail", (*Main).mailCommand},
 	}
 }
 
@@ -91,7 +92,12 @@ func (m *Main) usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'fanarchive <command> --help' for a command's flags.\n")
-	fmt.Fprintf(w, "\nEnvironment:\n  FANARCHIVE_DATA   data directory (default ./fanarchive-data)\n  FANARCHIVE_ADDR   address to serve on (default localhost:8080)\n  FANARCHIVE_LOG    log level: debug, info, warn, error (default info)\n")
+	fmt.Fprintf(w, "\nEnvironment:\n"+
+		"  FANARCHIVE_DATA       data directory (default ./fanarchive-data)\n"+
+		"  FANARCHIVE_ADDR       address to serve on (default localhost:8080)\n"+
+		"  FANARCHIVE_LOG        log level: debug, info, warn, error (default info)\n"+
+		"  FANARCHIVE_SMTP_URL   smarthost for outbound mail (default: the maildir DATA/mail)\n"+
+		"  FANARCHIVE_MAIL_FROM  address mail comes from (default fanarchive@localhost)\n")
 }
 
 // flagSet returns a FlagSet for a command that writes its help to stdout

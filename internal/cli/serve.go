@@ -26,6 +26,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", m.env("FANARCHIVE_ADDR", "localhost:8080"), "`address` to listen on, host:port (env FANARCHIVE_ADDR)")
 	withDemo := fs.Bool("demo", false, "load the built-in demo stories through the importer (once; already present stories are skipped)")
 	secure := fs.Bool("secure-cookies", m.boolEnv("FANARCHIVE_SECURE_COOKIES"), "mark cookies Secure; set when served over HTTPS (env FANARCHIVE_SECURE_COOKIES)")
+	mailSet := m.mailFlags(fs)
 	if done, err := m.parse(fs, args); done {
 		return err
 	}
@@ -39,6 +40,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
+
+	// Outbound mail is delivered from the outbox while serve runs
+	// (docs/mail.md); the sender stops when serve does.
+	stopMail, err := m.startMail(ctx, mailSet, *data, store, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMail()
 
 	if *withDemo {
 		if err := loadDemo(ctx, store, logger); err != nil {

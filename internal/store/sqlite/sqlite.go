@@ -23,6 +23,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fanarchive"
@@ -52,6 +54,12 @@ type Store struct {
 	impact                                        impactWords
 	impactMinDocs, impactListLen, impactGroupRows int
 	impactHook                                    func()
+
+	// mailQueued is called after a commit that queued mail (mail.go).
+	mailQueued atomic.Pointer[func()]
+	// stmts holds statements prepared once on the write pool, by query
+	// (writeStmt), for writes made very often.
+	stmts sync.Map
 }
 
 var _ fanarchive.Store = (*Store)(nil)
@@ -163,6 +171,10 @@ func (s *Store) Close() error {
 			s.logger.Debug("sqlite: PRAGMA optimize", "err", err)
 		}
 	}
+	s.stmts.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
 	var errs []error
 	if s.rdb != nil {
 		errs = append(errs, s.rdb.Close())
@@ -202,6 +214,26 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return mapError(fmt.Errorf("commit: %w", err))
 	}
 	return nil
+}
+
+// prepared returns query prepared once, for the life of the store, on the
+// write pool: SQLite spends longer parsing a small UPDATE than running it,
+// which matters for writes made thousands of times a second (marking mail
+// sent). Call it outside a transaction (the pool's one connection would be
+// busy) and use the statement in one with tx.StmtContext.
+func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if v, ok := s.stmts.Load(query); ok {
+		return v.(*sql.Stmt), nil
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	if v, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return v.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // read runs fn in a read-only transaction on the read pool, so every query fn
