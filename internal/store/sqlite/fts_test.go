@@ -41,8 +41,20 @@ func FuzzMatch(f *testing.F) {
 			if _, err := s.MatchText(ctx, q.Must, q.MustNot); err != nil {
 				t.Fatalf("MatchText for %q: %v", in, err)
 			}
-			if _, err := s.RankText(ctx, q.Must, q.MustNot); err != nil {
+			ranked, err := s.RankText(ctx, q.Must, q.MustNot)
+			if err != nil {
 				t.Fatalf("RankText for %q: %v", in, err)
+			}
+			ids := make([]uint32, len(ranked))
+			for i, r := range ranked {
+				ids[i] = r.ID
+			}
+			scored, err := s.ScoreText(ctx, q.Must, q.MustNot, ids)
+			if err != nil {
+				t.Fatalf("ScoreText for %q: %v", in, err)
+			}
+			if len(scored) != len(ranked) || len(scored) > 0 && scored[0] != ranked[0] {
+				t.Fatalf("ScoreText for %q gave %v, RankText %v", in, scored, ranked)
 			}
 		}
 		for _, c := range q.MustNot {
