@@ -30,9 +30,10 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"fanarchive/internal/procstat"
 )
 
 // Result is the JSON line benchhuge prints. Times are in seconds, medians
@@ -136,8 +137,8 @@ func measure(ctx context.Context, bin, data, query string, runs int) (Measure, e
 		return Measure{}, err
 	}
 	m := Measure{Path: path + query}
-	m.RSSBeforeMB, m.PeakBeforeMB = memory(srv.Process.Pid)
-	cpu := cpuSeconds(srv.Process.Pid)
+	m.RSSBeforeMB, m.PeakBeforeMB = procstat.Memory(srv.Process.Pid)
+	cpu := procstat.CPUSeconds(srv.Process.Pid)
 	var times, first []float64
 	for range runs {
 		st, fb, n, status, pages, err := fetch(base + m.Path)
@@ -148,8 +149,8 @@ func measure(ctx context.Context, bin, data, query string, runs int) (Measure, e
 		m.Bytes, m.Status, m.PageCount = n, status, pages
 	}
 	m.Seconds, m.FirstByte = median(times), median(first)
-	m.CPUSeconds = (cpuSeconds(srv.Process.Pid) - cpu) / float64(runs)
-	m.RSSAfterMB, m.PeakMB = memory(srv.Process.Pid)
+	m.CPUSeconds = (procstat.CPUSeconds(srv.Process.Pid) - cpu) / float64(runs)
+	m.RSSAfterMB, m.PeakMB = procstat.Memory(srv.Process.Pid)
 	return m, nil
 }
 
@@ -219,45 +220,6 @@ func fetch(url string) (seconds, firstByte float64, n int64, status int, pages s
 	pages = string(pageCount.Find(head))
 	n, err = io.Copy(io.Discard, r)
 	return time.Since(start).Seconds(), firstByte, n, resp.StatusCode, pages, err
-}
-
-// memory returns a process's resident memory and its peak, in MB.
-func memory(pid int) (rss, peak float64) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0, 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		kb, _ := strconv.ParseFloat(f[1], 64)
-		switch f[0] {
-		case "VmRSS:":
-			rss = kb / 1024
-		case "VmHWM:":
-			peak = kb / 1024
-		}
-	}
-	return rss, peak
-}
-
-// cpuSeconds returns the CPU time a process has used, user and system,
-// from /proc/PID/stat (in clock ticks, 100 a second on Linux).
-func cpuSeconds(pid int) float64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	// The command name, in parentheses, may hold spaces: count from after it.
-	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseFloat(f[11], 64)
-	stime, _ := strconv.ParseFloat(f[12], 64)
-	return (utime + stime) / 100
 }
 
 func median(xs []float64) float64 {

@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"fanarchive"
+	"fanarchive/internal/procstat"
 	"fanarchive/internal/search"
 	"fanarchive/internal/store/sqlite"
 )
@@ -241,7 +242,8 @@ func serve(ctx context.Context, dir string, n int, seed uint64, perClass int, lo
 		return nil, err
 	}
 	out.LoadAvg[1] = loadAvg()
-	out.RSSMB, out.RSSPeakMB = procStatus("VmRSS:"), procStatus("VmHWM:")
+	rss, peak := procstat.Memory(0)
+	out.RSSMB, out.RSSPeakMB = round(rss, 1), round(peak, 1)
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		if fi, err := os.Stat(filepath.Join(dir, dbName+suffix)); err == nil {
 			out.DBBytes += fi.Size()
@@ -250,28 +252,9 @@ func serve(ctx context.Context, dir string, n int, seed uint64, perClass int, lo
 	return out, nil
 }
 
-// procStatus reads a memory figure of this process from /proc, in MB.
-func procStatus(field string) float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, field); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			return round(kb/1024, 1)
-		}
-	}
-	return -1
-}
-
 // loadAvg returns the 1-minute load average.
 func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return ""
-	}
-	return strings.Fields(string(b))[0]
+	return strings.Split(procstat.LoadAvg(), " ")[0]
 }
 
 func round(v float64, digits int) float64 {

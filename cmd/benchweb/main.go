@@ -46,6 +46,7 @@ import (
 	"time"
 
 	"fanarchive/internal/cli"
+	"fanarchive/internal/procstat"
 )
 
 // defaultPaths are measured when no path is given.
@@ -182,28 +183,6 @@ func (s *server) stop() {
 	}
 }
 
-// memory reads the serving process's resident set size and its peak, in MB.
-func (s *server) memory() (rss, peak float64) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
-	if err != nil {
-		return 0, 0
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		kb, _ := strconv.ParseFloat(f[1], 64)
-		switch f[0] {
-		case "VmRSS:":
-			rss = kb / 1024
-		case "VmHWM:":
-			peak = kb / 1024
-		}
-	}
-	return rss, peak
-}
-
 // Result is one page's line.
 type Result struct {
 	Path      string         `json:"path"`
@@ -264,7 +243,7 @@ func load(ctx context.Context, srv *server, path string, words []string, conns i
 		last = n
 	}
 	res := &Result{Path: path, Words: wordsIn(path, words), Conns: conns, Statuses: map[string]int{}, BodyBytes: last, CPUs: runtime.NumCPU()}
-	res.RSSBefore, _ = srv.memory()
+	res.RSSBefore, _ = procstat.Memory(srv.cmd.Process.Pid)
 
 	var mu sync.Mutex
 	var times []float64
@@ -297,7 +276,7 @@ func load(ctx context.Context, srv *server, path string, words []string, conns i
 	}
 	wg.Wait()
 	elapsed := time.Since(start).Seconds()
-	res.RSSAfter, res.RSSPeak = srv.memory()
+	res.RSSAfter, res.RSSPeak = procstat.Memory(srv.cmd.Process.Pid)
 	if len(times) == 0 {
 		return nil, fmt.Errorf("GET %s: no request succeeded", path)
 	}
@@ -308,9 +287,7 @@ func load(ctx context.Context, srv *server, path string, words []string, conns i
 	res.Seconds, res.Requests = round(elapsed), len(times)
 	res.RPS = round(float64(len(times)) / elapsed)
 	res.P50, res.P90, res.P99, res.Max = pct(0.50), pct(0.90), pct(0.99), round(times[len(times)-1])
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		res.LoadAvg = strings.Join(strings.Fields(string(b))[:3], " ")
-	}
+	res.LoadAvg = procstat.LoadAvg()
 	return res, nil
 }
 
