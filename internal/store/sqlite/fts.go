@@ -141,11 +141,7 @@ func (s *Store) RankText(ctx context.Context, must, mustNot []search.Clause) ([]
 	if err != nil {
 		return nil, err
 	}
-	parts, err := s.textParts(ctx, rankQuery(""), expr)
-	if err != nil {
-		return nil, fmt.Errorf("rank text: %w", err)
-	}
-	out, err := parseScored(parts)
+	out, err := s.rankParts(ctx, "", func(lo, hi int64) []any { return []any{expr, lo, hi} })
 	if err != nil {
 		return nil, fmt.Errorf("rank text: %w", err)
 	}
@@ -173,7 +169,7 @@ func (s *Store) ScoreText(ctx context.Context, must, mustNot []search.Clause, id
 	if !slices.IsSorted(sorted) {
 		sorted = slices.Sorted(slices.Values(ids))
 	}
-	parts, err := s.textPartsWith(ctx, rankQuery(`AND +rowid IN (SELECT value FROM json_each(?))`), func(lo, hi int64) []any {
+	out, err := s.rankParts(ctx, `AND +rowid IN (SELECT value FROM json_each(?))`, func(lo, hi int64) []any {
 		from := sort.Search(len(sorted), func(i int) bool { return int64(sorted[i]) >= lo })
 		to := sort.Search(len(sorted), func(i int) bool { return int64(sorted[i]) > hi })
 		return []any{expr, lo, hi, jsonIDs(sorted[from:to])}
@@ -181,11 +177,17 @@ func (s *Store) ScoreText(ctx context.Context, must, mustNot []search.Clause, id
 	if err != nil {
 		return nil, fmt.Errorf("score text: %w", err)
 	}
-	out, err := parseScored(parts)
-	if err != nil {
-		return nil, fmt.Errorf("score text: %w", err)
-	}
 	return out, nil
+}
+
+// rankParts runs rankQuery(where) over the CPUs' rowid ranges
+// (textPartsWith, with args per range) and reads the scores.
+func (s *Store) rankParts(ctx context.Context, where string, args func(lo, hi int64) []any) ([]search.Scored, error) {
+	parts, err := s.textPartsWith(ctx, rankQuery(where), args)
+	if err != nil {
+		return nil, err
+	}
+	return parseScored(parts)
 }
 
 // rankQuery is the query of RankText and ScoreText: every row in a rowid

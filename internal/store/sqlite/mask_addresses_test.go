@@ -67,11 +67,7 @@ func TestMaskStoredAddresses(t *testing.T) {
 		t.Fatalf("before: %d works indexed under tidevax, want 1", n)
 	}
 	// Back to the archive's state before migration 0008.
-	for _, q := range []string{`DROP TABLE pending_data_migrations`, `DELETE FROM migrations WHERE name = '0008_mask_addresses.sql'`} {
-		if _, err := s.db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	undoMaskMigration(t, s)
 	plainBefore, err := s.FindWorkByID(ctx, plain.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -201,11 +197,7 @@ func TestMaskStoredAddressesInPages(t *testing.T) {
 	if err := s.CreateWork(ctx, w); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TABLE pending_data_migrations`, `DELETE FROM migrations WHERE name = '0008_mask_addresses.sql'`} {
-		if _, err := s.db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	undoMaskMigration(t, s)
 	s.Close()
 	s = openAt(t, path)
 	defer s.Close()
@@ -234,5 +226,16 @@ func TestMaskStoredAddressesInPages(t *testing.T) {
 	}
 	if n := countRows(t, s, `SELECT count(*) FROM chapters WHERE id = `+strconv.FormatInt(ch.ID, 10)+` AND body <> ''`); n != 0 {
 		t.Error("the paged chapter's own body column is not empty")
+	}
+}
+
+// undoMaskMigration takes an archive back to its state before migration
+// 0008, so that opening it again masks what it stores.
+func undoMaskMigration(t *testing.T, s *Store) {
+	t.Helper()
+	for _, q := range []string{`DROP TABLE pending_data_migrations`, `DELETE FROM migrations WHERE name = '0008_mask_addresses.sql'`} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
