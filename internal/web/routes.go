@@ -12,6 +12,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /works/{id}", s.handleWork)
 	mux.HandleFunc("GET /works/{id}/chapters/{n}", s.handleChapter)
 	mux.HandleFunc("GET /works/{id}/source", s.handleSource)
+	mux.HandleFunc("GET /works/{id}/download/{format}", s.handleDownload)
 	mux.HandleFunc("GET /authors/{name...}", s.handleAuthor)
 	mux.HandleFunc("GET /tags/{kind}/{name...}", s.handleTag)
 	mux.HandleFunc("GET /search", s.handleSearch)

@@ -28,6 +28,10 @@ type Options struct {
 	// it those pages say search is unavailable, and tag pages list works
 	// without filters.
 	Search fanarchive.SearchService
+	// BaseURL is the site's public address ("https://archive.example.org"),
+	// for links that leave the site: in downloads, feeds and mail. Without
+	// it they are made from the request's host.
+	BaseURL string
 }
 
 // Server is the reading site. It implements http.Handler and is safe for

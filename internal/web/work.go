@@ -35,6 +35,7 @@ type workPage struct {
 	// above and below its text; nil when the chapter is one page.
 	PagesTop, PagesEnd *pageNav
 	Provenance         *provenance
+	Downloads          []downloadLink
 }
 
 // tagBlock is one row of the work's tag list, such as its fandoms.
@@ -224,6 +225,7 @@ func (s *Server) newWorkPage(work *fanarchive.Work, n, k int) *workPage {
 		p.PagesEnd = newPageNav(work, n, k, "end")
 	}
 	p.Provenance = newProvenance(work, authors)
+	p.Downloads = downloadLinks(work)
 	return p
 }
 
