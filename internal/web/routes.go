@@ -18,6 +18,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /search", s.handleSearch)
 	mux.HandleFunc("GET /fandoms", s.handleFandoms)
 	mux.HandleFunc("GET /static/{file}", s.handleStatic)
+	mux.HandleFunc("GET /favicon.ico", s.handleRootFile)
+	mux.HandleFunc("GET /robots.txt", s.handleRootFile)
 
 	// State-changing requests must come from this site's own pages.
 	csrf := http.NewCrossOriginProtection()

@@ -174,3 +174,18 @@ func (b *bufferResponse) Write(p []byte) (int, error) {
 	}
 	return b.body.Write(p)
 }
+
+// TestRootFiles: /favicon.ico and /robots.txt are there, as browsers and
+// crawlers expect.
+func TestRootFiles(t *testing.T) {
+	f := newFixture(t, web.Options{})
+	for path, want := range map[string]string{"/favicon.ico": "image/", "/robots.txt": "text/plain"} {
+		res := f.get(path, false)
+		if res.status != http.StatusOK || !strings.HasPrefix(res.header.Get("Content-Type"), want) || res.body == "" {
+			t.Errorf("GET %s: %d %q (%d bytes)", path, res.status, res.header.Get("Content-Type"), len(res.body))
+		}
+	}
+	if res := f.get("/robots.txt", false); !strings.Contains(res.body, "Disallow: /search") {
+		t.Errorf("robots.txt:\n%s", res.body)
+	}
+}

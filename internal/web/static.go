@@ -37,3 +37,17 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
 }
+
+// handleRootFile serves the files clients ask for at the site's root by
+// name — /favicon.ico and /robots.txt — from the embedded static files,
+// cached for a day (their names carry no version).
+func (s *Server) handleRootFile(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Path[1:]
+	b, err := fs.ReadFile(staticFS, "static/"+name)
+	if err != nil {
+		s.notFound(w, r, "file")
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+}
