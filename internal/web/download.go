@@ -95,7 +95,16 @@ func etagMatches(header, etag string) bool {
 	}
 	for _, tag := range strings.Split(header, ",") {
 		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-		if len(tag) >= 2 && tag[0] == '"' && tag[len(tag)-1] == '"' && tag == etag {
+		if len(tag) < 2 || tag[0] != '"' || tag[len(tag)-1] != '"' {
+			continue
+		}
+		// A compressed response carries its coding in its tag
+		// (compressResponses): the same version either way.
+		base := tag[:len(tag)-1]
+		for _, enc := range []string{"-" + string(gzipEnc), "-" + string(brEnc)} {
+			base = strings.TrimSuffix(base, enc)
+		}
+		if base+`"` == etag {
 			return true
 		}
 	}
