@@ -116,5 +116,12 @@ func (s *Server) listWorks(w http.ResponseWriter, r *http.Request, filter fanarc
 	for _, work := range works {
 		data.Blurbs = append(data.Blurbs, newBlurb(work))
 	}
+	data.page.Feed, data.page.FeedTitle = "/feeds/works", heading
+	switch {
+	case filter.Author != nil:
+		data.page.Feed = authorFeedURL(*filter.Author)
+	case filter.Tag != nil:
+		data.page.Feed = tagFeedURL(filter.Tag.Kind, filter.Tag.Name)
+	}
 	s.render(w, r, http.StatusOK, "list", data)
 }

@@ -20,6 +20,9 @@ type page struct {
 	Site     string // the site's name, for the header
 	DocTitle string // the whole <title>, ending in the site's name
 	CSS      string // URL of the stylesheet
+	// Feed is the Atom feed of what the page lists, for <link
+	// rel="alternate">; empty when there is none.
+	Feed, FeedTitle string
 }
 
 // newPage returns the layout data for a page whose title is made of parts

@@ -237,5 +237,11 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, base string, 
 		data.Problem, status = problem, http.StatusBadRequest
 	}
 	data.options()
+	if fixed != nil {
+		data.page.Feed = tagFeedURL(fixed.Kind, fixed.Name)
+	} else {
+		data.page.Feed = form.link("/feeds/search", nil)
+	}
+	data.page.FeedTitle = data.Heading
 	s.render(w, r, status, "search", data)
 }
