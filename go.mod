@@ -9,6 +9,7 @@ require (
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // AUTH PLAIN/LOGIN to the smarthost; go-smtp's own dependency
 	github.com/emersion/go-smtp v0.26.0 // outbound mail to a smarthost (STARTTLS, AUTH, per-recipient replies); the tests' loopback relay is its server (internal/mail)
 	github.com/microcosm-cc/bluemonday v1.0.27 // sanitises every story body (allow-list policy in internal/prose)
+	github.com/mmcdole/gofeed v1.4.2 // tests only: a real feed parser reads the Atom feeds and OPDS catalogues (internal/web)
 	golang.org/x/net v0.62.0 // html tokenizer: story bodies to plain text, HTML story pages
 	golang.org/x/text v0.44.0 // legacy charsets: windows-1252, CP437, Mac Roman, UTF-16
 	modernc.org/sqlite v1.62.0 // pure-Go SQLite with FTS5: `go run` needs no C toolchain; chosen by benchmark (docs/benchmarks.md)
@@ -16,11 +17,9 @@ require (
 
 require (
 	github.com/andybalholm/brotli v1.3.0 // web: brotli-compressed responses (pure Go; gzip from the standard library for the rest)
-	github.com/schollz/progressbar/v3 v3.19.1
-	golang.org/x/term v0.48.0
+	github.com/schollz/progressbar/v3 v3.19.1 // import: the progress bar on terminals
+	golang.org/x/term v0.48.0 // import: is stderr a terminal
 )
-
-require github.com/mmcdole/gofeed v1.4.2
 
 require (
 	github.com/aymerick/douceur v0.2.0 // indirect
