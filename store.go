@@ -31,6 +31,11 @@ type TagService interface {
 	// describes a tag's use on one work, not the tag. Returns ENOTFOUND.
 	FindTag(ctx context.Context, kind TagKind, name string) (*Tag, error)
 
+	// FindTagSynonyms returns the names of the synonyms of the canonical
+	// tag of this kind and name, by name. Returns ENOTFOUND when there is
+	// no such tag; a synonym's own synonyms are its canonical's.
+	FindTagSynonyms(ctx context.Context, kind TagKind, name string) ([]string, error)
+
 	// SetTagSynonym makes the tag name a synonym of the tag canonical (both
 	// of kind): works tagged name are found by canonical. Synonyms of name
 	// move to canonical too. Returns ENOTFOUND, or EINVALID when the two

@@ -48,3 +48,35 @@ func (s *Store) FindTag(ctx context.Context, kind fanarchive.TagKind, name strin
 	}
 	return t, nil
 }
+
+// FindTagSynonyms returns the names of the synonyms of a tag's canonical.
+func (s *Store) FindTagSynonyms(ctx context.Context, kind fanarchive.TagKind, name string) ([]string, error) {
+	var names []string
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT coalesce(canonical_id, id) FROM tags WHERE kind = ? AND name = ?`,
+			string(kind), name).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Tag %s %q not found.", kind, name)
+		} else if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT name FROM tags WHERE canonical_id = ? ORDER BY name`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				return err
+			}
+			names = append(names, n)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find tag synonyms: %w", err)
+	}
+	return names, nil
+}

@@ -116,6 +116,15 @@ func testSearchSynonyms(t *testing.T, s fanarchive.Store, searcher func(t *testi
 	if tag, _ := s.FindTag(ctx, fanarchive.TagRelationship, "Clark Kent/Lex Luthor"); tag == nil || tag.Canonical != "Clark/Lex" {
 		t.Errorf("synonym of a synonym should point at the canonical; got %+v", tag)
 	}
+	for _, name := range []string{"Clark/Lex", "Lex/Clark"} {
+		syn, err := s.FindTagSynonyms(ctx, fanarchive.TagRelationship, name)
+		if err != nil || strings.Join(syn, "|") != "Clark Kent/Lex Luthor|Lex/Clark|clark/lex" {
+			t.Errorf("FindTagSynonyms(%s) = %q, %v", name, syn, err)
+		}
+	}
+	if _, err := s.FindTagSynonyms(ctx, fanarchive.TagRelationship, "Nobody/Nobody"); fanarchive.ErrorCode(err) != fanarchive.ENOTFOUND {
+		t.Errorf("FindTagSynonyms of no tag: %v", err)
+	}
 	// The filter of the listings agrees with search.
 	listed, n, err := s.FindWorks(ctx, fanarchive.WorkFilter{Tag: &fanarchive.Tag{Kind: fanarchive.TagRelationship, Name: "Lex/Clark"}})
 	must(t, err)
