@@ -5,9 +5,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"fanarchive"
+	"fanarchive/internal/search"
 )
 
 // The search page and the filtered tag pages share this file's form: every
@@ -41,8 +41,9 @@ type searchForm struct {
 	Page             int
 }
 
-// parseSearchForm reads the form from a URL query. It fails only with a
-// message for the reader.
+// parseSearchForm reads the form from a URL query (search.ParseParams), and
+// keeps it as typed to fill the form again. It fails only with a message
+// for the reader.
 func parseSearchForm(v url.Values) (*searchForm, fanarchive.SearchQuery, string) {
 	f := &searchForm{
 		Text: v.Get("q"), TagsIn: v.Get("tags_in"), TagsOut: v.Get("tags_out"),
@@ -51,12 +52,11 @@ func parseSearchForm(v url.Values) (*searchForm, fanarchive.SearchQuery, string)
 		From: strings.TrimSpace(v.Get("from")), To: strings.TrimSpace(v.Get("to")),
 		Sort: v.Get("sort"), After: v.Get("after"), Before: v.Get("before"), Page: 1,
 	}
-	var q fanarchive.SearchQuery
 	for _, s := range v["include"] {
-		f.Include = append(f.Include, parseTagParam(s))
+		f.Include = append(f.Include, search.ParseTagParam(s))
 	}
 	for _, s := range v["exclude"] {
-		f.Exclude = append(f.Exclude, parseTagParam(s))
+		f.Exclude = append(f.Exclude, search.ParseTagParam(s))
 	}
 	for _, s := range v["rating"] {
 		f.Ratings = append(f.Ratings, fanarchive.Rating(s))
@@ -67,84 +67,16 @@ func parseSearchForm(v url.Values) (*searchForm, fanarchive.SearchQuery, string)
 	if n, err := strconv.Atoi(v.Get("page")); err == nil && n > 1 && n <= maxPage {
 		f.Page = n
 	}
-	q = fanarchive.SearchQuery{
-		Text: f.Text, Include: append([]fanarchive.Tag{}, f.Include...), Exclude: append([]fanarchive.Tag{}, f.Exclude...),
-		Ratings: f.Ratings, ExcludeRatings: f.XRatings, Complete: f.Complete, Language: f.Lang,
-		Sort: fanarchive.SearchSort(f.Sort), After: f.After, Before: f.Before, Limit: worksPerPage,
-	}
-	for _, name := range splitTags(f.TagsIn) {
-		q.Include = append(q.Include, fanarchive.Tag{Name: name})
-	}
-	for _, name := range splitTags(f.TagsOut) {
-		q.Exclude = append(q.Exclude, fanarchive.Tag{Name: name})
-	}
-	var err error
-	if q.WordsMin, err = formInt(f.WordsMin); err != nil {
-		return f, q, "The smallest word count must be a whole number."
-	}
-	if q.WordsMax, err = formInt(f.WordsMax); err != nil {
-		return f, q, "The largest word count must be a whole number."
-	}
-	if q.UpdatedFrom, err = formDate(f.From, false); err != nil {
-		return f, q, "Dates are written like 2001-09-30."
-	}
-	if q.UpdatedTo, err = formDate(f.To, true); err != nil {
-		return f, q, "Dates are written like 2001-09-30."
+	q, err := search.ParseParams(v)
+	q.Limit = worksPerPage
+	if err != nil {
+		return f, q, fanarchive.ErrorMessage(err)
 	}
 	return f, q, ""
 }
 
-// parseTagParam reads "kind:name", or a bare name of any kind.
-func parseTagParam(s string) fanarchive.Tag {
-	if kind, name, ok := strings.Cut(s, ":"); ok && (fanarchive.TagKind(kind).Valid()) {
-		return fanarchive.Tag{Kind: fanarchive.TagKind(kind), Name: name}
-	}
-	return fanarchive.Tag{Name: s}
-}
-
-// tagParam writes a tag as parseTagParam reads it.
-func tagParam(t fanarchive.Tag) string {
-	if t.Kind == "" {
-		return t.Name
-	}
-	return string(t.Kind) + ":" + t.Name
-}
-
-func splitTags(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func formInt(s string) (int, error) {
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
-	if err != nil || n < 0 || n > 1<<31-1 {
-		return 0, strconv.ErrSyntax
-	}
-	return n, nil
-}
-
-// formDate reads a YYYY-MM-DD date; an end date covers its whole day.
-func formDate(s string, end bool) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return time.Time{}, err
-	}
-	if end {
-		t = t.Add(24*time.Hour - time.Nanosecond)
-	}
-	return t, nil
-}
+// tagParam writes a tag as an include or exclude parameter.
+func tagParam(t fanarchive.Tag) string { return search.TagParam(t) }
 
 // values writes the form back as URL parameters, without its page.
 func (f *searchForm) values() url.Values {
