@@ -21,6 +21,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /feeds/tags/{kind}/{name...}", s.handleTagFeed)
 	mux.HandleFunc("GET /feeds/authors/{name...}", s.handleAuthorFeed)
 	mux.HandleFunc("GET /feeds/search", s.handleSearchFeed)
+	mux.Handle("/api/v1/", s.api) // the read API registers its own routes (internal/api)
 	mux.HandleFunc("GET /opds", s.handleOPDS)
 	mux.HandleFunc("GET /opds/recent", s.handleOPDSRecent)
 	mux.HandleFunc("GET /opds/fandoms", s.handleOPDSFandoms)

@@ -14,6 +14,7 @@ import (
 	"net/http"
 
 	"fanarchive"
+	"fanarchive/internal/api"
 )
 
 // Options configures a Server.
@@ -45,6 +46,7 @@ type Server struct {
 	cssPath string                        // URL of the stylesheet, versioned by content
 	handler http.Handler                  // the router wrapped in middleware
 	blurbs  blurbCache                    // rendered blurbs of search results
+	api     *api.Server                   // /api/v1
 }
 
 // New returns a Server reading from store and logging to logger (nil logs
@@ -65,6 +67,7 @@ func New(store fanarchive.Store, logger *slog.Logger, opts Options) *Server {
 	}
 	s.pages = pages
 	s.cssPath = staticPath("style.css")
+	s.api = api.New(store, logger, api.Options{Search: opts.Search, BaseURL: opts.BaseURL})
 	s.handler = s.routes()
 	return s
 }
