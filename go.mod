@@ -9,6 +9,7 @@ require (
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // AUTH PLAIN/LOGIN to the smarthost; go-smtp's own dependency
 	github.com/emersion/go-smtp v0.26.0 // outbound mail to a smarthost (STARTTLS, AUTH, per-recipient replies); the tests' loopback relay is its server (internal/mail)
 	github.com/microcosm-cc/bluemonday v1.0.27 // sanitises every story body (allow-list policy in internal/prose)
+	golang.org/x/crypto v0.59.0 // argon2id password hashes (internal/auth): the standard library has none
 	golang.org/x/net v0.62.0 // html tokenizer: story bodies to plain text, HTML story pages
 	golang.org/x/text v0.44.0 // legacy charsets: windows-1252, CP437, Mac Roman, UTF-16
 	modernc.org/sqlite v1.62.0 // pure-Go SQLite with FTS5: `go run` needs no C toolchain; chosen by benchmark (docs/benchmarks.md)
@@ -33,7 +34,6 @@ require (
 	github.com/ncruces/go-strftime v1.1.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
-	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	modernc.org/libc v1.80.1 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
