@@ -38,17 +38,17 @@ const (
 	DeleteWork  Action = "delete-work" // also admins
 
 	// Roles.
-	AssignClaim   Action = "assign-claim"  // archivist: settle a claim
-	Takedown      Action = "takedown"      // archivist: take a work down on request
-	Import        Action = "import"        // archivist
-	Review        Action = "review"        // archivist: the review queue's edits
-	HideWork      Action = "hide-work"     // moderator
-	HideComment   Action = "hide-comment"  // moderator
-	HandleReport  Action = "handle-report" // moderator
-	WrangleTags   Action = "wrangle-tags"  // wrangler
-	ViewUsers     Action = "view-users"    // admin: the users page
-	GrantRole     Action = "grant-role"    // admin: grant or revoke a role
-	DisableUser   Action = "disable-user"  // admin: disable or enable an account
+	AssignClaim  Action = "assign-claim"  // archivist: settle a claim
+	Takedown     Action = "takedown"      // archivist: take a work down on request
+	Import       Action = "import"        // archivist
+	Review       Action = "review"        // archivist: the review queue's edits
+	HideWork     Action = "hide-work"     // moderator
+	HideComment  Action = "hide-comment"  // moderator
+	HandleReport Action = "handle-report" // moderator
+	WrangleTags  Action = "wrangle-tags"  // wrangler
+	ViewUsers    Action = "view-users"    // admin: the users page
+	GrantRole    Action = "grant-role"    // admin: grant or revoke a role
+	DisableUser  Action = "disable-user"  // admin: disable or enable an account
 )
 
 // who may do an action.

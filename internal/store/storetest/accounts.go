@@ -130,7 +130,11 @@ func testUserCreateFind(t *testing.T, s fanarchive.Store, c *clock) {
 func testUserNameConflicts(t *testing.T, s fanarchive.Store, c *clock) {
 	ctx := context.Background()
 	newUser(t, s, "Michelle")
-	create(t, s, func() *fanarchive.Work { w := newWork("legacy"); w.Authors = []fanarchive.Author{{Name: "Maple Stone"}}; return w }())
+	create(t, s, func() *fanarchive.Work {
+		w := newWork("legacy")
+		w.Authors = []fanarchive.Author{{Name: "Maple Stone"}}
+		return w
+	}())
 	for _, name := range []string{"michelle", "MICHELLE", "Ｍｉｃｈｅｌｌｅ", "Michelle_", "michelle.", "maple stone", "Maple-Stone", "ＭＡＰＬＥ ＳＴＯＮＥ"} {
 		u := &fanarchive.User{Name: name, Email: "x" + fmt.Sprint(len(name)) + "@example.net", PasswordHash: "h"}
 		err := s.CreateUser(ctx, u, nil, []*fanarchive.OutboundMail{accountMail("confirm-email", u.Email)})
