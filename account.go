@@ -71,6 +71,9 @@ type UserService interface {
 // ValidateUserName and share one name space with user names and legacy
 // authors (by UserNameKey).
 type PseudService interface {
+	// FindPseud returns the pseud with this author ID (with Works unset).
+	// Returns ENOTFOUND, also for a legacy author.
+	FindPseud(ctx context.Context, id int64) (*Pseud, error)
 	// FindPseuds returns a user's pseuds, the default first, then by name,
 	// each with its count of works. Returns ENOTFOUND for no such user.
 	FindPseuds(ctx context.Context, userID int64) ([]*Pseud, error)

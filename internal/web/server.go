@@ -12,8 +12,12 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strings"
+	"sync"
 
 	"fanarchive"
+	"fanarchive/internal/auth"
+	"fanarchive/internal/mail"
 )
 
 // Options configures a Server.
@@ -28,6 +32,22 @@ type Options struct {
 	// it those pages say search is unavailable, and tag pages list works
 	// without filters.
 	Search fanarchive.SearchService
+
+	// BaseURL is the site's public URL, e.g. https://archive.example.org,
+	// which links in mail start with; never taken from a request's Host.
+	// It defaults to http://localhost:8080.
+	BaseURL string
+	// MailFrom is who the archive's mail is from; it defaults to
+	// fanarchive@localhost.
+	MailFrom *mail.Address
+	// TrustedProxy says the site is behind a proxy that adds the client's
+	// address to X-Forwarded-For; rate limits then count by that address.
+	TrustedProxy bool
+	// Hasher hashes passwords; it defaults to auth.DefaultParams with
+	// NumCPU hashes at a time.
+	Hasher *auth.Hasher
+	// Limits are the rate limits; nil means DefaultRateLimits.
+	Limits *RateLimits
 }
 
 // Server is the reading site. It implements http.Handler and is safe for
@@ -41,6 +61,11 @@ type Server struct {
 	cssPath string                        // URL of the stylesheet, versioned by content
 	handler http.Handler                  // the router wrapped in middleware
 	blurbs  blurbCache                    // rendered blurbs of search results
+
+	csrf       *http.CrossOriginProtection // guards every write route
+	writes     []writeRoute                // every write route, for WriteRoutes
+	csrfOnce   sync.Mutex                  // guards csrfSecret
+	csrfSecret []byte                      // the key of CSRF tokens (guard.go)
 }
 
 // New returns a Server reading from store and logging to logger (nil logs
@@ -53,6 +78,19 @@ func New(store fanarchive.Store, logger *slog.Logger, opts Options) *Server {
 	}
 	if opts.SiteName == "" {
 		opts.SiteName = "fanarchive"
+	}
+	if opts.BaseURL == "" {
+		opts.BaseURL = "http://localhost:8080"
+	}
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	if opts.MailFrom == nil {
+		opts.MailFrom = &mail.Address{Address: "fanarchive@localhost"}
+	}
+	if opts.Hasher == nil {
+		opts.Hasher = auth.NewHasher(auth.DefaultParams, 0)
+	}
+	if opts.Limits == nil {
+		opts.Limits = &DefaultRateLimits
 	}
 	s := &Server{store: store, logger: logger, opts: opts, blurbs: blurbCache{limit: blurbCacheSize}}
 	pages, err := parsePages()

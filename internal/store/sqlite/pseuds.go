@@ -9,6 +9,23 @@ import (
 	"fanarchive"
 )
 
+// FindPseud returns the pseud with this author ID.
+func (s *Store) FindPseud(ctx context.Context, id int64) (*fanarchive.Pseud, error) {
+	p := &fanarchive.Pseud{Author: fanarchive.Author{ID: id}}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT name, user_id, is_default FROM authors WHERE id = ? AND user_id IS NOT NULL`, id).
+			Scan(&p.Name, &p.UserID, &p.Default)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fanarchive.Errorf(fanarchive.ENOTFOUND, "No such pseud.")
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find pseud %d: %w", id, err)
+	}
+	return p, nil
+}
+
 // FindPseuds returns a user's pseuds, the default first, with work counts.
 func (s *Store) FindPseuds(ctx context.Context, userID int64) ([]*fanarchive.Pseud, error) {
 	var pseuds []*fanarchive.Pseud

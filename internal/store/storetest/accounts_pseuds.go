@@ -44,6 +44,14 @@ func testPseuds(t *testing.T, s fanarchive.Store, c *clock) {
 		t.Errorf("CreatePseud = %+v", p)
 	}
 	workBy(t, s, "Owl Light", "Nightjar")
+	workBy(t, s, "Legacy Work", "Legacy Name")
+	if got, err := s.FindPseud(ctx, p.ID); err != nil || got.Name != "Nightjar" || got.UserID != u.ID || got.Default {
+		t.Errorf("FindPseud = %+v, %v", got, err)
+	}
+	legacy, err := s.FindAuthorByName(ctx, "Legacy Name")
+	must(t, err)
+	_, err = s.FindPseud(ctx, legacy.ID)
+	wantCode(t, err, fanarchive.ENOTFOUND)
 	pseuds, err := s.FindPseuds(ctx, u.ID)
 	must(t, err)
 	if len(pseuds) != 2 || pseuds[0].Name != "Nell" || pseuds[1].Name != "Nightjar" || pseuds[1].Works != 1 || pseuds[0].Works != 0 {
