@@ -31,7 +31,7 @@ func TestUserCommands(t *testing.T) {
 	}
 	for _, bad := range [][]string{
 		{"user", "add", "ada admin", "--email", "other@example.org", "--password-stdin"}, // the name is taken
-		{"user", "add", "Cy", "--email", "cy@example.org", "--password-stdin"},            // too short
+		{"user", "add", "Cy", "--email", "cy@example.org", "--password-stdin"},           // too short
 		{"user", "add", "Cyd", "--email", "not-an-address", "--password-stdin"},
 		{"user", "add", "Cyd", "--email", "cyd@example.org", "--password-stdin", "--role", "emperor"},
 		{"user", "add", "Cyd", "--email", "cyd@example.org"}, // no terminal for the password
