@@ -58,7 +58,13 @@ func uniqueName(prefix string) string { return fmt.Sprintf("%s %d", prefix, user
 // passwordOf(name).
 func (f *fixture) makeUser(name string, roles ...fanarchive.Role) *fanarchive.User {
 	f.t.Helper()
-	hash, err := auth.NewHasher(fastHash, 1).Hash(context.Background(), passwordOf(name))
+	return f.makeUserWith(auth.NewHasher(fastHash, 1), name, roles...)
+}
+
+// makeUserWith makes an account as makeUser does, hashing with h.
+func (f *fixture) makeUserWith(h *auth.Hasher, name string, roles ...fanarchive.Role) *fanarchive.User {
+	f.t.Helper()
+	hash, err := h.Hash(context.Background(), passwordOf(name))
 	if err != nil {
 		f.t.Fatal(err)
 	}
