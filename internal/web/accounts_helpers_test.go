@@ -34,7 +34,7 @@ var fastHash = auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen:
 // generous limits keep rate limiting out of tests about something else.
 var generous = web.RateLimits{
 	LogInIP: web.Limit{N: 100000, Per: time.Minute}, LogInAccount: web.Limit{N: 100000, Per: time.Minute},
-	SignUpIP: web.Limit{N: 100000, Per: time.Minute}, ResetIP: web.Limit{N: 100000, Per: time.Minute},
+	SignUpIP: web.Limit{N: 100000, Per: time.Minute}, SignUpAccount: web.Limit{N: 100000, Per: time.Minute}, ResetIP: web.Limit{N: 100000, Per: time.Minute},
 	ResetAccount: web.Limit{N: 100000, Per: time.Minute}, ResendIP: web.Limit{N: 100000, Per: time.Minute},
 	ResendAccount: web.Limit{N: 100000, Per: time.Minute}, Password: web.Limit{N: 100000, Per: time.Minute},
 }

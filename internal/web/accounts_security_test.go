@@ -232,3 +232,50 @@ func TestRapidLogIns(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestRateLimitsPerClient: limits count per client address — the peer's,
+// or behind a trusted proxy the one it adds last to X-Forwarded-For, which
+// a client cannot forge — and per account; sign-up, reset and resending
+// are limited too.
+func TestRateLimitsPerClient(t *testing.T) {
+	limits := generous
+	limits.LogInIP = web.Limit{N: 2, Per: time.Minute}
+	limits.ResetAccount = web.Limit{N: 1, Per: time.Hour}
+	limits.SignUpIP = web.Limit{N: 1, Per: time.Hour}
+	limits.ResendIP = web.Limit{N: 1, Per: time.Hour}
+	for _, trusted := range []bool{false, true} {
+		opts := accountOptions()
+		opts.Limits, opts.TrustedProxy = &limits, trusted
+		f := newFixture(t, opts)
+		statuses := func(xff string) string {
+			var got []string
+			for range 3 {
+				resp := f.anon().postWith("/login", form("login", "x@example.net", "password", "p"),
+					map[string]string{"Sec-Fetch-Site": "same-origin", "X-Forwarded-For": xff})
+				got = append(got, fmt.Sprint(resp.status))
+			}
+			return strings.Join(got, " ")
+		}
+		a, b := statuses("198.51.100.7, 203.0.113.1"), statuses("198.51.100.7, 203.0.113.2")
+		if trusted && (a != "400 400 429" || b != "400 400 429") {
+			t.Errorf("behind a trusted proxy, two clients: %s / %s; want 400 400 429 each", a, b)
+		}
+		if !trusted && (a != "400 400 429" || b != "429 429 429") {
+			t.Errorf("without a trusted proxy X-Forwarded-For is ignored: %s / %s; want 400 400 429 then 429s", a, b)
+		}
+	}
+	f := newFixture(t, func() web.Options { o := accountOptions(); o.Limits = &limits; return o }())
+	u := f.makeUser("Limited Lee")
+	for i, want := range []int{http.StatusOK, http.StatusTooManyRequests} {
+		if resp := f.anon().post("/reset", form("email", u.Email)); resp.status != want {
+			t.Errorf("reset request %d: %d, want %d", i+1, resp.status, want)
+		}
+		if resp := f.anon().post("/confirm", form("email", u.Email)); resp.status != want {
+			t.Errorf("resend %d: %d, want %d", i+1, resp.status, want)
+		}
+		if resp := f.anon().post("/signup", form("name", fmt.Sprint("Signer ", i), "email", fmt.Sprint("s", i, "@example.net"),
+			"password", "long enough", "password2", "long enough")); resp.status != want {
+			t.Errorf("sign-up %d: %d, want %d", i+1, resp.status, want)
+		}
+	}
+}

@@ -23,7 +23,7 @@ type Limit struct {
 // checked before any hashing.
 type RateLimits struct {
 	LogInIP, LogInAccount   Limit
-	SignUpIP                Limit
+	SignUpIP, SignUpAccount Limit // per address signed up with: no mail-bombing one address
 	ResetIP, ResetAccount   Limit // password-reset requests
 	ResendIP, ResendAccount Limit // confirmation mail sent again
 	Password                Limit // password checks of a logged-in user: changes of password or address, deletion
@@ -34,6 +34,7 @@ var DefaultRateLimits = RateLimits{
 	LogInIP:       Limit{10, time.Minute},
 	LogInAccount:  Limit{5, time.Minute},
 	SignUpIP:      Limit{5, time.Hour},
+	SignUpAccount: Limit{3, time.Hour},
 	ResetIP:       Limit{5, time.Hour},
 	ResetAccount:  Limit{3, time.Hour},
 	ResendIP:      Limit{5, time.Hour},

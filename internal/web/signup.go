@@ -26,10 +26,11 @@ func (s *Server) handleSignUpForm(w http.ResponseWriter, r *http.Request) {
 // its owner instead.
 func (s *Server) handleSignUp(w http.ResponseWriter, r *http.Request) {
 	noStore(w)
-	if s.limited(w, r, s.ipHit(r, "sign-up", s.opts.Limits.SignUpIP)) {
+	f := r.PostForm
+	if s.limited(w, r, s.ipHit(r, "sign-up", s.opts.Limits.SignUpIP),
+		accountHit("sign-up", fanarchive.EmailKey(f.Get("email")), s.opts.Limits.SignUpAccount)) {
 		return
 	}
-	f := r.PostForm
 	data := &signupPage{page: s.newPage("Sign up"), Name: f.Get("name"), Email: strings.TrimSpace(f.Get("email"))}
 	again := func(status int, err error) {
 		data.Error = fanarchive.ErrorMessage(err)
