@@ -102,7 +102,8 @@ func (m *Main) usage(w io.Writer) {
 		"  FANARCHIVE_LOG        log level: debug, info, warn, error (default info)\n"+
 		"  FANARCHIVE_SMTP_URL   smarthost for outbound mail (default: the maildir DATA/mail)\n"+
 		"  FANARCHIVE_MAIL_FROM  address mail comes from (default fanarchive@localhost)\n"+
-		"  FANARCHIVE_BASE_URL   the site's public URL, for links in mail (default http://ADDR)\n")
+		"  FANARCHIVE_BASE_URL   the site's public URL, for links in mail (default http://ADDR)\n"+
+		"  FANARCHIVE_TRUSTED_PROXY=1  behind a reverse proxy: rate limits read X-Forwarded-For\n")
 }
 
 // flagSet returns a FlagSet for a command that writes its help to stdout
