@@ -12,8 +12,8 @@ import (
 // user, a work's authors' users), for actions the matrix allows owners.
 type ownerFunc func(r *http.Request) ([]int64, error)
 
-// writeRoute is a state-changing route and the action it is checked as.
-type writeRoute struct {
+// WriteRoute is a state-changing route and the action it is checked as.
+type WriteRoute struct {
 	Pattern string
 	Action  auth.Action
 }
@@ -35,13 +35,13 @@ const maxFormBytes = 64 << 10
 // So the authorisation matrix (internal/auth) is consulted in this one
 // place for every write route, and WriteRoutes lists them for the tests.
 func (s *Server) post(mux *http.ServeMux, pattern string, action auth.Action, owner ownerFunc, h http.HandlerFunc) {
-	s.writes = append(s.writes, writeRoute{Pattern: pattern, Action: action})
+	s.writes = append(s.writes, WriteRoute{Pattern: pattern, Action: action})
 	mux.Handle(pattern, s.csrf.Handler(s.guard(action, owner, h)))
 }
 
 // WriteRoutes lists every state-changing route with its action, in the
 // order they are registered: what the authorisation tests go through.
-func (s *Server) WriteRoutes() []writeRoute { return append([]writeRoute(nil), s.writes...) }
+func (s *Server) WriteRoutes() []WriteRoute { return append([]WriteRoute(nil), s.writes...) }
 
 func (s *Server) guard(action auth.Action, owner ownerFunc, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

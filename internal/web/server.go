@@ -63,7 +63,7 @@ type Server struct {
 	blurbs  blurbCache                    // rendered blurbs of search results
 
 	csrf       *http.CrossOriginProtection // guards every write route
-	writes     []writeRoute                // every write route, for WriteRoutes
+	writes     []WriteRoute                // every write route, for WriteRoutes
 	csrfOnce   sync.Mutex                  // guards csrfSecret
 	csrfSecret []byte                      // the key of CSRF tokens (guard.go)
 }
