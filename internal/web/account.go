@@ -102,7 +102,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	if m, err := s.accountMail("password-changed", u.Email, "Your password at "+s.opts.SiteName+" was changed",
 		"Hello "+u.Name+",\n\nThe password of your account at "+s.opts.SiteName+" was just changed.\n\n"+
-			"If it was not you, set a new one at once:\n\n"+s.opts.BaseURL+"/reset\n"); err == nil {
+			"If it was not you, set a new one at once:\n\n"+s.linkBase()+"/reset\n"); err == nil {
 		if err := s.store.QueueMail(r.Context(), []*fanarchive.OutboundMail{m}); err != nil {
 			s.logError(r, err)
 		}
@@ -131,7 +131,7 @@ func (s *Server) handleChangeEmail(w http.ResponseWriter, r *http.Request) {
 	old, err := s.accountMail("email-change", u.Email, "Your address at "+s.opts.SiteName+" is changing",
 		"Hello "+u.Name+",\n\nSomeone logged in to your account at "+s.opts.SiteName+" asked to change its address to "+
 			email+".\nIt changes only when the link sent there is followed. If it was not you, set a new password:\n\n"+
-			s.opts.BaseURL+"/reset\n")
+			s.linkBase()+"/reset\n")
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fanarchive"
@@ -11,6 +12,14 @@ import (
 
 // Mail the accounts pages send. Each is built here and queued by the store
 // in the same transaction as the account change it tells of.
+
+// linkBase is what links in mail start with: the site's public URL.
+func (s *Server) linkBase() string {
+	if s.opts.BaseURL == "" {
+		return "http://localhost:8080"
+	}
+	return strings.TrimRight(s.opts.BaseURL, "/")
+}
 
 // accountMail builds one mail to one address.
 func (s *Server) accountMail(kind, to, subject, text string) (*fanarchive.OutboundMail, error) {
@@ -34,7 +43,7 @@ func (s *Server) accountMail(kind, to, subject, text string) (*fanarchive.Outbou
 func (s *Server) confirmToken(email string) (*fanarchive.Token, string) {
 	secret, id := auth.NewToken()
 	return &fanarchive.Token{ID: id, Purpose: fanarchive.TokenConfirmEmail, Email: email,
-		ExpiresAt: time.Now().Add(fanarchive.ConfirmTokenLife)}, s.opts.BaseURL + "/confirm/" + secret
+		ExpiresAt: time.Now().Add(fanarchive.ConfirmTokenLife)}, s.linkBase() + "/confirm/" + secret
 }
 
 // confirmMail is the mail with a confirmation link.

@@ -279,3 +279,25 @@ func TestRateLimitsPerClient(t *testing.T) {
 		}
 	}
 }
+
+// TestMailLinksIgnoreHost: a reset requested with another Host header (as
+// an attacker would, to have the victim's link lead to their site) still
+// mails a link to the site's own BaseURL.
+func TestMailLinksIgnoreHost(t *testing.T) {
+	f := newAccountFixture(t)
+	u := f.makeUser("Hosted Hal")
+	req, err := http.NewRequest(http.MethodPost, f.url("/reset"), strings.NewReader(form("email", u.Email).Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = "evil.example"
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if resp := f.do(req); resp.status != http.StatusOK {
+		t.Fatalf("reset request: %d", resp.status)
+	}
+	m := f.mailTo(u.Email)
+	if strings.Contains(m.Text, "evil.example") || !strings.Contains(m.Text, baseURL+"/reset/") {
+		t.Errorf("the reset mail's link:\n%s", m.Text)
+	}
+}

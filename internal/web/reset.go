@@ -49,7 +49,7 @@ func (s *Server) handleResetRequest(w http.ResponseWriter, r *http.Request) {
 		var m *fanarchive.OutboundMail
 		m, err = s.accountMail("reset-password", u.Email, "A new password at "+s.opts.SiteName,
 			"Hello "+u.Name+",\n\nSomeone, perhaps you, asked to set a new password for your account at "+s.opts.SiteName+
-				".\nFollow this link within an hour to choose one; it works once:\n\n"+s.opts.BaseURL+"/reset/"+secret+
+				".\nFollow this link within an hour to choose one; it works once:\n\n"+s.linkBase()+"/reset/"+secret+
 				"\n\nIf it was not you, ignore this mail: your password stays as it is.\n")
 		if err == nil {
 			err = s.store.CreateToken(r.Context(), tok, []*fanarchive.OutboundMail{m})

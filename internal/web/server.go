@@ -12,7 +12,6 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 
 	"fanarchive"
@@ -34,8 +33,9 @@ type Options struct {
 	Search fanarchive.SearchService
 
 	// BaseURL is the site's public URL, e.g. https://archive.example.org,
-	// which links in mail start with; never taken from a request's Host.
-	// It defaults to http://localhost:8080.
+	// which links in mail start with (never a request's Host, which the
+	// client chooses: a reset link must not lead elsewhere). Mail links use
+	// http://localhost:8080 when it is empty; serve always sets it.
 	BaseURL string
 	// MailFrom is who the archive's mail is from; it defaults to
 	// fanarchive@localhost.
@@ -79,10 +79,6 @@ func New(store fanarchive.Store, logger *slog.Logger, opts Options) *Server {
 	if opts.SiteName == "" {
 		opts.SiteName = "fanarchive"
 	}
-	if opts.BaseURL == "" {
-		opts.BaseURL = "http://localhost:8080"
-	}
-	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	if opts.MailFrom == nil {
 		opts.MailFrom = &mail.Address{Address: "fanarchive@localhost"}
 	}

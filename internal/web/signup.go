@@ -72,7 +72,7 @@ func (s *Server) handleSignUp(w http.ResponseWriter, r *http.Request) {
 		m, err := s.accountMail("signup-exists", existing.Email, "Signing up at "+s.opts.SiteName,
 			"Hello,\n\nSomeone, perhaps you, tried to sign up at "+s.opts.SiteName+" with this address, "+
 				"but it already has an account (user name "+existing.Name+").\n\n"+
-				"If you forgot your password, set a new one here:\n\n"+s.opts.BaseURL+"/reset\n\n"+
+				"If you forgot your password, set a new one here:\n\n"+s.linkBase()+"/reset\n\n"+
 				"If it was not you, you can ignore this mail.\n")
 		if err == nil {
 			err = s.store.QueueMail(r.Context(), []*fanarchive.OutboundMail{m})
