@@ -11,6 +11,7 @@ require (
 	github.com/microcosm-cc/bluemonday v1.0.27 // sanitises every story body (allow-list policy in internal/prose)
 	github.com/mmcdole/gofeed v1.4.2 // tests only: a real feed parser reads the Atom feeds and OPDS catalogues (internal/web)
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // tests only: validates the read API's responses against its OpenAPI 3.1 schemas (JSON Schema 2020-12)
+	golang.org/x/crypto v0.59.0 // argon2id password hashes (internal/auth): the standard library has none
 	golang.org/x/net v0.62.0 // html tokenizer: story bodies to plain text, HTML story pages
 	golang.org/x/text v0.44.0 // legacy charsets: windows-1252, CP437, Mac Roman, UTF-16
 	modernc.org/sqlite v1.62.0 // pure-Go SQLite with FTS5: `go run` needs no C toolchain; chosen by benchmark (docs/benchmarks.md)

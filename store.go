@@ -13,6 +13,12 @@ type Store interface {
 	TagService
 	ReviewService
 	MailOutbox
+	UserService
+	PseudService
+	SessionService
+	TokenService
+	RateLimiter
+	AccountMaintenance
 
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error

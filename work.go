@@ -186,13 +186,15 @@ type ChapterPage struct {
 	Body      string `json:"-"`
 }
 
-// Author is a name as given in a byline or header. Legacy authors are names
-// first; an account may claim an author later (see the roadmap), so accounts
-// and authors are kept apart. E-mail addresses never live here: they are kept
-// privately on the Source as the feedback contact.
+// Author is a name as given in a byline or header, or a pseud of a user.
+// Legacy authors are names only (UserID 0); an account may claim one later,
+// which makes it one of their pseuds. E-mail addresses never live here: they
+// are kept privately on the Source as the feedback contact.
 type Author struct {
 	ID   int64  `json:"id,omitempty"`
 	Name string `json:"name"`
+	// UserID is the account whose pseud this is; 0 for a legacy name.
+	UserID int64 `json:"user_id,omitempty"`
 }
 
 // TagsOf returns the names of the work's tags of the given kind, in order.

@@ -17,6 +17,9 @@ import (
 // Main runs the fanarchive program. The zero value is not usable; use New
 // in main() or fill every field in tests.
 type Main struct {
+	// Stdin is read by commands that take a password (user add
+	// --password-stdin).
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	// Getenv reads the environment (os.Getenv in production).
 	Getenv func(string) string
@@ -27,7 +30,7 @@ type Main struct {
 
 // New returns a Main on the process's streams and environment.
 func New() *Main {
-	return &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 }
 
 // ExitError carries the exit status a failed command asks for. Its message
@@ -62,6 +65,7 @@ func (m *Main) commands() []command {
 		{"tags", "wrangle tags: synonym, rename, merge, suggest", (*Main).tagsCommand},
 		{"review", "review what the importer was unsure of, and fix it", (*Main).reviewCommand},
 		{"mail", "test, list and send the archive's outbound mail", (*Main).mailCommand},
+		{"user", "accounts: add (the first admin), role, disable, list", (*Main).userCommand},
 	}
 }
 
@@ -97,7 +101,9 @@ func (m *Main) usage(w io.Writer) {
 		"  FANARCHIVE_ADDR       address to serve on (default localhost:8080)\n"+
 		"  FANARCHIVE_LOG        log level: debug, info, warn, error (default info)\n"+
 		"  FANARCHIVE_SMTP_URL   smarthost for outbound mail (default: the maildir DATA/mail)\n"+
-		"  FANARCHIVE_MAIL_FROM  address mail comes from (default fanarchive@localhost)\n")
+		"  FANARCHIVE_MAIL_FROM  address mail comes from (default fanarchive@localhost)\n"+
+		"  FANARCHIVE_BASE_URL   the site's public URL, for links in mail (default http://ADDR)\n"+
+		"  FANARCHIVE_TRUSTED_PROXY=1  behind a reverse proxy: rate limits read X-Forwarded-For\n")
 }
 
 // flagSet returns a FlagSet for a command that writes its help to stdout

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"time"
 
@@ -26,6 +27,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", m.env("FANARCHIVE_ADDR", "localhost:8080"), "`address` to listen on, host:port (env FANARCHIVE_ADDR)")
 	withDemo := fs.Bool("demo", false, "load the built-in demo stories through the importer (once; already present stories are skipped)")
 	secure := fs.Bool("secure-cookies", m.boolEnv("FANARCHIVE_SECURE_COOKIES"), "mark cookies Secure; set when served over HTTPS (env FANARCHIVE_SECURE_COOKIES)")
+	baseURL := fs.String("base-url", m.env("FANARCHIVE_BASE_URL", ""), "the site's public `URL`, which links in mail start with, e.g. https://archive.example.org\n"+
+		"(env FANARCHIVE_BASE_URL; default http://ADDR)")
+	trustedProxy := fs.Bool("trusted-proxy", m.boolEnv("FANARCHIVE_TRUSTED_PROXY"), "behind a reverse proxy: rate limits count the client address the proxy adds\n"+
+		"last to X-Forwarded-For (env FANARCHIVE_TRUSTED_PROXY)")
 	mailSet := m.mailFlags(fs)
 	if done, err := m.parse(fs, args); done {
 		return err
@@ -34,6 +39,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("serve takes no arguments, got %q", fs.Args())}
 	}
 	logger := m.logger()
+	from, err := mailSet.sender()
+	if err != nil {
+		return err
+	}
+	if *baseURL != "" {
+		if u, err := url.Parse(*baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.RawQuery != "" || u.Fragment != "" {
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--base-url %q is not an http:// or https:// URL of a site", *baseURL)}
+		}
+	}
 
 	store, err := openStore(ctx, *data, logger)
 	if err != nil {
@@ -76,15 +91,23 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	if *baseURL == "" {
+		*baseURL = "http://" + ln.Addr().String()
+	}
+	purgeCtx, stopPurge := context.WithCancel(ctx)
+	purged := make(chan struct{})
+	go func() { defer close(purged); purgeAccounts(purgeCtx, store, logger) }()
+	defer func() { stopPurge(); <-purged }()
 	srv := &http.Server{
-		Handler:           web.New(store, logger, web.Options{SecureCookies: *secure, Search: engine}),
+		Handler: web.New(store, logger, web.Options{SecureCookies: *secure, Search: engine, BaseURL: *baseURL,
+			MailFrom: from, TrustedProxy: *trustedProxy}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      2 * time.Minute, // raw originals can be large
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	logger.Info("fanarchive is serving", "url", "http://"+ln.Addr().String(), "data", *data)
+	logger.Info("fanarchive is serving", "url", "http://"+ln.Addr().String(), "base_url", *baseURL, "data", *data)
 	if m.Listening != nil {
 		m.Listening(ln.Addr().String())
 	}
@@ -106,6 +129,25 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// purgeAccounts deletes expired sessions, tokens, rate-limit windows and
+// accounts never confirmed, at start and then every hour, until ctx ends.
+func purgeAccounts(ctx context.Context, store fanarchive.Store, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := store.PurgeAccounts(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("purge accounts", "err", err)
+		} else if n > 0 {
+			logger.Debug("purged expired account rows", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // keepMemoryLow trades a little CPU for memory once the search index is

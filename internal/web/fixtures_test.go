@@ -36,7 +36,7 @@ var quietRaw = []byte("Title: A Quiet Evening\r\nAuthor: Maple Stone <" + feedba
 // fixture is a test server over a real SQLite store seeded with the works
 // above, and the IDs the store gave them.
 type fixture struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *httptest.Server
 	store    *sqlite.Store
 	logs     *bytes.Buffer
@@ -48,7 +48,7 @@ type fixture struct {
 }
 
 // newFixture opens a fresh store in t.TempDir(), seeds it and serves it.
-func newFixture(t *testing.T, opts web.Options) *fixture {
+func newFixture(t testing.TB, opts web.Options) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	var logs bytes.Buffer

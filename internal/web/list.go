@@ -62,6 +62,7 @@ type pager struct {
 type listPage struct {
 	page
 	Heading string
+	PseudOf string // the user whose pseud the author is, when not their default one
 	Total   int
 	Blurbs  []blurb
 	Pager   pager
@@ -81,8 +82,9 @@ func pageNumber(r *http.Request) (int, bool) {
 }
 
 // listWorks renders one page of the works that filter selects, under a
-// heading. title is the page's <title> before the site name.
-func (s *Server) listWorks(w http.ResponseWriter, r *http.Request, filter fanarchive.WorkFilter, title, heading string) {
+// heading. title is the page's <title> before the site name; each of more
+// may add to the page's data.
+func (s *Server) listWorks(w http.ResponseWriter, r *http.Request, filter fanarchive.WorkFilter, title, heading string, more ...func(*listPage)) {
 	n, ok := pageNumber(r)
 	if !ok {
 		s.notFound(w, r, "page")
@@ -122,6 +124,9 @@ func (s *Server) listWorks(w http.ResponseWriter, r *http.Request, filter fanarc
 		data.page.Feed = authorFeedURL(*filter.Author)
 	case filter.Tag != nil:
 		data.page.Feed = tagFeedURL(filter.Tag.Kind, filter.Tag.Name)
+	}
+	for _, f := range more {
+		f(data)
 	}
 	s.render(w, r, http.StatusOK, "list", data)
 }

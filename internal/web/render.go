@@ -23,6 +23,9 @@ type page struct {
 	// Feed is the Atom feed of what the page lists, for <link
 	// rel="alternate">; empty when there is none.
 	Feed, FeedTitle string
+	// Viewer is who is logged in, nil for an anonymous reader; the
+	// header shows them and their forms carry Viewer.CSRF.
+	Viewer *viewer
 }
 
 // newPage returns the layout data for a page whose title is made of parts
@@ -49,13 +52,15 @@ func templateFuncs() template.FuncMap {
 		"authorURL": authorURL,
 		"tagURL":    tagURL,
 		"tagParam":  tagParam,
+		"userURL":   userURL,
 	}
 }
 
 // parsePages parses the layout and partials once and, for each page, a
 // clone of them with the page's own template added.
 func parsePages() (map[string]*template.Template, error) {
-	pageNames := []string{"list", "work", "adult", "error", "search", "fandoms"}
+	pageNames := []string{"list", "work", "adult", "error", "search", "fandoms",
+		"signup", "login", "notice", "email_form", "confirm", "reset", "account", "user", "admin_users"}
 	base, err := template.New("").Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
@@ -77,6 +82,7 @@ func parsePages() (map[string]*template.Template, error) {
 // render executes the named page into a buffer and only then sends it, so a
 // template error produces the 500 page rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	s.decorate(r, data)
 	buf, err := s.execute(name, data)
 	if err != nil {
 		s.renderFailed(w, r, err, name)

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"fanarchive/internal/auth"
+)
 
 // routes registers every route of the site on one ServeMux and wraps it in
 // the middleware that every response goes through. Registering a pattern
@@ -14,6 +18,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /works/{id}/source", s.handleSource)
 	mux.HandleFunc("GET /works/{id}/download/{format}", s.handleDownload)
 	mux.HandleFunc("GET /authors/{name...}", s.handleAuthor)
+	mux.HandleFunc("GET /users/{name}", s.handleUser)
 	mux.HandleFunc("GET /tags/{kind}/{name...}", s.handleTag)
 	mux.HandleFunc("GET /search", s.handleSearch)
 	mux.HandleFunc("GET /fandoms", s.handleFandoms)
@@ -32,13 +37,40 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /favicon.ico", s.handleRootFile)
 	mux.HandleFunc("GET /robots.txt", s.handleRootFile)
 
-	// State-changing requests must come from this site's own pages.
-	csrf := http.NewCrossOriginProtection()
-	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
-	mux.Handle("POST /adult-consent", csrf.Handler(http.HandlerFunc(s.handleAdultConsent)))
+	// Account pages (docs/accounts.md).
+	mux.HandleFunc("GET /signup", s.handleSignUpForm)
+	mux.HandleFunc("GET /login", s.handleLogInForm)
+	mux.HandleFunc("GET /confirm/{token}", s.handleConfirmForm)
+	mux.HandleFunc("GET /confirm", s.handleResendForm)
+	mux.HandleFunc("GET /reset", s.handleResetRequestForm)
+	mux.HandleFunc("GET /reset/{token}", s.handleResetForm)
+	mux.HandleFunc("GET /account", s.handleAccount)
+	mux.HandleFunc("GET /admin/users", s.handleAdminUsers)
+
+	// State-changing requests: each is checked, in post (guard.go), against
+	// cross-origin requests, the session's CSRF token and the
+	// authorisation matrix (internal/auth) for its action.
+	s.csrf = http.NewCrossOriginProtection()
+	s.csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
+	s.post(mux, "POST /adult-consent", auth.AdultConsent, nil, s.handleAdultConsent)
+	s.post(mux, "POST /signup", auth.SignUp, nil, s.handleSignUp)
+	s.post(mux, "POST /login", auth.LogIn, nil, s.handleLogIn)
+	s.post(mux, "POST /logout", auth.LogOut, nil, s.handleLogOut)
+	s.post(mux, "POST /confirm/{token}", auth.ConfirmEmail, nil, s.handleConfirm)
+	s.post(mux, "POST /confirm", auth.ResendConfirm, nil, s.handleResend)
+	s.post(mux, "POST /reset", auth.RequestReset, nil, s.handleResetRequest)
+	s.post(mux, "POST /reset/{token}", auth.ResetPassword, nil, s.handleReset)
+	s.post(mux, "POST /account/password", auth.ChangePassword, nil, s.handleChangePassword)
+	s.post(mux, "POST /account/email", auth.ChangeEmail, nil, s.handleChangeEmail)
+	s.post(mux, "POST /account/pseuds", auth.AddPseud, nil, s.handleAddPseud)
+	s.post(mux, "POST /account/pseuds/{id}/rename", auth.RenamePseud, s.pseudOwner, s.handleRenamePseud)
+	s.post(mux, "POST /account/pseuds/{id}/delete", auth.DeletePseud, s.pseudOwner, s.handleDeletePseud)
+	s.post(mux, "POST /account/delete", auth.DeleteAccount, nil, s.handleDeleteAccount)
+	s.post(mux, "POST /admin/users/{id}/roles", auth.GrantRole, nil, s.handleSetRole)
+	s.post(mux, "POST /admin/users/{id}/disable", auth.DisableUser, nil, s.handleDisableUser)
 
 	// Anything else, including other methods on known paths, is not here.
 	mux.HandleFunc("/", s.handleNotFound)
 
-	return s.logRequests(s.recoverPanics(securityHeaders(compressResponses(s.wellFormedQueries(mux)))))
+	return s.logRequests(s.recoverPanics(securityHeaders(compressResponses(s.wellFormedQueries(s.loadSession(mux))))))
 }

@@ -12,9 +12,12 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"fanarchive"
 	"fanarchive/internal/api"
+	"fanarchive/internal/auth"
+	"fanarchive/internal/mail"
 )
 
 // Options configures a Server.
@@ -29,10 +32,24 @@ type Options struct {
 	// it those pages say search is unavailable, and tag pages list works
 	// without filters.
 	Search fanarchive.SearchService
-	// BaseURL is the site's public address ("https://archive.example.org"),
-	// for links that leave the site: in downloads, feeds and mail. Without
-	// it they are made from the request's host.
+
+	// BaseURL is the site's public URL, e.g. https://archive.example.org,
+	// which links in mail, downloads, feeds and the API start with (never a
+	// request's Host in mail, which the client chooses: a reset link must not
+	// lead elsewhere). Mail links use http://localhost:8080 when it is empty;
+	// serve always sets it; other links then use the request's host.
 	BaseURL string
+	// MailFrom is who the archive's mail is from; it defaults to
+	// fanarchive@localhost.
+	MailFrom *mail.Address
+	// TrustedProxy says the site is behind a proxy that adds the client's
+	// address to X-Forwarded-For; rate limits then count by that address.
+	TrustedProxy bool
+	// Hasher hashes passwords; it defaults to auth.DefaultParams with
+	// NumCPU hashes at a time.
+	Hasher *auth.Hasher
+	// Limits are the rate limits; nil means DefaultRateLimits.
+	Limits *RateLimits
 }
 
 // Server is the reading site. It implements http.Handler and is safe for
@@ -47,6 +64,11 @@ type Server struct {
 	handler http.Handler                  // the router wrapped in middleware
 	blurbs  blurbCache                    // rendered blurbs of search results
 	api     *api.Server                   // /api/v1
+
+	csrf       *http.CrossOriginProtection // guards every write route
+	writes     []WriteRoute                // every write route, for WriteRoutes
+	csrfOnce   sync.Mutex                  // guards csrfSecret
+	csrfSecret []byte                      // the key of CSRF tokens (guard.go)
 }
 
 // New returns a Server reading from store and logging to logger (nil logs
@@ -60,6 +82,15 @@ func New(store fanarchive.Store, logger *slog.Logger, opts Options) *Server {
 	if opts.SiteName == "" {
 		opts.SiteName = "fanarchive"
 	}
+	if opts.MailFrom == nil {
+		opts.MailFrom = &mail.Address{Address: "fanarchive@localhost"}
+	}
+	if opts.Hasher == nil {
+		opts.Hasher = auth.NewHasher(auth.DefaultParams, 0)
+	}
+	if opts.Limits == nil {
+		opts.Limits = &DefaultRateLimits
+	}
 	s := &Server{store: store, logger: logger, opts: opts, blurbs: blurbCache{limit: blurbCacheSize}}
 	pages, err := parsePages()
 	if err != nil {
@@ -67,7 +98,7 @@ func New(store fanarchive.Store, logger *slog.Logger, opts Options) *Server {
 	}
 	s.pages = pages
 	s.cssPath = staticPath("style.css")
-	s.api = api.New(store, logger, api.Options{Search: opts.Search, BaseURL: opts.BaseURL})
+	s.api = api.New(store, logger, api.Options{Search: opts.Search, BaseURL: opts.BaseURL, ClientIP: s.clientIP})
 	s.handler = s.routes()
 	return s
 }

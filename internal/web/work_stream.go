@@ -42,6 +42,7 @@ func (s *Server) streamWork(w http.ResponseWriter, r *http.Request, work *fanarc
 	for _, ch := range work.Chapters {
 		p.Story = append(p.Story, newChapterView(work, ch, template.HTML(storyMark)))
 	}
+	s.decorate(r, p)
 	buf, err := s.execute("work", p)
 	if err != nil {
 		s.renderFailed(w, r, err, "work")

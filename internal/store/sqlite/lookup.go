@@ -10,11 +10,12 @@ import (
 )
 
 // FindAuthorByName returns the author with exactly this name (case and
-// spacing included). Returns ENOTFOUND.
+// spacing included), with its user when it is a pseud. Returns ENOTFOUND.
 func (s *Store) FindAuthorByName(ctx context.Context, name string) (*fanarchive.Author, error) {
 	a := &fanarchive.Author{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT id, name FROM authors WHERE name = ?`, name).Scan(&a.ID, &a.Name)
+		err := tx.QueryRowContext(ctx, `SELECT id, name, coalesce(user_id, 0) FROM authors WHERE name = ?`, name).
+			Scan(&a.ID, &a.Name, &a.UserID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Author %q not found.", name)
 		}

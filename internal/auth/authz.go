@@ -1,0 +1,140 @@
+package auth
+
+import (
+	"slices"
+
+	"fanarchive"
+)
+
+// Action is something a request may change. Every write route names one,
+// and the router asks Can before the handler runs (internal/web routes.go);
+// actions of later steps are named here already, so their routes plug in.
+type Action string
+
+// Actions.
+const (
+	// Anyone, logged in or not.
+	SignUp        Action = "sign-up"
+	LogIn         Action = "log-in"
+	ConfirmEmail  Action = "confirm-email"  // follow a mailed confirmation link
+	ResendConfirm Action = "resend-confirm" // ask for the confirmation mail again
+	RequestReset  Action = "request-reset"  // ask for a password-reset link
+	ResetPassword Action = "reset-password" // set a password with a reset link
+	AdultConsent  Action = "adult-consent"
+
+	// Any logged-in user, on their own account.
+	LogOut         Action = "log-out"
+	ChangePassword Action = "change-password"
+	ChangeEmail    Action = "change-email"
+	AddPseud       Action = "add-pseud"
+	DeleteAccount  Action = "delete-account"
+	PostWork       Action = "post-work"
+	ClaimWork      Action = "claim-work" // ask to be recognised as a legacy author
+
+	// The owner: the user whose pseud it is or whose pseud a work is by.
+	RenamePseud Action = "rename-pseud"
+	DeletePseud Action = "delete-pseud"
+	EditWork    Action = "edit-work"
+	DeleteWork  Action = "delete-work" // also admins
+
+	// Roles.
+	AssignClaim  Action = "assign-claim"  // archivist: settle a claim
+	Takedown     Action = "takedown"      // archivist: take a work down on request
+	Import       Action = "import"        // archivist
+	Review       Action = "review"        // archivist: the review queue's edits
+	HideWork     Action = "hide-work"     // moderator
+	HideComment  Action = "hide-comment"  // moderator
+	HandleReport Action = "handle-report" // moderator
+	WrangleTags  Action = "wrangle-tags"  // wrangler
+	ViewUsers    Action = "view-users"    // admin: the users page
+	GrantRole    Action = "grant-role"    // admin: grant or revoke a role
+	DisableUser  Action = "disable-user"  // admin: disable or enable an account
+)
+
+// who may do an action.
+type rule struct {
+	anyone bool              // anonymous readers too
+	user   bool              // any logged-in user
+	owner  bool              // a user among the owners given
+	roles  []fanarchive.Role // users with one of these roles (admins have all)
+}
+
+// matrix is the authorisation matrix: the one statement of who may do what.
+// docs/accounts.md shows it as a table; TestCan checks every cell.
+var matrix = map[Action]rule{
+	SignUp:        {anyone: true},
+	LogIn:         {anyone: true},
+	ConfirmEmail:  {anyone: true},
+	ResendConfirm: {anyone: true},
+	RequestReset:  {anyone: true},
+	ResetPassword: {anyone: true},
+	AdultConsent:  {anyone: true},
+
+	LogOut:         {user: true},
+	ChangePassword: {user: true},
+	ChangeEmail:    {user: true},
+	AddPseud:       {user: true},
+	DeleteAccount:  {user: true},
+	PostWork:       {user: true},
+	ClaimWork:      {user: true},
+
+	RenamePseud: {owner: true},
+	DeletePseud: {owner: true},
+	EditWork:    {owner: true},
+	DeleteWork:  {owner: true, roles: []fanarchive.Role{fanarchive.RoleAdmin}},
+
+	AssignClaim:  {roles: []fanarchive.Role{fanarchive.RoleArchivist}},
+	Takedown:     {roles: []fanarchive.Role{fanarchive.RoleArchivist}},
+	Import:       {roles: []fanarchive.Role{fanarchive.RoleArchivist}},
+	Review:       {roles: []fanarchive.Role{fanarchive.RoleArchivist}},
+	HideWork:     {roles: []fanarchive.Role{fanarchive.RoleModerator}},
+	HideComment:  {roles: []fanarchive.Role{fanarchive.RoleModerator}},
+	HandleReport: {roles: []fanarchive.Role{fanarchive.RoleModerator}},
+	WrangleTags:  {roles: []fanarchive.Role{fanarchive.RoleWrangler}},
+	ViewUsers:    {roles: []fanarchive.Role{fanarchive.RoleAdmin}},
+	GrantRole:    {roles: []fanarchive.Role{fanarchive.RoleAdmin}},
+	DisableUser:  {roles: []fanarchive.Role{fanarchive.RoleAdmin}},
+}
+
+// Actions returns every action, sorted, for tests and documentation.
+func Actions() []Action {
+	all := make([]Action, 0, len(matrix))
+	for a := range matrix {
+		all = append(all, a)
+	}
+	slices.Sort(all)
+	return all
+}
+
+// Can reports whether u (nil: an anonymous reader) may do action to a thing
+// owned by the users owners (none for a thing without owners, e.g. a role).
+// A disabled user may do only what anyone may; an unknown action is
+// refused.
+func Can(u *fanarchive.User, action Action, owners ...int64) bool {
+	r, ok := matrix[action]
+	switch {
+	case !ok:
+		return false
+	case r.anyone:
+		return true
+	case u == nil || u.ID == 0 || u.Disabled:
+		return false
+	case r.user:
+		return true
+	case r.owner && slices.Contains(owners, u.ID):
+		return true
+	}
+	for _, role := range r.roles {
+		if u.HasRole(role) {
+			return true
+		}
+	}
+	return false
+}
+
+// NeedsLogIn reports whether an action is refused to every anonymous reader,
+// so that a page can send them to log in rather than say no.
+func NeedsLogIn(action Action) bool {
+	r, ok := matrix[action]
+	return !ok || !r.anyone
+}

@@ -1,0 +1,212 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"fanarchive"
+	"fanarchive/internal/auth"
+	"fanarchive/internal/web"
+)
+
+// The authorisation matrix, route by route: every write route the site
+// registers is tried by each of six visitors, and exactly the ones its row
+// allows may succeed; the others get 403. A route added later adds a row
+// (TestAuthzCoversEveryWriteRoute fails until it does).
+
+// persona is who sends a request in the matrix.
+type persona string
+
+const (
+	anonymous persona = "anonymous"
+	otherUser persona = "other"     // logged in, owns nothing the request names
+	owner     persona = "owner"     // the user the request's target belongs to
+	moderator persona = "moderator" // with the role, owning nothing
+	archivist persona = "archivist"
+	admin     persona = "admin"
+)
+
+var personas = []persona{anonymous, otherUser, owner, moderator, archivist, admin}
+
+// cell is one run of a row: fresh accounts, so rows never see each
+// other's changes. Owner has a pseud besides the default one.
+type cell struct {
+	f      *fixture
+	as     persona
+	me     *fanarchive.User // who sends the request; nil for anonymous
+	owner  *fanarchive.User
+	pseud  *fanarchive.Pseud // the owner's second pseud
+	client *client
+}
+
+// authzRow is one write route: the request to send and who may.
+type authzRow struct {
+	pattern string
+	allowed []persona
+	// request returns the path and form to post for this cell.
+	request func(c *cell) (string, map[string]string)
+}
+
+// everyone and loggedIn are common allowed lists.
+var (
+	everyone = personas
+	loggedIn = []persona{otherUser, owner, moderator, archivist, admin}
+)
+
+// myPassword is the password of whoever sends the request.
+func (c *cell) myPassword() string {
+	if c.me == nil {
+		return "no password"
+	}
+	return passwordOf(c.me.Name)
+}
+
+// tokenFor stores a mailed token of purpose for u and returns its secret.
+func (c *cell) tokenFor(u *fanarchive.User, purpose fanarchive.TokenPurpose) string {
+	secret, id := auth.NewToken()
+	if err := c.f.store.CreateToken(context.Background(), &fanarchive.Token{ID: id, Purpose: purpose, UserID: u.ID,
+		Email: u.Email, ExpiresAt: time.Now().Add(time.Hour)}, nil); err != nil {
+		c.f.t.Fatal(err)
+	}
+	return secret
+}
+
+var authzRows = []authzRow{
+	{"POST /adult-consent", everyone, func(c *cell) (string, map[string]string) {
+		return "/adult-consent", map[string]string{"next": "/"}
+	}},
+	{"POST /signup", everyone, func(c *cell) (string, map[string]string) {
+		n := uniqueName("Newcomer")
+		return "/signup", map[string]string{"name": n, "email": strings.ReplaceAll(n, " ", "") + "@example.net",
+			"password": "a good password", "password2": "a good password"}
+	}},
+	{"POST /login", everyone, func(c *cell) (string, map[string]string) {
+		return "/login", map[string]string{"login": c.owner.Name, "password": passwordOf(c.owner.Name)}
+	}},
+	{"POST /logout", loggedIn, func(c *cell) (string, map[string]string) { return "/logout", nil }},
+	{"POST /confirm/{token}", everyone, func(c *cell) (string, map[string]string) {
+		return "/confirm/" + c.tokenFor(c.owner, fanarchive.TokenConfirmEmail), nil
+	}},
+	{"POST /confirm", everyone, func(c *cell) (string, map[string]string) {
+		return "/confirm", map[string]string{"email": c.owner.Email}
+	}},
+	{"POST /reset", everyone, func(c *cell) (string, map[string]string) {
+		return "/reset", map[string]string{"email": c.owner.Email}
+	}},
+	{"POST /reset/{token}", everyone, func(c *cell) (string, map[string]string) {
+		return "/reset/" + c.tokenFor(c.owner, fanarchive.TokenResetPassword),
+			map[string]string{"password": "a new password", "password2": "a new password"}
+	}},
+	{"POST /account/password", loggedIn, func(c *cell) (string, map[string]string) {
+		return "/account/password", map[string]string{"current": c.myPassword(), "password": "a new password", "password2": "a new password"}
+	}},
+	{"POST /account/email", loggedIn, func(c *cell) (string, map[string]string) {
+		return "/account/email", map[string]string{"current": c.myPassword(), "email": fmt.Sprintf("new.%d@example.net", userSeq.Add(1))}
+	}},
+	{"POST /account/pseuds", loggedIn, func(c *cell) (string, map[string]string) {
+		return "/account/pseuds", map[string]string{"name": uniqueName("Pen Name")}
+	}},
+	{"POST /account/pseuds/{id}/rename", []persona{owner}, func(c *cell) (string, map[string]string) {
+		return fmt.Sprintf("/account/pseuds/%d/rename", c.pseud.ID), map[string]string{"name": uniqueName("Renamed")}
+	}},
+	{"POST /account/pseuds/{id}/delete", []persona{owner}, func(c *cell) (string, map[string]string) {
+		return fmt.Sprintf("/account/pseuds/%d/delete", c.pseud.ID), nil
+	}},
+	{"POST /account/delete", loggedIn, func(c *cell) (string, map[string]string) {
+		return "/account/delete", map[string]string{"current": c.myPassword(), "works": "orphan"}
+	}},
+	{"POST /admin/users/{id}/roles", []persona{admin}, func(c *cell) (string, map[string]string) {
+		return fmt.Sprintf("/admin/users/%d/roles", c.owner.ID), map[string]string{"role": "wrangler", "grant": "1"}
+	}},
+	{"POST /admin/users/{id}/disable", []persona{admin}, func(c *cell) (string, map[string]string) {
+		return fmt.Sprintf("/admin/users/%d/disable", c.owner.ID), map[string]string{"disabled": "1"}
+	}},
+}
+
+// TestAuthzCoversEveryWriteRoute keeps the table in step with routes.go.
+func TestAuthzCoversEveryWriteRoute(t *testing.T) {
+	f := newAccountFixture(t)
+	rows := map[string]bool{}
+	for _, r := range authzRows {
+		rows[r.pattern] = true
+	}
+	routes := web.New(f.store, nil, accountOptions()).WriteRoutes()
+	for _, r := range routes {
+		if !rows[r.Pattern] {
+			t.Errorf("write route %s (action %s) has no row in authzRows", r.Pattern, r.Action)
+		}
+		delete(rows, r.Pattern)
+	}
+	for p := range rows {
+		t.Errorf("authzRows has a row for %s, which is not a write route", p)
+	}
+}
+
+// TestAuthzMatrix sends every write route's request as every persona and
+// checks that exactly the allowed ones succeed (a 2xx or a redirect) and
+// the rest are refused with 403.
+func TestAuthzMatrix(t *testing.T) {
+	f := newAccountFixture(t)
+	for _, row := range authzRows {
+		t.Run(row.pattern, func(t *testing.T) {
+			for _, as := range personas {
+				f.t = t
+				c := &cell{f: f, as: as, owner: f.makeUser(uniqueName("Owner"))}
+				p, err := f.store.CreatePseud(context.Background(), c.owner.ID, uniqueName("Owner Pseud"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.pseud = p
+				switch as {
+				case anonymous:
+				case owner:
+					c.me = c.owner
+				case otherUser:
+					c.me = f.makeUser(uniqueName("Other"))
+				case moderator:
+					c.me = f.makeUser(uniqueName("Moderator"), fanarchive.RoleModerator)
+				case archivist:
+					c.me = f.makeUser(uniqueName("Archivist"), fanarchive.RoleArchivist)
+				case admin:
+					c.me = f.makeUser(uniqueName("Admin"), fanarchive.RoleAdmin)
+				}
+				c.client = f.anon()
+				if c.me != nil {
+					c.client = f.loginAs(c.me)
+				}
+				path, fields := row.request(c)
+				vals := form()
+				for k, v := range fields {
+					vals.Set(k, v)
+				}
+				resp := c.client.post(path, vals)
+				allowed := false
+				for _, a := range row.allowed {
+					allowed = allowed || a == as
+				}
+				ok := resp.status < 400
+				if ok != allowed || (!ok && resp.status != http.StatusForbidden) {
+					t.Errorf("%s as %s: status %d, want %s", path, as, resp.status, map[bool]string{true: "success", false: "403"}[allowed])
+					if resp.status >= 400 {
+						t.Logf("page: %s", mainText(resp.body))
+					}
+				}
+			}
+		})
+	}
+}
+
+// mainText returns the text of a page's <main>, roughly, for failure logs.
+func mainText(body string) string {
+	if i := strings.Index(body, "<main"); i >= 0 {
+		body = body[i:]
+	}
+	if i := strings.Index(body, "</main>"); i >= 0 {
+		body = body[:i]
+	}
+	return body
+}
