@@ -31,6 +31,9 @@ func (s *Server) gate(w http.ResponseWriter, r *http.Request, work *fanarchive.W
 	// The same URL answers differently with and without the cookie.
 	w.Header().Add("Vary", "Cookie")
 	if c, err := r.Cookie(consentCookie); err == nil && c.Value == "1" {
+		// Shown because of this reader's cookie: no shared cache may keep
+		// it for readers who have not agreed.
+		w.Header().Set("Cache-Control", "private, max-age=60")
 		return false
 	}
 	w.Header().Set("Cache-Control", "private, no-store")

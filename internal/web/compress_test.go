@@ -126,3 +126,27 @@ func TestCompressResponses(t *testing.T) {
 		t.Errorf("no Accept-Encoding: body or Vary wrong (%v)", rec.Header()["Vary"])
 	}
 }
+
+// TestPageETags: a page carries a strong ETag of its bytes and answers 304
+// when the reader has them; a changed page gets a new one.
+func TestPageETags(t *testing.T) {
+	srv := New(nil, nil, Options{})
+	rec := httptest.NewRecorder()
+	srv.render(rec, httptest.NewRequest(http.MethodGet, "/", nil), http.StatusOK, "error", &errorPage{page: srv.newPage("x"), Heading: "One"})
+	etag := rec.Header().Get("ETag")
+	if etag == "" || strings.HasPrefix(etag, "W/") || rec.Header().Get("Cache-Control") != "public, max-age=60" {
+		t.Fatalf("ETag %q, Cache-Control %q", etag, rec.Header().Get("Cache-Control"))
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("If-None-Match", etag)
+	rec = httptest.NewRecorder()
+	srv.render(rec, req, http.StatusOK, "error", &errorPage{page: srv.newPage("x"), Heading: "One"})
+	if rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
+		t.Errorf("same page: %d, %d bytes", rec.Code, rec.Body.Len())
+	}
+	rec = httptest.NewRecorder()
+	srv.render(rec, req, http.StatusOK, "error", &errorPage{page: srv.newPage("x"), Heading: "Two"})
+	if rec.Code != http.StatusOK || rec.Header().Get("ETag") == etag {
+		t.Errorf("changed page: %d, same tag %v", rec.Code, rec.Header().Get("ETag") == etag)
+	}
+}
