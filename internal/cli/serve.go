@@ -100,7 +100,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	defer func() { stopPurge(); <-purged }()
 	srv := &http.Server{
 		Handler: web.New(store, logger, web.Options{SecureCookies: *secure, Search: engine, BaseURL: *baseURL,
-			MailFrom: from, TrustedProxy: *trustedProxy}),
+			MailFrom: from, TrustedProxy: *trustedProxy,
+			// Anonymous readers' pages are kept while the change log stands
+			// still, trusted for 50 ms at a time (docs/web.md).
+			ContentVersion: func(ctx context.Context) (int64, error) {
+				seq, _, err := store.SearchSeq(ctx)
+				return seq, err
+			},
+			PageCacheStaleness: 50 * time.Millisecond}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      2 * time.Minute, // raw originals can be large

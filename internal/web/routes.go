@@ -72,5 +72,5 @@ func (s *Server) routes() http.Handler {
 	// Anything else, including other methods on known paths, is not here.
 	mux.HandleFunc("/", s.handleNotFound)
 
-	return s.logRequests(s.recoverPanics(securityHeaders(compressResponses(s.wellFormedQueries(s.loadSession(mux))))))
+	return s.logRequests(s.recoverPanics(securityHeaders(s.cachePages(compressResponses(s.wellFormedQueries(s.loadSession(mux)))))))
 }

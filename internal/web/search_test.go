@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"fanarchive"
+	"fanarchive/internal/store/sqlite"
 	"fanarchive/internal/web"
 )
 
@@ -146,5 +147,30 @@ func TestSearchPageFollowsEdits(t *testing.T) {
 	res := f.get("/search?q=kettle", false)
 	if !strings.Contains(res.body, "A Loud Morning") || strings.Contains(res.body, "A Quiet Evening") {
 		t.Errorf("after the title changed, the result page shows:\n%s", res.body)
+	}
+}
+
+// TestPageCacheFollowsEdits: with the page cache on, as serve runs it, a
+// change committed through the store (any process) shows on the next page
+// an anonymous reader gets.
+func TestPageCacheFollowsEdits(t *testing.T) {
+	var st *sqlite.Store
+	f := newFixture(t, web.Options{ContentVersion: func(ctx context.Context) (int64, error) {
+		seq, _, err := st.SearchSeq(ctx)
+		return seq, err
+	}})
+	st = f.store
+	for range 2 {
+		if res := f.get(workPath(f.quiet), false); !strings.Contains(res.body, "A Quiet Evening") {
+			t.Fatalf("set-up: %d", res.status)
+		}
+	}
+	if err := f.store.UpdateWorkField(context.Background(), f.quiet.ID, fanarchive.FieldTitle, "A Loud Morning", "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{workPath(f.quiet), "/", "/search?q=kettle"} {
+		if res := f.get(path, false); !strings.Contains(res.body, "A Loud Morning") || strings.Contains(res.body, "A Quiet Evening") {
+			t.Errorf("%s after the title changed still shows the old one", path)
+		}
 	}
 }

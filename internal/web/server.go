@@ -9,10 +9,12 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"fanarchive"
 	"fanarchive/internal/api"
@@ -50,6 +52,17 @@ type Options struct {
 	Hasher *auth.Hasher
 	// Limits are the rate limits; nil means DefaultRateLimits.
 	Limits *RateLimits
+
+	// ContentVersion returns a number that every write changing what a
+	// page shows advances (the search change log's last sequence number).
+	// With it, the pages anonymous readers are sent are kept and sent
+	// again while it stays the same (pagecache.go); without it, every page
+	// is made for its request.
+	ContentVersion func(context.Context) (int64, error)
+	// PageCacheStaleness is how long an answer of ContentVersion is
+	// trusted: a change made by another process reaches cached pages
+	// within it. 0 asks for every request.
+	PageCacheStaleness time.Duration
 }
 
 // Server is the reading site. It implements http.Handler and is safe for
@@ -64,6 +77,7 @@ type Server struct {
 	handler http.Handler                  // the router wrapped in middleware
 	blurbs  blurbCache                    // rendered blurbs of search results
 	api     *api.Server                   // /api/v1
+	cache   *pageCache                    // anonymous readers' pages; nil without Options.ContentVersion
 
 	csrf       *http.CrossOriginProtection // guards every write route
 	writes     []WriteRoute                // every write route, for WriteRoutes
@@ -99,6 +113,9 @@ func New(store fanarchive.Store, logger *slog.Logger, opts Options) *Server {
 	s.pages = pages
 	s.cssPath = staticPath("style.css")
 	s.api = api.New(store, logger, api.Options{Search: opts.Search, BaseURL: opts.BaseURL, ClientIP: s.clientIP})
+	if opts.ContentVersion != nil {
+		s.cache = &pageCache{version: opts.ContentVersion, staleness: opts.PageCacheStaleness}
+	}
 	s.handler = s.routes()
 	return s
 }
