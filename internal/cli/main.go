@@ -151,12 +151,15 @@ func (m *Main) dataFlag(fs *flag.FlagSet) *string {
 }
 
 // logger returns a text logger on stderr at the level FANARCHIVE_LOG names.
-func (m *Main) logger() *slog.Logger {
+func (m *Main) logger() *slog.Logger { return m.loggerTo(m.Stderr) }
+
+// loggerTo is logger writing to w.
+func (m *Main) loggerTo(w io.Writer) *slog.Logger {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(m.env("FANARCHIVE_LOG", "info"))); err != nil {
 		level = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
 // boolEnv reads a boolean environment variable ("1", "true", "yes").

@@ -38,7 +38,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("serve takes no arguments, got %q", fs.Args())}
 	}
-	logger := m.logger()
+	// Every request is logged: buffered, and written every 100 ms (or at
+	// once for warnings and errors).
+	logOut := newLogWriter(m.Stderr, 100*time.Millisecond)
+	defer logOut.Close()
+	logger := m.loggerTo(logOut)
 	from, err := mailSet.sender()
 	if err != nil {
 		return err
