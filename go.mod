@@ -16,6 +16,7 @@ require (
 
 require (
 	github.com/schollz/progressbar/v3 v3.19.1
+	github.com/yuin/goldmark v1.8.7 // posted chapters written in Markdown (CommonMark, tables, strikethrough) become HTML, then sanitised (internal/prose)
 	golang.org/x/term v0.48.0
 )
 
