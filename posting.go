@@ -25,7 +25,7 @@ const (
 	MaxPostedTitleLen   = 255
 	MaxPostedSummaryLen = 1250
 	MaxPostedNoteLen    = 5000
-	MaxPostedNotes      = 5 // at the beginning, and as many at the end
+	MaxPostedNotes      = 5  // at the beginning, and as many at the end
 	MaxPostedTags       = 75 // of every kind together
 	MaxPostedTagLen     = 150
 	MaxSeriesTitleLen   = 255
