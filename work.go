@@ -350,9 +350,12 @@ func (w *Work) Validate() error {
 	return nil
 }
 
-// Validate returns an EINVALID error if the author's name is empty or too long.
+// Validate returns an EINVALID error if the author's name is empty or too
+// long. An author given by ID (a pseud) needs no name: stores read it.
 func (a Author) Validate() error {
-	if a.Name == "" {
+	if a.Name == "" && a.ID != 0 {
+		return nil
+	} else if a.Name == "" {
 		return Errorf(EINVALID, "Author name is required.")
 	} else if len(a.Name) > MaxTagNameLen || !utf8.ValidString(a.Name) {
 		return Errorf(EINVALID, "Author name is too long or not valid UTF-8.")
