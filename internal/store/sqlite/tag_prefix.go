@@ -41,17 +41,7 @@ func (s *Store) FindTagsByPrefix(ctx context.Context, kind fanarchive.TagKind, p
 	}
 	var out []fanarchive.Tag
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		// Names with the prefix are those from p up to p followed by 0xFF,
-		// a byte no UTF-8 text holds, in the index's (binary) order. Each
-		// match stands for its canonical, suggested if a work that is
-		// neither a draft nor deleted has it or one of its synonyms.
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.name FROM tags t
-			JOIN tags c ON c.id = coalesce(t.canonical_id, t.id)
-			WHERE t.kind = ? AND lower(t.name) >= ? AND lower(t.name) < ?
-			AND EXISTS (SELECT 1 FROM work_tags wt JOIN works w ON w.id = wt.work_id
-				WHERE wt.tag_id IN (SELECT c.id UNION ALL SELECT g.id FROM tags g WHERE g.canonical_id = c.id)
-				AND w.draft = 0 AND w.deleted_at IS NULL)
-			ORDER BY lower(t.name)`, string(kind), p, p+"\xff")
+		rows, err := tx.QueryContext(ctx, tagPrefixQuery, string(kind), p, p+"\xff")
 		if err != nil {
 			return err
 		}
@@ -72,6 +62,20 @@ func (s *Store) FindTagsByPrefix(ctx context.Context, kind fanarchive.TagKind, p
 	}
 	return out, nil
 }
+
+// tagPrefixQuery finds the tags of a kind (the first argument) whose
+// names, lower-cased, are from the second argument up to the third: for a
+// prefix p, from p up to p followed by 0xFF, a byte no UTF-8 text holds,
+// which are the names beginning with p in the index's (binary) order. Each
+// match stands for its canonical, suggested if a work that is neither a
+// draft nor deleted has it or one of its synonyms.
+const tagPrefixQuery = `SELECT c.id, c.name FROM tags t
+	JOIN tags c ON c.id = coalesce(t.canonical_id, t.id)
+	WHERE t.kind = ? AND lower(t.name) >= ? AND lower(t.name) < ?
+	AND EXISTS (SELECT 1 FROM work_tags wt JOIN works w ON w.id = wt.work_id
+		WHERE wt.tag_id IN (SELECT c.id UNION ALL SELECT g.id FROM tags g WHERE g.canonical_id = c.id)
+		AND w.draft = 0 AND w.deleted_at IS NULL)
+	ORDER BY lower(t.name)`
 
 // asciiLower lower-cases ASCII letters only, as SQLite's lower() does.
 func asciiLower(s string) string {
