@@ -385,6 +385,24 @@ type SeriesService interface {
 	RemoveWorkFromSeries(ctx context.Context, seriesID, workID, by int64) error
 }
 
+// ChapterInputFormats are the formats a chapter is posted in
+// (Chapter.InputFormat): prose.Formats, which a test keeps in step.
+var ChapterInputFormats = []string{"html", "markdown", "text"}
+
+// validateInput returns EINVALID for an unknown input format, input with
+// no format, or input too long or not UTF-8.
+func (c *Chapter) validateInput() error {
+	switch {
+	case c.InputFormat == "" && c.Input != "":
+		return Errorf(EINVALID, "Chapter %d's input has no format.", c.Number)
+	case c.InputFormat != "" && !slices.Contains(ChapterInputFormats, c.InputFormat):
+		return Errorf(EINVALID, "Chapter %d's input format %q is not one of %v.", c.Number, c.InputFormat, ChapterInputFormats)
+	case len(c.Input) > MaxChapterBody || !utf8.ValidString(c.Input):
+		return Errorf(EINVALID, "Chapter %d's input is longer than %d bytes or not UTF-8.", c.Number, MaxChapterBody)
+	}
+	return nil
+}
+
 // ValidatePostedChapter returns EINVALID for a chapter that cannot be
 // posted: a title longer than MaxPostedTitleLen characters or of more than
 // one line, or a body longer than MaxChapterBody. The body itself is for
@@ -400,5 +418,5 @@ func ValidatePostedChapter(c *Chapter) error {
 	case !utf8.ValidString(c.Body):
 		return Errorf(EINVALID, "The chapter is not valid UTF-8 text.")
 	}
-	return nil
+	return c.validateInput()
 }

@@ -195,6 +195,13 @@ type Chapter struct {
 	// longer than ChapterPageBytes. Stores set it when they store and read
 	// a chapter; it is not read when storing.
 	Pages int `json:"-"`
+	// InputFormat and Input are a posted chapter as its author wrote it:
+	// one of ChapterInputFormats (prose.Format) and the text in it, which
+	// Body was rendered from, so that an edit form shows what the author
+	// wrote. Pages show Body. Empty for imported chapters. Stores keep
+	// them as given and return them from FindChapter only.
+	InputFormat string `json:"-"`
+	Input       string `json:"-"`
 	// SourceID is the original file the chapter came from. When a work is
 	// created, 0 means the work's first source, -(i+1) means w.Sources[i],
 	// and a positive value is a source already stored; after CreateWork it
@@ -327,6 +334,9 @@ func (w *Work) Validate() error {
 		}
 		if len(c.Title) > MaxTitleLen {
 			return Errorf(EINVALID, "Chapter %d title is longer than %d bytes.", c.Number, MaxTitleLen)
+		}
+		if err := c.validateInput(); err != nil {
+			return err
 		}
 	}
 	for i, s := range w.Sources {

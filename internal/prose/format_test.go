@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,6 +111,18 @@ func inertness(body string) string {
 		}
 	}
 	return ""
+}
+
+// TestFormatsMatchDomain keeps fanarchive.ChapterInputFormats, which the
+// domain cannot take from this package, the same as Formats.
+func TestFormatsMatchDomain(t *testing.T) {
+	var names []string
+	for _, f := range Formats {
+		names = append(names, string(f))
+	}
+	if !slices.Equal(names, fanarchive.ChapterInputFormats) {
+		t.Errorf("prose.Formats %q, fanarchive.ChapterInputFormats %q", names, fanarchive.ChapterInputFormats)
+	}
 }
 
 func TestRenderXSS(t *testing.T) {

@@ -153,7 +153,7 @@ func PlainText(body string) string {
 				// none at the start of a line.
 				lead := isHTMLSpace(text[0])
 				trail := isHTMLSpace(text[len(text)-1])
-				text = strings.Join(strings.FieldsFunc(text, func(r rune) bool { return r < 128 && isHTMLSpace(byte(r)) }), " ")
+				text = collapseHTMLSpace(text)
 				if lead && !pendingBreak {
 					b.space()
 				}
@@ -218,6 +218,41 @@ func (b *textBuf) trimSpace() {
 	for n := len(*b); n > 0 && (*b)[n-1] == ' '; n-- {
 		*b = (*b)[:n-1]
 	}
+}
+
+// collapseHTMLSpace returns text with runs of HTML white space made one
+// space, and none at either end: strings.Fields for HTML's white space,
+// joined with spaces, without splitting (PlainText's hot path: most text
+// needs no change, and is returned as it is).
+func collapseHTMLSpace(text string) string {
+	clean, space := true, true // space: the last byte was white space, or none came yet
+	for i := 0; i < len(text) && clean; i++ {
+		c := text[i]
+		if isHTMLSpace(c) {
+			clean = c == ' ' && !space
+			space = true
+		} else {
+			space = false
+		}
+	}
+	if clean && !space {
+		return text
+	}
+	out := make([]byte, 0, len(text))
+	space = true
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if isHTMLSpace(c) {
+			space = true
+			continue
+		}
+		if space && len(out) > 0 {
+			out = append(out, ' ')
+		}
+		space = false
+		out = append(out, c)
+	}
+	return string(out)
 }
 
 func isHTMLSpace(c byte) bool {

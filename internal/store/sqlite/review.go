@@ -265,12 +265,22 @@ func writeTags(ctx context.Context, tx *sql.Tx, w *fanarchive.Work) error {
 // stored, and logs it for search to read again. Every edit calls it; so
 // do data migrations, for deleted works too.
 func (s *Store) reindexWork(ctx context.Context, tx *sql.Tx, id int64) error {
+	return s.reindexWorkText(ctx, tx, id, nil)
+}
+
+// reindexWorkText is reindexWork with the plain text of some chapters,
+// by chapter ID, known already (a chapter just stored), so that it is not
+// derived again.
+func (s *Store) reindexWorkText(ctx context.Context, tx *sql.Tx, id int64, known map[int64]string) error {
 	w, err := loadWorkWhere(ctx, tx, id, `1`)
 	if err != nil {
 		return err
 	}
 	if err := loadChapters(ctx, tx, []*fanarchive.Work{w}, true); err != nil {
 		return err
+	}
+	for _, ch := range w.Chapters {
+		ch.Text = known[ch.ID]
 	}
 	if err := unindexText(ctx, tx, id); err != nil {
 		return err

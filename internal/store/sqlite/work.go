@@ -597,8 +597,9 @@ func (c *creation) insertChapters(ctx context.Context) error {
 		if len(pages) > 1 {
 			body = ""
 		}
-		res, err := c.tx.ExecContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, source_id, pages)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.workID, ch.Number, ch.Title, body, ch.Words, nullID(sourceID), len(pages))
+		res, err := c.tx.ExecContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, source_id, pages,
+			input_format, input) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.workID, ch.Number, ch.Title, body, ch.Words, nullID(sourceID), len(pages), ch.InputFormat, ch.Input)
 		if err != nil {
 			return fmt.Errorf("insert chapter %d: %w", ch.Number, err)
 		}

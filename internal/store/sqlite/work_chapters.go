@@ -24,8 +24,11 @@ import (
 type preparedChapter struct {
 	title string
 	body  string   // sanitised
+	text  string   // its plain text
 	pages []string // body as stored
 	words int
+
+	format, input string // as the author wrote it
 }
 
 // prepareChapter checks a posted chapter and readies it.
@@ -33,11 +36,12 @@ func prepareChapter(ch *fanarchive.Chapter) (*preparedChapter, error) {
 	if err := fanarchive.ValidatePostedChapter(ch); err != nil {
 		return nil, err
 	}
-	p := &preparedChapter{title: strings.TrimSpace(ch.Title), body: prose.Clean(ch.Body)}
+	p := &preparedChapter{title: strings.TrimSpace(ch.Title), body: prose.Clean(ch.Body), format: ch.InputFormat, input: ch.Input}
 	if len(p.body) > fanarchive.MaxChapterBody {
 		return nil, fanarchive.Errorf(fanarchive.EINVALID, "The chapter is longer than %d bytes once sanitised.", fanarchive.MaxChapterBody)
 	}
-	p.words = prose.CountWords(prose.PlainText(p.body))
+	p.text = prose.PlainText(p.body)
+	p.words = prose.CountWords(p.text)
 	p.pages = splitChapter(p.body)
 	return p, nil
 }
@@ -57,6 +61,14 @@ func storeBody(ctx context.Context, tx *sql.Tx, chapterID int64, title, body str
 	}
 	if len(pages) > 1 {
 		return insertPages(ctx, tx, chapterID, pages)
+	}
+	return nil
+}
+
+// storeInput writes a chapter as its author wrote it.
+func storeInput(ctx context.Context, tx *sql.Tx, chapterID int64, p *preparedChapter) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE chapters SET input_format = ?, input = ? WHERE id = ?`, p.format, p.input, chapterID); err != nil {
+		return fmt.Errorf("chapter %d: %w", chapterID, err)
 	}
 	return nil
 }
@@ -101,11 +113,14 @@ func (s *Store) AddChapter(ctx context.Context, workID int64, ch *fanarchive.Cha
 		if err := storeBody(ctx, tx, id, p.title, p.body, p.pages, p.words); err != nil {
 			return err
 		}
+		if err := storeInput(ctx, tx, id, p); err != nil {
+			return err
+		}
 		if err := renumber(ctx, tx, workID, slices.Insert(ids, pos-1, id)); err != nil {
 			return err
 		}
 		return s.chaptersChanged(ctx, tx, w, by, fanarchive.RevisionAddChapter, []fanarchive.FieldChange{{
-			Field: chapterField(pos), New: chapterText(p.title, p.body, p.words)}})
+			Field: chapterField(pos), New: chapterText(p.title, p.body, p.words)}}, map[int64]string{id: p.text})
 	})
 	if err != nil {
 		return fmt.Errorf("add chapter to work %d: %w", workID, err)
@@ -137,6 +152,17 @@ func (s *Store) UpdateChapter(ctx context.Context, workID int64, ch *fanarchive.
 			return err
 		}
 		number = old.Number
+		var oldFormat, oldInput string
+		if err := tx.QueryRowContext(ctx, `SELECT input_format, input FROM chapters WHERE id = ?`, ch.ID).Scan(&oldFormat, &oldInput); err != nil {
+			return err
+		}
+		// The input is not a change of its own (a revision records what
+		// readers see), but is kept with the body it made.
+		if oldFormat != p.format || oldInput != p.input {
+			if err := storeInput(ctx, tx, ch.ID, p); err != nil {
+				return err
+			}
+		}
 		var changes []fanarchive.FieldChange
 		if old.Title != p.title {
 			changes = append(changes, fanarchive.FieldChange{Field: chapterField(number) + " title", Old: old.Title, New: p.title})
@@ -145,13 +171,15 @@ func (s *Store) UpdateChapter(ctx context.Context, workID int64, ch *fanarchive.
 			changes = append(changes, fanarchive.FieldChange{Field: chapterField(number),
 				Old: bodyText(old.Body, old.Words), New: bodyText(p.body, p.words)})
 		}
-		if len(changes) == 0 {
+		if len(changes) == 0 && oldFormat == p.format && oldInput == p.input {
 			return errUnchanged
+		} else if len(changes) == 0 {
+			return nil
 		}
 		if err := storeBody(ctx, tx, ch.ID, p.title, p.body, p.pages, p.words); err != nil {
 			return err
 		}
-		return s.chaptersChanged(ctx, tx, w, by, fanarchive.RevisionEditChapter, changes)
+		return s.chaptersChanged(ctx, tx, w, by, fanarchive.RevisionEditChapter, changes, map[int64]string{ch.ID: p.text})
 	})
 	if errors.Is(err, errUnchanged) {
 		err = nil
@@ -190,7 +218,7 @@ func (s *Store) ReorderChapters(ctx context.Context, workID int64, order []int64
 			was[i] = strconv.Itoa(slices.Index(ids, id) + 1)
 		}
 		return s.chaptersChanged(ctx, tx, w, by, fanarchive.RevisionReorderChapters, []fanarchive.FieldChange{{
-			Field: fanarchive.FieldChapters, Old: chapterRange(1, len(ids)), New: "the old chapters " + strings.Join(was, ", ")}})
+			Field: fanarchive.FieldChapters, Old: chapterRange(1, len(ids)), New: "the old chapters " + strings.Join(was, ", ")}}, nil)
 	})
 	if errors.Is(err, errUnchanged) {
 		return nil
@@ -240,7 +268,7 @@ func (s *Store) DeleteChapter(ctx context.Context, workID, chapterID, by int64) 
 			return err
 		}
 		return s.chaptersChanged(ctx, tx, w, by, fanarchive.RevisionDeleteChapter, []fanarchive.FieldChange{{
-			Field: chapterField(i + 1), Old: chapterText(old.Title, old.Body, old.Words)}})
+			Field: chapterField(i + 1), Old: chapterText(old.Title, old.Body, old.Words)}}, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("delete chapter %d of work %d: %w", chapterID, workID, err)
@@ -295,23 +323,33 @@ func renumber(ctx context.Context, tx *sql.Tx, workID int64, ids []int64) error 
 
 // chaptersChanged finishes a change to a work's chapters: the work's words,
 // first words and Updated date, its row of the text index, the search log
-// and the revision.
-func (s *Store) chaptersChanged(ctx context.Context, tx *sql.Tx, w *fanarchive.Work, by int64, op string, changes []fanarchive.FieldChange) error {
+// and the revision. known holds the plain text of chapters just stored, by
+// ID.
+func (s *Store) chaptersChanged(ctx context.Context, tx *sql.Tx, w *fanarchive.Work, by int64, op string,
+	changes []fanarchive.FieldChange, known map[int64]string) error {
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(words), 0) FROM chapters WHERE work_id = ?`, w.ID).Scan(&w.Words); err != nil {
 		return fmt.Errorf("count words of work %d: %w", w.ID, err)
 	}
-	var first string // the first page of chapter 1 holds its first words
-	if err := tx.QueryRowContext(ctx, `SELECT CASE WHEN c.pages > 1 THEN (SELECT p.body FROM chapter_pages p
-		WHERE p.chapter_id = c.id AND p.number = 1) ELSE c.body END FROM chapters c WHERE c.work_id = ? AND c.number = 1`,
-		w.ID).Scan(&first); err != nil {
+	var firstID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM chapters WHERE work_id = ? AND number = 1`, w.ID).Scan(&firstID); err != nil {
 		return fmt.Errorf("first chapter of work %d: %w", w.ID, err)
 	}
-	w.Begins = prose.FirstWords(prose.PlainText(first), beginsWords)
+	text, ok := known[firstID]
+	if !ok {
+		var first string // the first page of chapter 1 holds its first words
+		if err := tx.QueryRowContext(ctx, `SELECT CASE WHEN c.pages > 1 THEN (SELECT p.body FROM chapter_pages p
+			WHERE p.chapter_id = c.id AND p.number = 1) ELSE c.body END FROM chapters c WHERE c.id = ?`,
+			firstID).Scan(&first); err != nil {
+			return fmt.Errorf("first chapter of work %d: %w", w.ID, err)
+		}
+		text = prose.PlainText(first)
+	}
+	w.Begins = prose.FirstWords(text, beginsWords)
 	w.Updated = s.now().UTC()
 	if err := s.saveWork(ctx, tx, w); err != nil {
 		return err
 	}
-	if err := s.reindexWork(ctx, tx, w.ID); err != nil { // logs the change too
+	if err := s.reindexWorkText(ctx, tx, w.ID, known); err != nil { // logs the change too
 		return err
 	}
 	return s.recordRevision(ctx, tx, w.ID, op, by, changes)

@@ -32,6 +32,7 @@ func RunPosting(t *testing.T, open SearchOpener) {
 		{"Chapters", testPostChapters},
 		{"ChaptersInvalid", testPostChaptersInvalid},
 		{"LongChapters", testPostLongChapters},
+		{"ChapterInput", testPostChapterInput},
 		{"SanitisedOnWrite", testPostSanitised},
 		{"Series", testPostSeries},
 		{"SeriesInWork", testPostSeriesInWork},

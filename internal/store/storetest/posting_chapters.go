@@ -237,3 +237,50 @@ func testPostSanitised(t *testing.T, s fanarchive.Store, searcher func(t *testin
 	}
 	expectIDs(t, "search for kept words", searchIDs(t, ss, fanarchive.SearchQuery{Text: `"kept words"`}), w.ID, imp.ID)
 }
+
+// testPostChapterInput checks that a chapter keeps what its author wrote,
+// for the edit form, beside the body pages show.
+func testPostChapterInput(t *testing.T, s fanarchive.Store, _ func(t *testing.T) fanarchive.SearchService) {
+	ctx := context.Background()
+	w := postedWork("Written in Markdown", poster)
+	w.Chapters[0].InputFormat, w.Chapters[0].Input = "markdown", "The lamp *burned* all night."
+	create(t, s, w)
+	input := func(n int) string {
+		t.Helper()
+		ch, err := s.FindChapter(ctx, w.ID, n)
+		must(t, err)
+		return ch.InputFormat + ":" + ch.Input
+	}
+	if got := input(1); got != "markdown:The lamp *burned* all night." {
+		t.Errorf("created chapter's input: %q", got)
+	}
+	if got := find(t, s, w.ID).Chapters[0]; got.Input != "" || got.InputFormat != "" {
+		t.Errorf("FindWorkByID returned the input: %+v", got)
+	}
+	ch := &fanarchive.Chapter{Body: "<p>Plain.</p>", InputFormat: "text", Input: "Plain."}
+	must(t, s.AddChapter(ctx, w.ID, ch, poster))
+	if got := input(2); got != "text:Plain." {
+		t.Errorf("added chapter's input: %q", got)
+	}
+	n := len(revisionOps(t, s, w.ID))
+	ch.Input = "Plain.\n" // renders the same: stored, but no revision
+	must(t, s.UpdateChapter(ctx, w.ID, ch, poster))
+	if got := input(2); got != "text:Plain.\n" || len(revisionOps(t, s, w.ID)) != n {
+		t.Errorf("input-only edit: %q, %d revisions (was %d)", got, len(revisionOps(t, s, w.ID)), n)
+	}
+	ch.InputFormat, ch.Input, ch.Body = "", "", "<p>Edited as HTML.</p>"
+	must(t, s.UpdateChapter(ctx, w.ID, ch, poster))
+	if got := input(2); got != ":" {
+		t.Errorf("input after an edit without one: %q", got)
+	}
+	for _, bad := range []*fanarchive.Chapter{
+		{Body: "<p>x</p>", InputFormat: "rtf", Input: "x"},
+		{Body: "<p>x</p>", Input: "no format"},
+		{Body: "<p>x</p>", InputFormat: "text", Input: "\xff"},
+	} {
+		wantCode(t, s.AddChapter(ctx, w.ID, bad, poster), fanarchive.EINVALID)
+	}
+	bad := postedWork("Bad input", poster)
+	bad.Chapters[0].InputFormat = "docx"
+	wantCode(t, s.CreateWork(ctx, bad), fanarchive.EINVALID)
+}

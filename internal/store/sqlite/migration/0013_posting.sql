@@ -35,6 +35,12 @@ DROP INDEX works_review;
 CREATE INDEX works_review ON works (review_confidence, id, kind, review_fields, review_problems, deleted_at)
 	WHERE needs_review = 1;
 
+-- A posted chapter as its author wrote it (fanarchive.Chapter.Input), in
+-- 'html', 'markdown' or 'text', for the edit form; pages show the body.
+-- Listings never read it (chapters_list holds what they read).
+ALTER TABLE chapters ADD COLUMN input_format TEXT NOT NULL DEFAULT '';
+ALTER TABLE chapters ADD COLUMN input TEXT NOT NULL DEFAULT '';
+
 CREATE TABLE series (
 	id         INTEGER PRIMARY KEY,
 	title      TEXT    NOT NULL,
