@@ -277,7 +277,9 @@ type PostingService interface {
 	// UpdateWork changes a work's metadata to w's: title, summary, notes,
 	// end notes, rating, tags (of every kind), language, complete,
 	// restricted, authors (the byline: pseuds by ID, or names) and series
-	// (see SeriesPart: a part with SeriesID 0 makes a series). Its other
+	// (see SeriesPart: a part with SeriesID 0 makes a series; w.Series
+	// replaces the work's places, so nil takes it out of every series:
+	// start from the work as read, which has them). Its other
 	// fields are not read: chapters have their own methods, Draft changes
 	// by PublishWork, and kind, duplicates, sources, evidence and dates are
 	// kept. The text index is written again. A revision lists each field
