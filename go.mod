@@ -20,6 +20,7 @@ require (
 require (
 	github.com/andybalholm/brotli v1.3.0 // web: brotli-compressed responses (pure Go; gzip from the standard library for the rest)
 	github.com/schollz/progressbar/v3 v3.19.1 // import: the progress bar on terminals
+	github.com/yuin/goldmark v1.8.7 // posted chapters written in Markdown (CommonMark, tables, strikethrough) become HTML, then sanitised (internal/prose)
 	golang.org/x/term v0.48.0 // import: is stderr a terminal
 )
 

@@ -72,10 +72,17 @@ func (w *Work) Absorb(from *Work) error {
 			w.Notes = append(w.Notes, n)
 		}
 	}
+	for _, n := range from.EndNotes {
+		if !slices.Contains(w.EndNotes, n) {
+			w.EndNotes = append(w.EndNotes, n)
+		}
+	}
+	// What only logged-in readers may see stays so in the merged work.
+	w.Restricted = w.Restricted || from.Restricted
 	if len(w.Authors) > MaxAuthors {
 		return Errorf(EINVALID, "The merged work would have more than %d authors.", MaxAuthors)
 	}
-	if len(w.Notes) > MaxNotes {
+	if len(w.Notes) > MaxNotes || len(w.EndNotes) > MaxNotes {
 		return Errorf(EINVALID, "The merged work would have more than %d notes.", MaxNotes)
 	}
 
@@ -95,7 +102,8 @@ const splitTitleConfidence = 0.5
 
 // SplitOff returns the work that the chapters split off w will make up,
 // without chapters: w's kind, authors, tags, notes, rating, language,
-// completeness, dates and duplicate mark, and the title "<title> (part 2)"
+// completeness, dates, duplicate mark and what posting set (who posted it,
+// draft, restricted), and the title "<title> (part 2)"
 // with low-confidence evidence saying where it came from. Evidence and
 // problems of the fields it copies are copied too; those of the title,
 // summary and chapter order are not (they were about w). It has no summary
@@ -114,6 +122,10 @@ func (w *Work) SplitOff() *Work {
 		Published:      w.Published,
 		Updated:        w.Updated,
 		DuplicateOf:    w.DuplicateOf,
+		EndNotes:       slices.Clone(w.EndNotes),
+		PostedBy:       w.PostedBy,
+		Draft:          w.Draft,
+		Restricted:     w.Restricted,
 		Evidence:       map[string]Evidence{},
 	}
 	for i := range n.Authors {

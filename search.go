@@ -23,7 +23,8 @@ type SearchService interface {
 
 	// TagCounts returns every canonical tag of a kind that at least one
 	// listed work uses (directly or through a synonym), with the number of
-	// such works, most used first, then by name.
+	// such works, most used first, then by name. Restricted works are not
+	// counted: the counts are a guest's.
 	TagCounts(ctx context.Context, kind TagKind) ([]TagCount, error)
 }
 
@@ -89,6 +90,10 @@ type SearchQuery struct {
 	UpdatedFrom, UpdatedTo time.Time
 
 	Sort SearchSort // defaults to relevance with words, updated without
+
+	// IncludeRestricted finds restricted works (Work.Restricted) too: for
+	// a logged-in reader. Guests leave it false.
+	IncludeRestricted bool
 
 	// After and Before are cursors from a previous SearchResult (Next and
 	// Prev); at most one may be set. A cursor stays valid while works are

@@ -12,6 +12,8 @@ type Store interface {
 	ImportRunService
 	TagService
 	ReviewService
+	PostingService
+	SeriesService
 	MailOutbox
 	UserService
 	PseudService
@@ -62,4 +64,14 @@ type TagService interface {
 	// and their main fandoms, by kind then name; the input of synonym
 	// proposals (see internal/tags).
 	TagUsages(ctx context.Context) ([]TagUsage, error)
+
+	// FindTagsByPrefix returns up to limit canonical tags of a kind (with
+	// IDs) whose name, or a synonym's, begins with prefix, ignoring ASCII
+	// case and leading space, by name: what a posting form suggests as an
+	// author types. Only tags that a listed or restricted work (not a draft
+	// or a deleted work) uses, directly or through a synonym, are
+	// suggested, so a draft's new tags stay private. limit defaults to 10
+	// and is at most 50; an empty prefix finds nothing. Returns EINVALID
+	// for an unknown kind or a prefix longer than MaxTagNameLen.
+	FindTagsByPrefix(ctx context.Context, kind TagKind, prefix string, limit int) ([]Tag, error)
 }

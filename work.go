@@ -7,6 +7,7 @@ package fanarchive
 
 import (
 	"context"
+	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -61,6 +62,8 @@ type Work struct {
 	Authors []Author `json:"authors"`
 	Summary string   `json:"summary,omitempty"`
 	Notes   []Note   `json:"notes,omitempty"`
+	// EndNotes are shown after the work's text, as Notes are before it.
+	EndNotes []Note `json:"end_notes,omitempty"`
 
 	Rating         Rating `json:"rating"`
 	RatingOriginal string `json:"rating_original,omitempty"` // as written in the source, e.g. "NC-17"
@@ -109,6 +112,30 @@ type Work struct {
 	// Problems lists what the importer noticed and could not settle, e.g.
 	// "no title found". They are shown to archivists, never to readers.
 	Problems []string `json:"problems,omitempty"`
+
+	// Posting: fields of works written on the archive (docs/posting.md).
+	// An imported work has PostedBy 0 and no owners.
+
+	// PostedBy is the user who posted the work.
+	PostedBy int64 `json:"posted_by,omitempty"`
+	// Owners are the users who may edit the work as its authors: PostedBy,
+	// and each user who accepted a co-author invitation for a pseud still
+	// on the byline (CoAuthor). Stores set it when they read a work; it is
+	// not read when storing.
+	Owners []int64 `json:"owners,omitempty"`
+	// Draft works are not listed or searchable, and only their owners may
+	// see them; PublishWork publishes one.
+	Draft bool `json:"draft,omitempty"`
+	// Restricted works are shown to logged-in readers only: listings
+	// (WorkFilter.IncludeRestricted) and searches
+	// (SearchQuery.IncludeRestricted) leave them out unless asked.
+	Restricted bool `json:"restricted,omitempty"`
+	// DeletedAt is when the work was deleted (TrashWork); zero for a work
+	// that is not. A deleted work is found only by WorkFilter.Deleted,
+	// until it is restored or purged (WorkTrashDays).
+	DeletedAt time.Time `json:"deleted_at,omitzero"`
+	// Series are the series the work is part of, with its place in each.
+	Series []SeriesPart `json:"series,omitempty"`
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -168,6 +195,13 @@ type Chapter struct {
 	// longer than ChapterPageBytes. Stores set it when they store and read
 	// a chapter; it is not read when storing.
 	Pages int `json:"-"`
+	// InputFormat and Input are a posted chapter as its author wrote it:
+	// one of ChapterInputFormats (prose.Format) and the text in it, which
+	// Body was rendered from, so that an edit form shows what the author
+	// wrote. Pages show Body. Empty for imported chapters. Stores keep
+	// them as given and return them from FindChapter only.
+	InputFormat string `json:"-"`
+	Input       string `json:"-"`
 	// SourceID is the original file the chapter came from. When a work is
 	// created, 0 means the work's first source, -(i+1) means w.Sources[i],
 	// and a positive value is a source already stored; after CreateWork it
@@ -274,9 +308,15 @@ func (w *Work) Validate() error {
 			return err
 		}
 	}
-	for _, n := range w.Notes {
+	if len(w.EndNotes) > MaxNotes {
+		return Errorf(EINVALID, "Work has more than %d end notes.", MaxNotes)
+	}
+	for _, n := range append(slices.Clip(w.Notes), w.EndNotes...) {
 		if len(n.Text) > MaxNoteLen || len(n.Label) > MaxTagNameLen {
 			return Errorf(EINVALID, "Work note %q is too long.", truncate(n.Label, 40))
+		}
+		if !utf8.ValidString(n.Text) || !utf8.ValidString(n.Label) {
+			return Errorf(EINVALID, "Work notes must be valid UTF-8.")
 		}
 	}
 	for _, t := range w.Tags {
@@ -297,6 +337,9 @@ func (w *Work) Validate() error {
 		if len(c.Title) > MaxTitleLen {
 			return Errorf(EINVALID, "Chapter %d title is longer than %d bytes.", c.Number, MaxTitleLen)
 		}
+		if err := c.validateInput(); err != nil {
+			return err
+		}
 	}
 	for i, s := range w.Sources {
 		if s == nil {
@@ -306,12 +349,25 @@ func (w *Work) Validate() error {
 			return err
 		}
 	}
+	for _, p := range w.Series {
+		if err := p.Validate(); err != nil {
+			return err
+		}
+	}
+	if w.PostedBy < 0 {
+		return Errorf(EINVALID, "Work is posted by user %d, which is not a user ID.", w.PostedBy)
+	} else if w.PostedBy > 0 {
+		return w.validatePosted()
+	}
 	return nil
 }
 
-// Validate returns an EINVALID error if the author's name is empty or too long.
+// Validate returns an EINVALID error if the author's name is empty or too
+// long. An author given by ID (a pseud) needs no name: stores read it.
 func (a Author) Validate() error {
-	if a.Name == "" {
+	if a.Name == "" && a.ID != 0 {
+		return nil
+	} else if a.Name == "" {
 		return Errorf(EINVALID, "Author name is required.")
 	} else if len(a.Name) > MaxTagNameLen || !utf8.ValidString(a.Name) {
 		return Errorf(EINVALID, "Author name is too long or not valid UTF-8.")
@@ -330,10 +386,27 @@ func truncate(s string, n int) string {
 }
 
 // WorkService reads and writes works.
+//
+// Chapter bodies are stored sanitised: every method that writes a body
+// (CreateWork, ImportWorks, the chapter methods of PostingService, and any
+// other path of a store, such as data migrations) stores it as
+// prose.Sanitize leaves it, sanitising it itself when the body does not
+// pass prose.IsSanitized, and a store's migrations sanitise what was stored
+// before. So a body read back (FindWorkByID, FindChapter, FindChapterPage)
+// is shown as it is: pages need not, and do not, sanitise it again. A body
+// the store had to sanitise is stored so, and Words keeps what the caller
+// gave.
+//
+// Works that are deleted (Work.DeletedAt; PostingService.TrashWork) are
+// hidden from every method here, as if they did not exist, except
+// FindWorks with WorkFilter.Deleted. Drafts and restricted works are
+// returned by FindWorkByID and its kin, with Draft, Restricted and Owners
+// set: whoever shows a work checks them (only owners see a draft, only
+// logged-in readers a restricted work); listings leave them out.
 type WorkService interface {
 	// FindWorkByID returns a work with its chapters (bodies included), tags,
-	// authors and sources (without raw bytes). Returns ENOTFOUND if it does
-	// not exist.
+	// authors, sources (without raw bytes), series and owners. Returns
+	// ENOTFOUND if it does not exist or is deleted.
 	FindWorkByID(ctx context.Context, id int64) (*Work, error)
 
 	// FindWorkOutline returns a work as FindWorkByID does but without its
@@ -352,7 +425,8 @@ type WorkService interface {
 
 	// FindWorks returns works matching the filter, newest first, without
 	// chapter bodies or sources, and the total number of matches ignoring
-	// Offset and Limit.
+	// Offset and Limit. Drafts, deleted and restricted works are left out
+	// unless the filter asks for them.
 	FindWorks(ctx context.Context, filter WorkFilter) ([]*Work, int, error)
 
 	// FindChapter returns chapter number n (1-based) of a work. Returns
@@ -377,8 +451,10 @@ type WorkService interface {
 	// imported whole or not at all.
 	ImportWorks(ctx context.Context, works []*Work) (created []bool, err error)
 
-	// DeleteWork removes a work, its chapters and its tag links. Its sources
-	// are kept: provenance is never thrown away. Returns ENOTFOUND.
+	// DeleteWork removes a work at once and for good, its chapters and its
+	// tag links (PostingService.TrashWork deletes one so that it can be
+	// restored). Its sources are kept: provenance is never thrown away.
+	// Returns ENOTFOUND.
 	DeleteWork(ctx context.Context, id int64) error
 }
 
@@ -390,6 +466,15 @@ type WorkFilter struct {
 	Tag    *Tag    // kind and exact name
 	// IncludeDuplicates lists works marked as duplicates too.
 	IncludeDuplicates bool
+	// IncludeRestricted lists restricted works too: for a logged-in reader.
+	IncludeRestricted bool
+	// OwnedBy, a user ID, keeps the works that user owns (Work.Owners),
+	// drafts and restricted ones included: the user's own dashboard.
+	OwnedBy int64
+	// Deleted lists only deleted works, of every kind, drafts and
+	// restricted ones included, with DeletedAt set: for an admin to
+	// restore them.
+	Deleted bool
 
 	Offset int
 	Limit  int // defaults to 20, at most 100

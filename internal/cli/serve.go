@@ -119,6 +119,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	logger.Info("fanarchive is serving", "url", "http://"+ln.Addr().String(), "base_url", *baseURL, "data", *data)
+	logOut.Flush() // what start-up said is out before the first request
 	if m.Listening != nil {
 		m.Listening(ln.Addr().String())
 	}

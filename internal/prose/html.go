@@ -91,27 +91,44 @@ func BlockText(blocks []Block, minWords int) string {
 	return strings.Join(parts, "\n\n")
 }
 
+// bodyElements are the elements a chapter body may hold: blocks, lists,
+// tables and inline emphasis. Everything else (links, images, forms,
+// scripts, styles, frames, SVG, MathML…) is removed with its tags, keeping
+// its text, or with its content for scripts, styles and frames.
+var bodyElements = []string{"p", "br", "hr", "pre", "blockquote", "h2", "h3", "h4", "h5", "h6",
+	"em", "strong", "i", "b", "u", "s", "strike", "del", "ins", "sub", "sup", "small", "big",
+	"cite", "q", "abbr", "code", "span", "div", "center",
+	"ul", "ol", "li", "dl", "dt", "dd",
+	"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption"}
+
+// The attributes a body may hold and the values they may have: the policy
+// (bodyPolicy) and the quick check (IsSanitized) both read them here.
+var (
+	classValue   = regexp.MustCompile(`^(scene-break|verse|center|right)$`)
+	dirValue     = regexp.MustCompile(`^(ltr|rtl|auto)$`)
+	langValue    = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+	titleValue   = bluemonday.Paragraph // on <abbr> only
+	integerValue = bluemonday.Integer   // colspan and rowspan, on <td> and <th> only
+)
+
 // bodyPolicy is built once; bluemonday policies are safe for concurrent use
 // after construction.
 var bodyPolicy = sync.OnceValue(func() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
-	p.AllowElements("p", "br", "hr", "pre", "blockquote", "h2", "h3", "h4", "h5", "h6",
-		"em", "strong", "i", "b", "u", "s", "strike", "del", "ins", "sub", "sup", "small", "big",
-		"cite", "q", "abbr", "code", "span", "div", "center",
-		"ul", "ol", "li", "dl", "dt", "dd",
-		"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(scene-break|verse|center|right)$`)).Globally()
-	p.AllowAttrs("title").Matching(bluemonday.Paragraph).OnElements("abbr")
-	p.AllowAttrs("dir").Matching(regexp.MustCompile(`^(ltr|rtl|auto)$`)).Globally()
-	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)).Globally()
-	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("td", "th")
+	p.AllowElements(bodyElements...)
+	p.AllowAttrs("class").Matching(classValue).Globally()
+	p.AllowAttrs("title").Matching(titleValue).OnElements("abbr")
+	p.AllowAttrs("dir").Matching(dirValue).Globally()
+	p.AllowAttrs("lang").Matching(langValue).Globally()
+	p.AllowAttrs("colspan", "rowspan").Matching(integerValue).OnElements("td", "th")
 	return p
 })
 
 // Sanitize returns htmlFragment with everything outside the body policy
 // removed: scripts, styles, event handlers, links, images, forms and unknown
-// attributes. Story bodies from any source pass through here before they are
-// stored and again before they are shown.
+// attributes. Story bodies from any source pass through here, or are
+// checked by IsSanitized, before they are stored; stores guarantee it
+// (fanarchive.WorkService), so pages show stored bodies as they are.
 func Sanitize(htmlFragment string) string {
 	return bodyPolicy().Sanitize(htmlFragment)
 }
@@ -136,7 +153,7 @@ func PlainText(body string) string {
 				// none at the start of a line.
 				lead := isHTMLSpace(text[0])
 				trail := isHTMLSpace(text[len(text)-1])
-				text = strings.Join(strings.FieldsFunc(text, func(r rune) bool { return r < 128 && isHTMLSpace(byte(r)) }), " ")
+				text = collapseHTMLSpace(text)
 				if lead && !pendingBreak {
 					b.space()
 				}
@@ -201,6 +218,41 @@ func (b *textBuf) trimSpace() {
 	for n := len(*b); n > 0 && (*b)[n-1] == ' '; n-- {
 		*b = (*b)[:n-1]
 	}
+}
+
+// collapseHTMLSpace returns text with runs of HTML white space made one
+// space, and none at either end: strings.Fields for HTML's white space,
+// joined with spaces, without splitting (PlainText's hot path: most text
+// needs no change, and is returned as it is).
+func collapseHTMLSpace(text string) string {
+	clean, space := true, true // space: the last byte was white space, or none came yet
+	for i := 0; i < len(text) && clean; i++ {
+		c := text[i]
+		if isHTMLSpace(c) {
+			clean = c == ' ' && !space
+			space = true
+		} else {
+			space = false
+		}
+	}
+	if clean && !space {
+		return text
+	}
+	out := make([]byte, 0, len(text))
+	space = true
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if isHTMLSpace(c) {
+			space = true
+			continue
+		}
+		if space && len(out) > 0 {
+			out = append(out, ' ')
+		}
+		space = false
+		out = append(out, c)
+	}
+	return string(out)
 }
 
 func isHTMLSpace(c byte) bool {

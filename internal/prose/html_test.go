@@ -94,3 +94,15 @@ func TestBlockWordsMatchesPlainText(t *testing.T) {
 		t.Errorf("BlockText = %q, PlainText = %q", got, want)
 	}
 }
+
+func FuzzCollapseHTMLSpace(f *testing.F) {
+	for _, s := range []string{"", " ", "a", " a", "a ", "a  b", "a\nb", "\t\f\r a \u00a0 b \n", "é  è"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < 128 && isHTMLSpace(byte(r)) }), " ")
+		if got := collapseHTMLSpace(s); got != want {
+			t.Fatalf("collapseHTMLSpace(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

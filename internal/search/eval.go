@@ -262,9 +262,9 @@ func (r *request) filterKey() string {
 		}
 		return out
 	}
-	return fmt.Sprintf("%s\x00%q\x00%q\x00%q\x00%q\x00%q\x00%q\x00%t\x00%q\x00%d-%d\x00%d-%d",
+	return fmt.Sprintf("%s\x00%q\x00%q\x00%q\x00%q\x00%q\x00%q\x00%t\x00%q\x00%d-%d\x00%d-%d\x00%t",
 		r.q.String(), tags(q.Include), tags(q.Exclude), r.q.IncludeTags, r.q.ExcludeTags, q.Ratings, q.ExcludeRatings,
-		q.Complete, q.Language, q.WordsMin, q.WordsMax, q.UpdatedFrom.Unix(), q.UpdatedTo.Unix())
+		q.Complete, q.Language, q.WordsMin, q.WordsMax, q.UpdatedFrom.Unix(), q.UpdatedTo.Unix(), q.IncludeRestricted)
 }
 
 // matches returns the works the clauses match, scored when rank is set,
@@ -384,6 +384,9 @@ func (ix *index) filter(r *request, hits *roaring.Bitmap, negative []*roaring.Bi
 		sets = append(sets, b)
 	}
 	excl = append(excl, negative...)
+	if !r.IncludeRestricted && !ix.restricted.IsEmpty() {
+		excl = append(excl, ix.restricted) // a guest's search
+	}
 
 	// Intersect smallest first: each step can only shrink the result.
 	slices.SortFunc(sets, func(a, b *roaring.Bitmap) int {

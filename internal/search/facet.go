@@ -160,7 +160,11 @@ func (e *Engine) TagCounts(ctx context.Context, kind fanarchive.TagKind) ([]fana
 		if b == nil || c >= len(e.ix.tags) || e.ix.tags[c].kind != kind {
 			continue
 		}
-		if n := b.GetCardinality(); n > 0 {
+		n := b.GetCardinality()
+		if !e.ix.restricted.IsEmpty() {
+			n -= b.AndCardinality(e.ix.restricted) // a guest's count
+		}
+		if n > 0 {
 			out = append(out, fanarchive.TagCount{Tag: e.ix.tagOf(uint32(c)), Works: int(n)})
 		}
 	}

@@ -19,10 +19,11 @@ type index struct {
 	titles arena[byte]   // lower-cased titles, docRec.title* point here
 	fwd    arena[uint32] // tag IDs of each work, docRec.tag* point here
 
-	live     *roaring.Bitmap // listed works
-	ratings  map[fanarchive.Rating]*roaring.Bitmap
-	complete *roaring.Bitmap
-	langs    map[string]*roaring.Bitmap // by lower-case language
+	live       *roaring.Bitmap // listed works
+	restricted *roaring.Bitmap // listed works for logged-in readers only
+	ratings    map[fanarchive.Rating]*roaring.Bitmap
+	complete   *roaring.Bitmap
+	langs      map[string]*roaring.Bitmap // by lower-case language
 
 	tags    []tagRec            // by tag ID
 	canonID []uint32            // by tag ID: its canonical, 0 for no such tag (small, for the facet loop)
@@ -77,12 +78,13 @@ var facetKinds = []fanarchive.TagKind{
 
 func newIndex() *index {
 	ix := &index{
-		live:     roaring.New(),
-		ratings:  map[fanarchive.Rating]*roaring.Bitmap{},
-		complete: roaring.New(),
-		langs:    map[string]*roaring.Bitmap{},
-		byNorm:   map[string][]uint32{},
-		byCount:  map[fanarchive.TagKind][]uint32{},
+		live:       roaring.New(),
+		restricted: roaring.New(),
+		ratings:    map[fanarchive.Rating]*roaring.Bitmap{},
+		complete:   roaring.New(),
+		langs:      map[string]*roaring.Bitmap{},
+		byNorm:     map[string][]uint32{},
+		byCount:    map[fanarchive.TagKind][]uint32{},
 
 		scanLimit:        defaultScanLimit,
 		materializeLimit: defaultMaterializeLimit,
@@ -197,6 +199,9 @@ func (ix *index) put(doc Doc) {
 		return
 	}
 	ix.live.Add(id)
+	if doc.Restricted {
+		ix.restricted.Add(id)
+	}
 	ix.ratings[fanarchive.Ratings[d.rating-1]].Add(id)
 	if d.complete {
 		ix.complete.Add(id)
@@ -232,6 +237,7 @@ func (ix *index) remove(id uint32) {
 	}
 	d.listed = false
 	ix.live.Remove(id)
+	ix.restricted.Remove(id)
 	for _, b := range ix.ratings {
 		b.Remove(id)
 	}

@@ -65,17 +65,21 @@ type Source interface {
 // Doc is what the Engine keeps of one work.
 type Doc struct {
 	ID int64
-	// Listed is false for other documents and duplicates: they are kept
-	// out of search like they are kept out of listings.
-	Listed    bool
-	Title     string
-	Rating    fanarchive.Rating
-	Words     int
-	Complete  bool
-	Language  string
-	Published time.Time
-	Updated   time.Time
-	Tags      []int64 // IDs of the tags as the work has them
+	// Listed is false for other documents, duplicates, drafts and
+	// deleted works: they are kept out of search like they are kept out
+	// of listings.
+	Listed bool
+	// Restricted works are found by logged-in readers only
+	// (SearchQuery.IncludeRestricted).
+	Restricted bool
+	Title      string
+	Rating     fanarchive.Rating
+	Words      int
+	Complete   bool
+	Language   string
+	Published  time.Time
+	Updated    time.Time
+	Tags       []int64 // IDs of the tags as the work has them
 }
 
 // TagRow is one stored tag. Canonical is 0 for a canonical tag, else the

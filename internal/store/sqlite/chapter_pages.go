@@ -58,11 +58,13 @@ func insertPages(ctx context.Context, tx *sql.Tx, chapterID int64, pages []strin
 }
 
 // FindChapterPage returns page n (1-based) of a chapter, reading only that
-// page. Returns ENOTFOUND if the chapter does not exist or has no page n.
+// page. Returns ENOTFOUND if the chapter does not exist, is a deleted
+// work's, or has no page n.
 func (s *Store) FindChapterPage(ctx context.Context, chapterID int64, n int) (*fanarchive.ChapterPage, error) {
 	pg := &fanarchive.ChapterPage{ChapterID: chapterID, Number: n}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT pages FROM chapters WHERE id = ?`, chapterID).Scan(&pg.Pages)
+		err := tx.QueryRowContext(ctx, `SELECT c.pages FROM chapters c
+			JOIN works w ON w.id = c.work_id AND w.deleted_at IS NULL WHERE c.id = ?`, chapterID).Scan(&pg.Pages)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Chapter %d not found.", chapterID)
 		} else if err != nil {

@@ -8,13 +8,15 @@ import (
 
 	"fanarchive"
 	"fanarchive/internal/privacy"
+	"fanarchive/internal/prose"
 	"fanarchive/internal/search"
 )
 
 // dataMigrations are the tasks in Go that SQL migrations ask for by name
 // (table pending_data_migrations), run by Open after the SQL migrations.
 var dataMigrations = map[string]func(s *Store, ctx context.Context, tx *sql.Tx) (string, error){
-	"mask-addresses": (*Store).maskStoredAddresses,
+	"mask-addresses":  (*Store).maskStoredAddresses,
+	"sanitize-bodies": (*Store).sanitizeStoredBodies, // sanitize_bodies.go
 }
 
 // runDataMigrations runs each pending task in its own transaction with the
@@ -134,8 +136,9 @@ func (s *Store) maskStoredWork(ctx context.Context, tx *sql.Tx, w *fanarchive.Wo
 		if before[i] == (chapter{c.Title, c.Body}) {
 			continue
 		}
-		// The body is stored as any chapter's is: in pages when it is
-		// long (chapter_pages.go), else in chapters.body.
+		// The body is stored as any chapter's is: sanitised, in pages when
+		// it is long (chapter_pages.go), else in chapters.body.
+		c.Body = prose.Clean(c.Body)
 		pages := splitChapter(c.Body)
 		body := c.Body
 		if len(pages) > 1 {

@@ -86,7 +86,7 @@ const reviewFrom = `works w INDEXED BY works_review`
 // needs_review = 1 is written out, not bound, so that SQLite sees that the
 // partial index works_review applies.
 func reviewWhere(f fanarchive.ReviewFilter) (string, []any) {
-	where := []string{`w.needs_review = 1`}
+	where := []string{`w.needs_review = 1`, `w.deleted_at IS NULL`}
 	var args []any
 	if f.Kind != "" {
 		where = append(where, `w.kind = ?`)
@@ -152,9 +152,15 @@ func (s *Store) recordEdits(ctx context.Context, tx *sql.Tx, workID int64, by st
 }
 
 // loadWork reads a work in a write transaction with its authors and tags
-// (not its chapters). Returns ENOTFOUND.
+// (not its chapters). Returns ENOTFOUND, for a deleted work too: edits
+// leave those alone.
 func loadWork(ctx context.Context, tx *sql.Tx, id int64) (*fanarchive.Work, error) {
-	w, err := scanWork(tx.QueryRowContext(ctx, `SELECT `+workColumns+` FROM works w WHERE w.id = ?`, id))
+	return loadWorkWhere(ctx, tx, id, `w.deleted_at IS NULL`)
+}
+
+// loadWorkWhere reads a work as loadWork does, if it also matches cond.
+func loadWorkWhere(ctx context.Context, tx *sql.Tx, id int64, cond string) (*fanarchive.Work, error) {
+	w, err := scanWork(tx.QueryRowContext(ctx, `SELECT `+workColumns+` FROM works w WHERE w.id = ? AND `+cond, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fanarchive.Errorf(fanarchive.ENOTFOUND, "Work %d not found.", id)
 	} else if err != nil {
@@ -192,18 +198,24 @@ func newReviewValues(w *fanarchive.Work) reviewValues {
 }
 
 // saveWork writes the columns of works an edit may change (not the
-// origin, the creation time or the review columns, which triggers keep).
+// origin, the creation time, who posted it, its deletion or the review
+// columns, which triggers keep).
 func (s *Store) saveWork(ctx context.Context, tx *sql.Tx, w *fanarchive.Work) error {
 	notes, evidence, problems, err := encodeWorkJSON(w)
 	if err != nil {
 		return err
 	}
+	endNotes, err := encodeNotes(w.EndNotes)
+	if err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `UPDATE works SET kind = ?, title = ?, summary = ?, notes = ?, rating = ?,
 		rating_original = ?, language = ?, words = ?, complete = ?, begins = ?, published = ?, updated = ?,
-		duplicate_of = ?, evidence = ?, problems = ?, updated_at = ? WHERE id = ?`,
+		duplicate_of = ?, evidence = ?, problems = ?, updated_at = ?, end_notes = ?, draft = ?, restricted = ?
+		WHERE id = ?`,
 		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal, w.Language, w.Words,
 		w.Complete, w.Begins, formatTime(w.Published), formatTime(w.Updated), nullID(w.DuplicateOf),
-		evidence, problems, formatTime(s.now()), w.ID)
+		evidence, problems, formatTime(s.now()), endNotes, w.Draft, w.Restricted, w.ID)
 	if err != nil {
 		return fmt.Errorf("update work %d: %w", w.ID, err)
 	}
@@ -216,9 +228,9 @@ func writeAuthors(ctx context.Context, tx *sql.Tx, w *fanarchive.Work) error {
 		return fmt.Errorf("unlink authors of work %d: %w", w.ID, err)
 	}
 	for i, a := range w.Authors {
-		id, err := getOrCreate(ctx, tx, `SELECT id FROM authors WHERE name = ?`, `INSERT INTO authors (name) VALUES (?)`, a.Name)
+		id, err := authorID(ctx, tx, a) // work.go
 		if err != nil {
-			return fmt.Errorf("author %q: %w", a.Name, err)
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO work_authors (work_id, author_id, position) VALUES (?, ?, ?)`,
 			w.ID, id, i); err != nil {
@@ -250,14 +262,25 @@ func writeTags(ctx context.Context, tx *sql.Tx, w *fanarchive.Work) error {
 }
 
 // reindexWork rewrites a work's row of the full-text index from what is
-// stored, and logs it for search to read again. Every edit calls it.
+// stored, and logs it for search to read again. Every edit calls it; so
+// do data migrations, for deleted works too.
 func (s *Store) reindexWork(ctx context.Context, tx *sql.Tx, id int64) error {
-	w, err := loadWork(ctx, tx, id)
+	return s.reindexWorkText(ctx, tx, id, nil)
+}
+
+// reindexWorkText is reindexWork with the plain text of some chapters,
+// by chapter ID, known already (a chapter just stored), so that it is not
+// derived again.
+func (s *Store) reindexWorkText(ctx context.Context, tx *sql.Tx, id int64, known map[int64]string) error {
+	w, err := loadWorkWhere(ctx, tx, id, `1`)
 	if err != nil {
 		return err
 	}
 	if err := loadChapters(ctx, tx, []*fanarchive.Work{w}, true); err != nil {
 		return err
+	}
+	for _, ch := range w.Chapters {
+		ch.Text = known[ch.ID]
 	}
 	if err := unindexText(ctx, tx, id); err != nil {
 		return err

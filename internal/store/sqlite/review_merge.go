@@ -63,6 +63,9 @@ func (s *Store) MergeWorks(ctx context.Context, into, from int64, by string) err
 		if err := unlistWork(ctx, tx, from); err != nil { // search_write.go
 			return err
 		}
+		if err := leaveAllSeries(ctx, tx, from); err != nil { // series.go
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM works WHERE id = ?`, from); err != nil {
 			return fmt.Errorf("delete work %d: %w", from, err)
 		}
@@ -97,6 +100,7 @@ func (s *Store) moveMerged(ctx context.Context, tx *sql.Tx, a, b *fanarchive.Wor
 			[]any{search.OpPut, b.ID, a.ID}},
 		{"duplicates", `UPDATE works SET duplicate_of = ? WHERE duplicate_of = ? AND id <> ?`, []any{a.ID, b.ID, a.ID}},
 		{"edit history", `UPDATE work_edits SET work_id = ? WHERE work_id = ?`, []any{a.ID, b.ID}},
+		{"revisions", `UPDATE work_revisions SET work_id = ? WHERE work_id = ?`, []any{a.ID, b.ID}},
 		// Origins merged into b before are merged into a now.
 		{"merged origins", `UPDATE deleted_origins SET merged_into = ? WHERE merged_into = ?`, []any{a.ID, b.ID}},
 	}
@@ -203,6 +207,10 @@ func moveSplit(ctx context.Context, tx *sql.Tx, a, b *fanarchive.Work, at int) e
 		{"sources", `INSERT INTO work_sources (work_id, source_id, position)
 			SELECT ?1, source_id, row_number() OVER (ORDER BY min(number)) - 1
 			FROM chapters WHERE work_id = ?1 AND source_id IS NOT NULL GROUP BY source_id`, []any{b.ID}},
+		// Co-authors who accepted own the new work too.
+		{"co-authors", `INSERT INTO work_coauthors (work_id, author_id, state, invited_by, invited_at, answered_by, answered_at)
+			SELECT ?, author_id, state, invited_by, invited_at, answered_by, answered_at
+			FROM work_coauthors WHERE work_id = ? AND state = 'accepted'`, []any{b.ID, a.ID}},
 		// a keeps the sources its own chapters use, and those no chapter uses.
 		{"sources", `DELETE FROM work_sources WHERE work_id = ?1
 			AND source_id IN (SELECT source_id FROM chapters WHERE work_id = ?2)
@@ -236,15 +244,20 @@ func (s *Store) insertWorkRow(ctx context.Context, tx *sql.Tx, w *fanarchive.Wor
 	if err != nil {
 		return 0, err
 	}
+	endNotes, err := encodeNotes(w.EndNotes)
+	if err != nil {
+		return 0, err
+	}
 	now := formatTime(s.now())
 	rv := newReviewValues(w)
 	res, err := tx.ExecContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
 		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at,
-		review_confidence, needs_review, review_fields, review_problems)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		review_confidence, needs_review, review_fields, review_problems, end_notes, posted_by, draft, restricted)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal, w.Language, w.Words,
 		w.Complete, w.Begins, formatTime(w.Published), formatTime(w.Updated), nullID(w.DuplicateOf),
-		evidence, problems, now, now, rv.confidence, rv.needs, rv.fields, rv.problems)
+		evidence, problems, now, now, rv.confidence, rv.needs, rv.fields, rv.problems,
+		endNotes, nullID(w.PostedBy), w.Draft, w.Restricted)
 	if err != nil {
 		return 0, fmt.Errorf("insert work: %w", err)
 	}

@@ -75,8 +75,11 @@ func queryTags(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]se
 // their tag links side by side, both in work ID order, so a million works
 // are read in two streams rather than a million queries.
 func scanDocs(ctx context.Context, tx *sql.Tx, where string, args []any, fn func(search.Doc) error) error {
-	works, err := tx.QueryContext(ctx, `SELECT w.id, w.kind = 'fiction' AND w.duplicate_of IS NULL, w.title, w.rating,
-		w.words, w.complete, w.language, w.published, w.updated FROM works w `+where+` ORDER BY w.id`, args...)
+	// Listed as FindWorks lists (work_find.go): fiction, no duplicate, no
+	// draft, not deleted.
+	works, err := tx.QueryContext(ctx, `SELECT w.id,
+		w.kind = 'fiction' AND w.duplicate_of IS NULL AND w.draft = 0 AND w.deleted_at IS NULL, w.restricted,
+		w.title, w.rating, w.words, w.complete, w.language, w.published, w.updated FROM works w `+where+` ORDER BY w.id`, args...)
 	if err != nil {
 		return fmt.Errorf("read works: %w", err)
 	}
@@ -106,7 +109,7 @@ func scanDocs(ctx context.Context, tx *sql.Tx, where string, args []any, fn func
 		var d search.Doc
 		var rating string
 		var published, updated sql.NullString
-		if err := works.Scan(&d.ID, &d.Listed, &d.Title, &rating, &d.Words, &d.Complete, &d.Language,
+		if err := works.Scan(&d.ID, &d.Listed, &d.Restricted, &d.Title, &rating, &d.Words, &d.Complete, &d.Language,
 			&published, &updated); err != nil {
 			return fmt.Errorf("read works: %w", err)
 		}
@@ -244,7 +247,10 @@ func (s *Store) FindWorksByIDs(ctx context.Context, ids []int64) ([]*fanarchive.
 		if err := loadTags(ctx, tx, works); err != nil {
 			return err
 		}
-		return loadChapters(ctx, tx, works, false)
+		if err := loadChapters(ctx, tx, works, false); err != nil {
+			return err
+		}
+		return loadPosting(ctx, tx, works)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("find works by ID: %w", err)

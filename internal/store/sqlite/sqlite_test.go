@@ -207,7 +207,7 @@ func TestClock(t *testing.T) {
 func TestListingUsesIndex(t *testing.T) {
 	s := openTest(t)
 	defer s.Close()
-	for _, f := range []fanarchive.WorkFilter{{}, {IncludeDuplicates: true}} {
+	for _, f := range []fanarchive.WorkFilter{{}, {IncludeDuplicates: true}, {IncludeRestricted: true}, {IncludeDuplicates: true, IncludeRestricted: true}} {
 		where, args, err := workWhere(f)
 		if err != nil {
 			t.Fatal(err)

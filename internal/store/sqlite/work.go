@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"fanarchive"
+	"fanarchive/internal/prose"
 	"fanarchive/internal/search"
 )
 
@@ -44,7 +46,18 @@ import (
 // not brought back by importing it again).
 //
 // Authors and tags repeated within the work are stored once, at their first
-// position; a repeated tag is inferred only if every occurrence is.
+// position; a repeated tag is inferred only if every occurrence is. An
+// author with an ID (a pseud) is linked by it, and must exist (EINVALID);
+// one without is found or made by name.
+//
+// Chapter bodies are stored sanitised (prose.Clean): a body that
+// prose.IsSanitized does not accept is sanitised first, and on success the
+// chapter holds the body as stored. Words are stored as given.
+//
+// A posted work (PostedBy set) is validated by the posting rules too, is
+// put in its series (Work.Series; a part without SeriesID makes a series
+// by PostedBy) and gets its first revision (RevisionCreate); on success
+// w.Series and w.Owners hold what was stored.
 func (s *Store) CreateWork(ctx context.Context, w *fanarchive.Work) error {
 	c, err := s.newCreation(w)
 	if err != nil {
@@ -90,10 +103,15 @@ func (s *Store) newCreation(w *fanarchive.Work) (*creation, error) {
 	}
 	c := &creation{s: s, w: w, now: s.now().UTC(), chapterSources: chapterSources}
 	c.defaults()
-	// Long chapters are cut into pages here, before the write lock is taken.
+	// Bodies are sanitised (when they are not already) and long chapters
+	// cut into pages here, before the write lock is taken.
+	c.bodies = make([]string, len(w.Chapters))
 	c.chapterPages = make([][]string, len(w.Chapters))
 	for i, ch := range w.Chapters {
-		c.chapterPages[i] = splitChapter(ch.Body) // chapter_pages.go
+		if c.bodies[i] = prose.Clean(ch.Body); len(c.bodies[i]) > fanarchive.MaxChapterBody {
+			return nil, fanarchive.Errorf(fanarchive.EINVALID, "Chapter %d is longer than %d bytes once sanitised.", ch.Number, fanarchive.MaxChapterBody)
+		}
+		c.chapterPages[i] = splitChapter(c.bodies[i]) // chapter_pages.go
 	}
 	return c, nil
 }
@@ -163,7 +181,9 @@ type creation struct {
 	tx             *sql.Tx
 	now            time.Time
 	chapterSources []int
+	bodies         []string   // each chapter's body, sanitised
 	chapterPages   [][]string // each chapter's body as stored: in pages, or one
+	series         []fanarchive.SeriesPart
 
 	published, updated time.Time
 	importedAt         []time.Time
@@ -242,8 +262,12 @@ func (c *creation) checkConflicts(ctx context.Context) error {
 		name = c.w.Sources[0].Name
 	}
 	var id int64
-	err := c.tx.QueryRowContext(ctx, `SELECT id FROM works WHERE origin = ?`, c.origin).Scan(&id)
+	var trashed bool
+	err := c.tx.QueryRowContext(ctx, `SELECT id, deleted_at IS NOT NULL FROM works WHERE origin = ?`, c.origin).Scan(&id, &trashed)
 	switch {
+	case err == nil && trashed:
+		c.conflict, c.existingWorkID = true, 0
+		return fanarchive.Errorf(fanarchive.ECONFLICT, "%q was imported before (work %d), and that work has been deleted.", name, id)
 	case err == nil:
 		c.conflict, c.existingWorkID = true, id
 		return fanarchive.Errorf(fanarchive.ECONFLICT, "%q is already in the archive (work %d).", name, id)
@@ -317,15 +341,21 @@ func (c *creation) insert(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	endNotes, err := encodeNotes(w.EndNotes)
+	if err != nil {
+		return err
+	}
 	rv := newReviewValues(w) // review.go
 	res, err := c.tx.ExecContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
 		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at,
-		origin, review_confidence, needs_review, review_fields, review_problems, feedback_contact)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		origin, review_confidence, needs_review, review_fields, review_problems, feedback_contact,
+		end_notes, posted_by, draft, restricted)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal,
 		w.Language, w.Words, w.Complete, w.Begins, formatTime(c.published), formatTime(c.updated),
 		nullID(w.DuplicateOf), evidence, problems, formatTime(c.now), formatTime(c.now), sql.NullString{String: c.origin, Valid: c.origin != ""},
-		rv.confidence, rv.needs, rv.fields, rv.problems, w.FeedbackContact)
+		rv.confidence, rv.needs, rv.fields, rv.problems, w.FeedbackContact,
+		endNotes, nullID(w.PostedBy), w.Draft, w.Restricted)
 	if err != nil {
 		return fmt.Errorf("insert work: %w", err)
 	}
@@ -344,14 +374,58 @@ func (c *creation) insert(ctx context.Context) error {
 	if err := c.insertChapters(ctx); err != nil {
 		return err
 	}
+	if len(w.Series) > 0 {
+		if w.PostedBy == 0 && slices.ContainsFunc(w.Series, func(p fanarchive.SeriesPart) bool { return p.SeriesID == 0 }) {
+			return fanarchive.Errorf(fanarchive.EINVALID, "Only a posted work can start a series.")
+		}
+		if c.series, err = c.s.writeSeriesParts(ctx, c.tx, c.workID, w.Series, w.PostedBy); err != nil { // series.go
+			return err
+		}
+	}
+	if w.PostedBy != 0 {
+		if err := c.s.recordRevision(ctx, c.tx, c.workID, fanarchive.RevisionCreate, w.PostedBy, nil); err != nil { // revisions.go
+			return err
+		}
+	}
 	// Search sees the work in the same commit (search_write.go). A batch
 	// writes its works' text rows last, together (see ImportWorks).
 	if c.texts != nil {
-		*c.texts = append(*c.texts, pendingText{c.workID, newWorkText(w)})
-	} else if err := c.s.indexText(ctx, c.tx, c.workID, newWorkText(w)); err != nil {
+		*c.texts = append(*c.texts, pendingText{c.workID, c.text()})
+	} else if err := c.s.indexText(ctx, c.tx, c.workID, c.text()); err != nil {
 		return err
 	}
 	return logChange(ctx, c.tx, c.workID, search.OpPut)
+}
+
+// text is the work's row of the full-text index, from its bodies as
+// stored.
+func (c *creation) text() workText {
+	w := c.w
+	if slices.EqualFunc(w.Chapters, c.bodies, func(ch *fanarchive.Chapter, body string) bool { return ch.Body == body }) {
+		return newWorkText(w)
+	}
+	v := *w
+	v.Chapters = make([]*fanarchive.Chapter, len(w.Chapters))
+	for i, ch := range w.Chapters {
+		cc := *ch
+		if cc.Body != c.bodies[i] {
+			cc.Body, cc.Text = c.bodies[i], ""
+		}
+		v.Chapters[i] = &cc
+	}
+	return newWorkText(&v)
+}
+
+// encodeNotes returns notes as their JSON column stores them.
+func encodeNotes(notes []fanarchive.Note) (string, error) {
+	if len(notes) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(notes)
+	if err != nil {
+		return "", fmt.Errorf("encode notes: %w", err)
+	}
+	return string(b), nil
 }
 
 // encodeWorkJSON returns the JSON columns of a work. Empty lists are stored
@@ -381,10 +455,9 @@ func (c *creation) insertAuthors(ctx context.Context) error {
 	c.authorIDs = make([]int64, len(c.w.Authors))
 	linked := make(map[int64]bool, len(c.w.Authors))
 	for i, a := range c.w.Authors {
-		id, err := getOrCreate(ctx, c.tx,
-			`SELECT id FROM authors WHERE name = ?`, `INSERT INTO authors (name) VALUES (?)`, a.Name)
+		id, err := authorID(ctx, c.tx, a)
 		if err != nil {
-			return fmt.Errorf("author %q: %w", a.Name, err)
+			return err
 		}
 		c.authorIDs[i] = id
 		if linked[id] {
@@ -424,6 +497,25 @@ func (c *creation) insertTags(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// authorID returns the ID of an author of a byline: its own, when it has
+// one (a pseud), which must exist; else that of the author with its name,
+// made if there is none.
+func authorID(ctx context.Context, tx *sql.Tx, a fanarchive.Author) (int64, error) {
+	if a.ID != 0 {
+		if ok, err := exists(ctx, tx, `SELECT 1 FROM authors WHERE id = ?`, a.ID); err != nil {
+			return 0, err
+		} else if !ok {
+			return 0, fanarchive.Errorf(fanarchive.EINVALID, "Author %d does not exist.", a.ID)
+		}
+		return a.ID, nil
+	}
+	id, err := getOrCreate(ctx, tx, `SELECT id FROM authors WHERE name = ?`, `INSERT INTO authors (name) VALUES (?)`, a.Name)
+	if err != nil {
+		return 0, fmt.Errorf("author %q: %w", a.Name, err)
+	}
+	return id, nil
 }
 
 // getOrCreate returns the ID of the row selectQuery finds, inserting it with
@@ -501,12 +593,13 @@ func (c *creation) insertChapters(ctx context.Context) error {
 			sourceID = ch.SourceID
 		}
 		// A chapter in pages has them in place of its body (0009_chapter_pages.sql).
-		body, pages := ch.Body, c.chapterPages[i]
+		body, pages := c.bodies[i], c.chapterPages[i]
 		if len(pages) > 1 {
 			body = ""
 		}
-		res, err := c.tx.ExecContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, source_id, pages)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.workID, ch.Number, ch.Title, body, ch.Words, nullID(sourceID), len(pages))
+		res, err := c.tx.ExecContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, source_id, pages,
+			input_format, input) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.workID, ch.Number, ch.Title, body, ch.Words, nullID(sourceID), len(pages), ch.InputFormat, ch.Input)
 		if err != nil {
 			return fmt.Errorf("insert chapter %d: %w", ch.Number, err)
 		}
@@ -541,8 +634,14 @@ func (c *creation) assign() {
 			src.WorkID, src.ImportedAt = c.workID, c.importedAt[i]
 		}
 	}
+	if w.Series = c.series; w.PostedBy != 0 {
+		w.Owners = []int64{w.PostedBy}
+	}
 	for i, ch := range w.Chapters {
 		ch.ID, ch.WorkID, ch.Pages = c.chapterIDs[i], c.workID, len(c.chapterPages[i])
+		if ch.Body != c.bodies[i] {
+			ch.Body, ch.Text = c.bodies[i], ""
+		}
 		switch ref := c.chapterSources[i]; {
 		case ref >= 0:
 			ch.SourceID = c.sourceIDs[ref]
@@ -550,29 +649,4 @@ func (c *creation) assign() {
 			ch.SourceID = 0
 		}
 	}
-}
-
-// DeleteWork removes a work with its chapters and its author and tag links.
-// Its sources stay, bytes and all, detached from any work; works marked as its
-// duplicates become listed again. Returns ENOTFOUND.
-func (s *Store) DeleteWork(ctx context.Context, id int64) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := unlistWork(ctx, tx, id); err != nil { // search_write.go
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO deleted_origins (origin, work_id, deleted_at)
-			SELECT origin, id, ? FROM works WHERE id = ? AND origin IS NOT NULL`, formatTime(s.now()), id); err != nil {
-			return fmt.Errorf("delete work %d: remember its origin: %w", id, err)
-		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM works WHERE id = ?`, id)
-		if err != nil {
-			return fmt.Errorf("delete work %d: %w", id, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("delete work %d: %w", id, err)
-		} else if n == 0 {
-			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Work %d not found.", id)
-		}
-		return nil
-	})
 }

@@ -21,11 +21,12 @@ const (
 // workColumns are the columns scanWork reads, in order.
 const workColumns = `w.id, w.kind, w.title, w.summary, w.notes, w.rating, w.rating_original, w.language,
 	w.words, w.complete, w.begins, w.published, w.updated, w.duplicate_of, w.evidence, w.problems,
-	w.created_at, w.updated_at, w.origin, w.feedback_contact`
+	w.created_at, w.updated_at, w.origin, w.feedback_contact,
+	w.end_notes, w.posted_by, w.draft, w.restricted, w.deleted_at`
 
 // FindWorkByID returns a work with its chapters (bodies included), authors and
-// tags in their stored order, and sources without their raw bytes. Returns
-// ENOTFOUND.
+// tags in their stored order, sources without their raw bytes, series and
+// owners. Returns ENOTFOUND, for a deleted work too.
 func (s *Store) FindWorkByID(ctx context.Context, id int64) (*fanarchive.Work, error) {
 	return s.findWork(ctx, id, true)
 }
@@ -41,7 +42,7 @@ func (s *Store) findWork(ctx context.Context, id int64, withBodies bool) (*fanar
 	var w *fanarchive.Work
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		row := tx.QueryRowContext(ctx, `SELECT `+workColumns+` FROM works w WHERE w.id = ?`, id)
+		row := tx.QueryRowContext(ctx, `SELECT `+workColumns+` FROM works w WHERE w.id = ? AND w.deleted_at IS NULL`, id)
 		if w, err = scanWork(row); errors.Is(err, sql.ErrNoRows) {
 			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Work %d not found.", id)
 		} else if err != nil {
@@ -55,6 +56,9 @@ func (s *Store) findWork(ctx context.Context, id int64, withBodies bool) (*fanar
 			return err
 		}
 		if err := loadChapters(ctx, tx, works, withBodies); err != nil {
+			return err
+		}
+		if err := loadPosting(ctx, tx, works); err != nil {
 			return err
 		}
 		w.Sources, err = findSources(ctx, tx, `JOIN work_sources ws ON ws.source_id = s.id
@@ -117,7 +121,10 @@ func (s *Store) FindWorks(ctx context.Context, filter fanarchive.WorkFilter) ([]
 		if err := loadTags(ctx, tx, works); err != nil {
 			return err
 		}
-		return loadChapters(ctx, tx, works, false)
+		if err := loadChapters(ctx, tx, works, false); err != nil {
+			return err
+		}
+		return loadPosting(ctx, tx, works)
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("find works: %w", err)
@@ -126,7 +133,9 @@ func (s *Store) FindWorks(ctx context.Context, filter fanarchive.WorkFilter) ([]
 }
 
 // workWhere returns the WHERE clause (over works aliased w) and its
-// arguments for a filter.
+// arguments for a filter. Listings of works that are neither drafts nor
+// deleted say so literally (draft = 0 AND deleted_at IS NULL), which lets
+// SQLite read them off the partial index works_listing.
 func workWhere(filter fanarchive.WorkFilter) (string, []any, error) {
 	kind := filter.Kind
 	if kind == "" {
@@ -137,9 +146,25 @@ func workWhere(filter fanarchive.WorkFilter) (string, []any, error) {
 	if filter.Offset < 0 {
 		return "", nil, fanarchive.Errorf(fanarchive.EINVALID, "Offset must not be negative.")
 	}
-	where := []string{`w.kind = ?`}
-	args := []any{string(kind)}
-	if !filter.IncludeDuplicates {
+	if filter.OwnedBy < 0 {
+		return "", nil, fanarchive.Errorf(fanarchive.EINVALID, "User %d is not a user ID.", filter.OwnedBy)
+	}
+	var where []string
+	var args []any
+	switch {
+	case filter.Deleted:
+		where = append(where, `w.deleted_at IS NOT NULL`)
+	case filter.OwnedBy != 0:
+		where = append(where, `w.kind = ?`, `w.deleted_at IS NULL`, `w.id IN (`+ownedWorks+`)`)
+		args = append(args, string(kind), filter.OwnedBy, filter.OwnedBy)
+	default:
+		where = append(where, `w.kind = ?`, `w.draft = 0`, `w.deleted_at IS NULL`)
+		args = append(args, string(kind))
+		if !filter.IncludeRestricted {
+			where = append(where, `w.restricted = 0`)
+		}
+	}
+	if !filter.IncludeDuplicates && !filter.Deleted {
 		where = append(where, `w.duplicate_of IS NULL`)
 	}
 	if filter.Author != nil {
@@ -231,31 +256,35 @@ type scanner interface{ Scan(dest ...any) error }
 // scanWork reads the workColumns of one row. It returns sql.ErrNoRows as is.
 func scanWork(row scanner) (*fanarchive.Work, error) {
 	var w fanarchive.Work
-	var kind, rating, notes, evidence, problems string
-	var published, updated, createdAt, updatedAt sql.NullString
-	var duplicateOf sql.NullInt64
+	var kind, rating, notes, evidence, problems, endNotes string
+	var published, updated, createdAt, updatedAt, deletedAt sql.NullString
+	var duplicateOf, postedBy sql.NullInt64
 	var origin sql.NullString
 	err := row.Scan(&w.ID, &kind, &w.Title, &w.Summary, &notes, &rating, &w.RatingOriginal, &w.Language,
 		&w.Words, &w.Complete, &w.Begins, &published, &updated, &duplicateOf, &evidence, &problems,
-		&createdAt, &updatedAt, &origin, &w.FeedbackContact)
+		&createdAt, &updatedAt, &origin, &w.FeedbackContact,
+		&endNotes, &postedBy, &w.Draft, &w.Restricted, &deletedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	} else if err != nil {
 		return nil, fmt.Errorf("scan work: %w", err)
 	}
 	w.Kind, w.Rating, w.DuplicateOf = fanarchive.Kind(kind), fanarchive.Rating(rating), duplicateOf.Int64
-	w.Origin = origin.String
+	w.Origin, w.PostedBy = origin.String, postedBy.Int64
 	for _, f := range []struct {
 		col  string
 		text string
 		dst  any
-	}{{"notes", notes, &w.Notes}, {"evidence", evidence, &w.Evidence}, {"problems", problems, &w.Problems}} {
+	}{{"notes", notes, &w.Notes}, {"evidence", evidence, &w.Evidence}, {"problems", problems, &w.Problems}, {"end_notes", endNotes, &w.EndNotes}} {
 		if err := json.Unmarshal([]byte(f.text), f.dst); err != nil {
 			return nil, fmt.Errorf("work %d %s: %w", w.ID, f.col, err)
 		}
 	}
 	if len(w.Notes) == 0 {
 		w.Notes = nil
+	}
+	if len(w.EndNotes) == 0 {
+		w.EndNotes = nil
 	}
 	if len(w.Evidence) == 0 {
 		w.Evidence = nil
@@ -266,7 +295,7 @@ func scanWork(row scanner) (*fanarchive.Work, error) {
 	times := []struct {
 		src sql.NullString
 		dst *time.Time
-	}{{published, &w.Published}, {updated, &w.Updated}, {createdAt, &w.CreatedAt}, {updatedAt, &w.UpdatedAt}}
+	}{{published, &w.Published}, {updated, &w.Updated}, {createdAt, &w.CreatedAt}, {updatedAt, &w.UpdatedAt}, {deletedAt, &w.DeletedAt}}
 	for _, t := range times {
 		if *t.dst, err = parseTime(t.src); err != nil {
 			return nil, fmt.Errorf("work %d: %w", w.ID, err)

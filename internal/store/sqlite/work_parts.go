@@ -130,18 +130,23 @@ func loadChapters(ctx context.Context, tx *sql.Tx, works []*fanarchive.Work, wit
 	return nil
 }
 
-// FindChapter returns chapter number n (1-based) of a work, body included.
-// Returns ENOTFOUND if the work or the chapter does not exist.
+// FindChapter returns chapter number n (1-based) of a work, body and input
+// included.
+// Returns ENOTFOUND if the work (or a work not deleted) or the chapter
+// does not exist.
 func (s *Store) FindChapter(ctx context.Context, workID int64, n int) (*fanarchive.Chapter, error) {
 	var ch *fanarchive.Chapter
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
 		ch, err = scanChapter(tx.QueryRowContext(ctx, `SELECT `+chapterColumns(true)+` FROM chapters c
+			JOIN works w ON w.id = c.work_id AND w.deleted_at IS NULL
 			WHERE c.work_id = ? AND c.number = ?`, workID, n))
-		if !errors.Is(err, sql.ErrNoRows) {
+		if err == nil {
+			return tx.QueryRowContext(ctx, `SELECT input_format, input FROM chapters WHERE id = ?`, ch.ID).Scan(&ch.InputFormat, &ch.Input)
+		} else if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if ok, err := exists(ctx, tx, `SELECT 1 FROM works WHERE id = ?`, workID); err != nil {
+		if ok, err := exists(ctx, tx, `SELECT 1 FROM works WHERE id = ? AND deleted_at IS NULL`, workID); err != nil {
 			return err
 		} else if !ok {
 			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Work %d not found.", workID)
