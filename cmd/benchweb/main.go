@@ -8,6 +8,7 @@
 // peak. See docs/benchmarks.md.
 //
 //	go run ./cmd/benchweb [-data DIR] [-corpus DIR] [-huge MB] [-c 64] [-d 10s] PATH...
+//	go run ./cmd/benchweb -nginx [-c 32] [-d 10s] [-rounds 3] [PATH]   # against nginx (nginx.go)
 //
 // Without PATH it loads the pages of issue 14's measurements: a filtered
 // text search and a tag page with a query, each as one URL asked again and
@@ -68,13 +69,22 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the serving process to `file`")
 	hugeMB := flag.Int("huge", 0, "also import a story of this many `MB` in one chapter (with the corpus; not with -data)")
 	serveChild := flag.Bool("serve-child", false, "internal: serve -data and print the address (the server process)")
+	logLevel := flag.String("log", "warn", "the serving process's log level (FANARCHIVE_LOG); -nginx sets info, as nginx logs every request")
+	nginxMode := flag.Bool("nginx", false, "measure PATH (default: the seed's work page) against nginx serving the same gzip-compressed bytes as a static file")
+	rounds := flag.Int("rounds", 3, "with -nginx: interleaved rounds of each; medians are reported")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	if *serveChild {
-		check(serveArchive(ctx, *data, *cpuProfile))
+		check(serveArchive(ctx, *data, *cpuProfile, *logLevel))
 		return
+	}
+	if *nginxMode {
+		*logLevel = "info"
+		if *data == "" && !flagSet("corpus") {
+			*corpus = filepath.Join("..", "shared", "corpus", "seed")
+		}
 	}
 	if *data == "" {
 		dir, err := os.MkdirTemp("", "benchweb-")
@@ -98,14 +108,25 @@ func main() {
 	paths := flag.Args()
 	if len(paths) == 0 {
 		paths = defaultPaths
+		if *nginxMode {
+			paths = []string{"/works/1"}
+		}
 	}
 
 	words := corpusWords(*corpus)
-	srv, err := startServer(*data, *cpuProfile)
+	srv, err := startServer(*data, *cpuProfile, *logLevel)
 	check(err)
 	defer srv.stop()
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetEscapeHTML(false)
+	if *nginxMode {
+		for _, p := range paths {
+			res, err := compareNginx(ctx, srv, p, *conns, *duration, *rounds)
+			check(err)
+			check(enc.Encode(res))
+		}
+		return
+	}
 	for _, p := range paths {
 		res, err := load(ctx, srv, p, words, *conns, *duration, *warm)
 		check(err)
@@ -115,7 +136,7 @@ func main() {
 
 // serveArchive runs `fanarchive serve` on dir on a free loopback port and
 // prints "listening ADDR" once it accepts connections.
-func serveArchive(ctx context.Context, dir, profile string) error {
+func serveArchive(ctx context.Context, dir, profile, level string) error {
 	if profile != "" {
 		f, err := os.Create(profile)
 		if err != nil {
@@ -128,7 +149,7 @@ func serveArchive(ctx context.Context, dir, profile string) error {
 	}
 	m := &cli.Main{Stdout: os.Stderr, Stderr: os.Stderr, Getenv: func(k string) string {
 		if k == "FANARCHIVE_LOG" {
-			return "warn"
+			return level
 		}
 		return os.Getenv(k)
 	}, Listening: func(addr string) { fmt.Printf("listening %s\n", addr) }}
@@ -141,17 +162,27 @@ type server struct {
 	addr string
 }
 
-func startServer(data, profile string) (*server, error) {
+func startServer(data, profile, level string) (*server, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	args := []string{"-serve-child", "-data", data}
+	args := []string{"-serve-child", "-data", data, "-log", level}
 	if profile != "" {
 		args = append(args, "-cpuprofile", profile)
 	}
 	cmd := exec.Command(exe, args...)
 	cmd.Stderr = os.Stderr
+	if level == "info" || level == "debug" {
+		// A request log's worth of lines: to a file, as a server's would go.
+		f, err := os.CreateTemp("", "benchweb-serve-*.log")
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		defer os.Remove(f.Name())
+		cmd.Stderr = f
+	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -209,7 +240,6 @@ type Result struct {
 // Each "{w}" in path is replaced by a word of words, drawn anew for every
 // request.
 func load(ctx context.Context, srv *server, path string, words []string, conns int, d time.Duration, warm int) (*Result, error) {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}}
 	var rngMu sync.Mutex
 	rng := rand.New(rand.NewPCG(1, 2))
 	urlOf := func() string {
@@ -222,8 +252,34 @@ func load(ctx context.Context, srv *server, path string, words []string, conns i
 		}
 		return u
 	}
+	rssBefore, _ := procstat.Memory(srv.cmd.Process.Pid)
+	res, err := loadWith(ctx, urlOf, nil, conns, d, warm)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", path, err)
+	}
+	res.Path, res.Words, res.RSSBefore = path, wordsIn(path, words), rssBefore
+	res.RSSAfter, res.RSSPeak = procstat.Memory(srv.cmd.Process.Pid)
+	return res, nil
+}
+
+// loadURL is load for one URL with these request headers.
+func loadURL(ctx context.Context, u string, headers map[string]string, conns int, d time.Duration) (*Result, error) {
+	return loadWith(ctx, func() string { return u }, headers, conns, d, 20)
+}
+
+// loadWith keeps conns requests in flight for d, each to urlOf(), after
+// warm requests untimed.
+func loadWith(ctx context.Context, urlOf func() string, headers map[string]string, conns int, d time.Duration, warm int) (*Result, error) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}}
 	get := func() (int, int64, error) {
-		resp, err := client.Get(urlOf())
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, urlOf(), nil)
+		if err != nil {
+			return 0, 0, err
+		}
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		resp, err := client.Do(req)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -235,16 +291,14 @@ func load(ctx context.Context, srv *server, path string, words []string, conns i
 	for range warm {
 		status, n, err := get()
 		if err != nil {
-			return nil, fmt.Errorf("GET %s: %w", path, err)
+			return nil, err
 		}
 		if status != http.StatusOK {
-			fmt.Fprintf(os.Stderr, "benchweb: GET %s: status %d\n", path, status)
+			fmt.Fprintf(os.Stderr, "benchweb: status %d while warming up\n", status)
 		}
 		last = n
 	}
-	res := &Result{Path: path, Words: wordsIn(path, words), Conns: conns, Statuses: map[string]int{}, BodyBytes: last, CPUs: runtime.NumCPU()}
-	res.RSSBefore, _ = procstat.Memory(srv.cmd.Process.Pid)
-
+	res := &Result{Conns: conns, Statuses: map[string]int{}, BodyBytes: last, CPUs: runtime.NumCPU()}
 	var mu sync.Mutex
 	var times []float64
 	deadline := time.Now().Add(d)
@@ -276,9 +330,8 @@ func load(ctx context.Context, srv *server, path string, words []string, conns i
 	}
 	wg.Wait()
 	elapsed := time.Since(start).Seconds()
-	res.RSSAfter, res.RSSPeak = procstat.Memory(srv.cmd.Process.Pid)
 	if len(times) == 0 {
-		return nil, fmt.Errorf("GET %s: no request succeeded", path)
+		return nil, fmt.Errorf("no request succeeded")
 	}
 	slices.Sort(times)
 	pct := func(p float64) float64 {
@@ -372,4 +425,11 @@ func check(err error) {
 		fmt.Fprintln(os.Stderr, "benchweb:", err)
 		os.Exit(1)
 	}
+}
+
+// flagSet reports whether the named flag was given.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
