@@ -216,9 +216,9 @@ func writeAuthors(ctx context.Context, tx *sql.Tx, w *fanarchive.Work) error {
 		return fmt.Errorf("unlink authors of work %d: %w", w.ID, err)
 	}
 	for i, a := range w.Authors {
-		id, err := getOrCreate(ctx, tx, `SELECT id FROM authors WHERE name = ?`, `INSERT INTO authors (name) VALUES (?)`, a.Name)
+		id, err := authorID(ctx, tx, a) // work.go
 		if err != nil {
-			return fmt.Errorf("author %q: %w", a.Name, err)
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO work_authors (work_id, author_id, position) VALUES (?, ?, ?)`,
 			w.ID, id, i); err != nil {

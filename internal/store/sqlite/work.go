@@ -16,8 +16,9 @@ import (
 // CreateWork stores w with its chapters, authors, tags and sources (raw bytes
 // included) in one transaction, and on success sets every ID it assigns:
 // w.ID, each chapter's ID and WorkID, each source's ID and WorkID, and the ID
-// of every author and tag (existing authors and tags are reused by exact
-// name, and exact kind and name). It also fills in what it defaults: Published
+// of every author and tag (an author given by ID is linked by it; others
+// are reused by exact name among legacy authors, never a pseud, and tags by
+// exact kind and name). It also fills in what it defaults: Published
 // (now, when zero), Updated (Published, when zero), CreatedAt and UpdatedAt
 // (now), each source's Part (its 1-based position, when zero) and ImportedAt
 // (now, when zero). On error it changes nothing in w except w.ID on conflict.
@@ -381,10 +382,9 @@ func (c *creation) insertAuthors(ctx context.Context) error {
 	c.authorIDs = make([]int64, len(c.w.Authors))
 	linked := make(map[int64]bool, len(c.w.Authors))
 	for i, a := range c.w.Authors {
-		id, err := getOrCreate(ctx, c.tx,
-			`SELECT id FROM authors WHERE name = ?`, `INSERT INTO authors (name) VALUES (?)`, a.Name)
+		id, err := authorID(ctx, c.tx, a)
 		if err != nil {
-			return fmt.Errorf("author %q: %w", a.Name, err)
+			return err
 		}
 		c.authorIDs[i] = id
 		if linked[id] {
@@ -424,6 +424,27 @@ func (c *creation) insertTags(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// authorID returns the ID of an author of a byline: its own, when it has
+// one (a pseud), which must exist; else that of the legacy author with its
+// name, made if there is none. A name alone never links to a pseud: the
+// name of a pseud that was a legacy author's stays free for bylines of
+// works the claim did not move (docs/accounts.md, "Claims and takedowns").
+func authorID(ctx context.Context, tx *sql.Tx, a fanarchive.Author) (int64, error) {
+	if a.ID != 0 {
+		if ok, err := exists(ctx, tx, `SELECT 1 FROM authors WHERE id = ?`, a.ID); err != nil {
+			return 0, err
+		} else if !ok {
+			return 0, fanarchive.Errorf(fanarchive.EINVALID, "Author %d does not exist.", a.ID)
+		}
+		return a.ID, nil
+	}
+	id, err := getOrCreate(ctx, tx, `SELECT id FROM authors WHERE name = ? AND user_id IS NULL`, `INSERT INTO authors (name) VALUES (?)`, a.Name)
+	if err != nil {
+		return 0, fmt.Errorf("author %q: %w", a.Name, err)
+	}
+	return id, nil
 }
 
 // getOrCreate returns the ID of the row selectQuery finds, inserting it with
