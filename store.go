@@ -21,6 +21,8 @@ type Store interface {
 	TokenService
 	RateLimiter
 	AccountMaintenance
+	ClaimService
+	TakedownService
 
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error

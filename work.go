@@ -463,7 +463,10 @@ type WorkService interface {
 type WorkFilter struct {
 	Kind   Kind    // defaults to KindFiction
 	Author *string // exact author name
-	Tag    *Tag    // kind and exact name
+	// AuthorID keeps the works of one author, when a pseud and a legacy
+	// author share a name.
+	AuthorID int64
+	Tag      *Tag // kind and exact name
 	// IncludeDuplicates lists works marked as duplicates too.
 	IncludeDuplicates bool
 	// IncludeRestricted lists restricted works too: for a logged-in reader.

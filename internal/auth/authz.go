@@ -23,19 +23,24 @@ const (
 	AdultConsent  Action = "adult-consent"
 
 	// Any logged-in user, on their own account.
-	LogOut         Action = "log-out"
-	ChangePassword Action = "change-password"
-	ChangeEmail    Action = "change-email"
-	AddPseud       Action = "add-pseud"
-	DeleteAccount  Action = "delete-account"
-	PostWork       Action = "post-work"
-	ClaimWork      Action = "claim-work" // ask to be recognised as a legacy author
+	LogOut          Action = "log-out"
+	ChangePassword  Action = "change-password"
+	ChangeEmail     Action = "change-email"
+	AddPseud        Action = "add-pseud"
+	DeleteAccount   Action = "delete-account"
+	PostWork        Action = "post-work"
+	ClaimWork       Action = "claim-work"       // ask to be recognised as a legacy author
+	RequestTakedown Action = "request-takedown" // ask archivists to take a work down
 
 	// The owner: the user whose pseud it is or whose pseud a work is by.
 	RenamePseud Action = "rename-pseud"
 	DeletePseud Action = "delete-pseud"
 	EditWork    Action = "edit-work"
-	DeleteWork  Action = "delete-work" // also admins
+	// ConfirmClaim follows a mailed claim link: its owner is the user who
+	// asked for it, and only they may (not even an admin: archivists
+	// assign claims instead).
+	ConfirmClaim Action = "confirm-claim"
+	DeleteWork   Action = "delete-work" // also admins
 
 	// Roles.
 	AssignClaim  Action = "assign-claim"  // archivist: settle a claim
@@ -70,18 +75,20 @@ var matrix = map[Action]rule{
 	ResetPassword: {anyone: true},
 	AdultConsent:  {anyone: true},
 
-	LogOut:         {user: true},
-	ChangePassword: {user: true},
-	ChangeEmail:    {user: true},
-	AddPseud:       {user: true},
-	DeleteAccount:  {user: true},
-	PostWork:       {user: true},
-	ClaimWork:      {user: true},
+	LogOut:          {user: true},
+	ChangePassword:  {user: true},
+	ChangeEmail:     {user: true},
+	AddPseud:        {user: true},
+	DeleteAccount:   {user: true},
+	PostWork:        {user: true},
+	ClaimWork:       {user: true},
+	RequestTakedown: {user: true},
 
-	RenamePseud: {owner: true},
-	DeletePseud: {owner: true},
-	EditWork:    {owner: true},
-	DeleteWork:  {owner: true, roles: []fanarchive.Role{fanarchive.RoleAdmin}},
+	RenamePseud:  {owner: true},
+	DeletePseud:  {owner: true},
+	EditWork:     {owner: true},
+	ConfirmClaim: {owner: true},
+	DeleteWork:   {owner: true, roles: []fanarchive.Role{fanarchive.RoleAdmin}},
 
 	AssignClaim:  {roles: []fanarchive.Role{fanarchive.RoleArchivist}},
 	Takedown:     {roles: []fanarchive.Role{fanarchive.RoleArchivist}},

@@ -29,9 +29,9 @@ func TestCan(t *testing.T) {
 		RequestReset: everyone, ResetPassword: everyone, AdultConsent: everyone,
 
 		LogOut: users, ChangePassword: users, ChangeEmail: users, AddPseud: users,
-		DeleteAccount: users, PostWork: users, ClaimWork: users,
+		DeleteAccount: users, PostWork: users, ClaimWork: users, RequestTakedown: users,
 
-		RenamePseud: "owner", DeletePseud: "owner", EditWork: "owner", DeleteWork: "owner admin",
+		RenamePseud: "owner", DeletePseud: "owner", EditWork: "owner", ConfirmClaim: "owner", DeleteWork: "owner admin",
 
 		AssignClaim: "archivist admin", Takedown: "archivist admin", Import: "archivist admin", Review: "archivist admin",
 		HideWork: "moderator admin", HideComment: "moderator admin", HandleReport: "moderator admin",

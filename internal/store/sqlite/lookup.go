@@ -10,21 +10,45 @@ import (
 )
 
 // FindAuthorByName returns the author with exactly this name (case and
-// spacing included), with its user when it is a pseud. Returns ENOTFOUND.
+// spacing included), with its user when it is a pseud; when a pseud and a
+// legacy author share the name, the pseud. Returns ENOTFOUND.
 func (s *Store) FindAuthorByName(ctx context.Context, name string) (*fanarchive.Author, error) {
-	a := &fanarchive.Author{}
+	authors, err := s.FindAuthorsByName(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return &authors[0], nil
+}
+
+// FindAuthorsByName returns the authors with exactly this name: the pseud
+// first, then the legacy author. Returns ENOTFOUND.
+func (s *Store) FindAuthorsByName(ctx context.Context, name string) ([]fanarchive.Author, error) {
+	var authors []fanarchive.Author
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT id, name, coalesce(user_id, 0) FROM authors WHERE name = ?`, name).
-			Scan(&a.ID, &a.Name, &a.UserID)
-		if errors.Is(err, sql.ErrNoRows) {
+		rows, err := tx.QueryContext(ctx, `SELECT id, name, coalesce(user_id, 0) FROM authors WHERE name = ?
+			ORDER BY user_id IS NULL, id`, name)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a fanarchive.Author
+			if err := rows.Scan(&a.ID, &a.Name, &a.UserID); err != nil {
+				return err
+			}
+			authors = append(authors, a)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		} else if len(authors) == 0 {
 			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Author %q not found.", name)
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("find author: %w", err)
 	}
-	return a, nil
+	return authors, nil
 }
 
 // FindTag returns the tag of this kind with exactly this name, with the

@@ -87,6 +87,8 @@ func (s *Store) PurgeAccounts(ctx context.Context) (int, error) {
 			{`DELETE FROM sessions WHERE expires_at <= ?1 OR idle_until <= ?1`, []any{formatTime(now)}},
 			{`DELETE FROM tokens WHERE used_at <= ?1 OR expires_at <= ?1`, []any{formatTime(now.Add(-24 * time.Hour))}},
 			{`DELETE FROM rate_limits WHERE window_end <= ?`, []any{formatTime(now)}},
+			// A claim whose link ran out unused is recorded as expired.
+			{`UPDATE claims SET state = 'expired' WHERE state = 'pending' AND expires_at <= ?`, []any{formatTime(now)}},
 			// Unconfirmed accounts cannot log in, so their only pseud is on
 			// no work; an account whose pseud is, is kept.
 			{`DELETE FROM authors WHERE is_default = 1 AND user_id IN (SELECT id FROM users

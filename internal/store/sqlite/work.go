@@ -18,8 +18,9 @@ import (
 // CreateWork stores w with its chapters, authors, tags and sources (raw bytes
 // included) in one transaction, and on success sets every ID it assigns:
 // w.ID, each chapter's ID and WorkID, each source's ID and WorkID, and the ID
-// of every author and tag (existing authors and tags are reused by exact
-// name, and exact kind and name). It also fills in what it defaults: Published
+// of every author and tag (an author given by ID is linked by it; others
+// are reused by exact name among legacy authors, never a pseud, and tags by
+// exact kind and name). It also fills in what it defaults: Published
 // (now, when zero), Updated (Published, when zero), CreatedAt and UpdatedAt
 // (now), each source's Part (its 1-based position, when zero) and ImportedAt
 // (now, when zero). On error it changes nothing in w except w.ID on conflict.
@@ -500,8 +501,10 @@ func (c *creation) insertTags(ctx context.Context) error {
 }
 
 // authorID returns the ID of an author of a byline: its own, when it has
-// one (a pseud), which must exist; else that of the author with its name,
-// made if there is none.
+// one (a pseud), which must exist; else that of the legacy author with its
+// name, made if there is none. A name alone never links to a pseud: the
+// name of a pseud that was a legacy author's stays free for bylines of
+// works the claim did not move (docs/accounts.md, "Claims and takedowns").
 func authorID(ctx context.Context, tx *sql.Tx, a fanarchive.Author) (int64, error) {
 	if a.ID != 0 {
 		if ok, err := exists(ctx, tx, `SELECT 1 FROM authors WHERE id = ?`, a.ID); err != nil {
@@ -511,7 +514,7 @@ func authorID(ctx context.Context, tx *sql.Tx, a fanarchive.Author) (int64, erro
 		}
 		return a.ID, nil
 	}
-	id, err := getOrCreate(ctx, tx, `SELECT id FROM authors WHERE name = ?`, `INSERT INTO authors (name) VALUES (?)`, a.Name)
+	id, err := getOrCreate(ctx, tx, `SELECT id FROM authors WHERE name = ? AND user_id IS NULL`, `INSERT INTO authors (name) VALUES (?)`, a.Name)
 	if err != nil {
 		return 0, fmt.Errorf("author %q: %w", a.Name, err)
 	}

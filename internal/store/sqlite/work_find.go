@@ -172,6 +172,10 @@ func workWhere(filter fanarchive.WorkFilter) (string, []any, error) {
 			JOIN authors a ON a.id = wa.author_id WHERE a.name = ?)`)
 		args = append(args, *filter.Author)
 	}
+	if filter.AuthorID != 0 {
+		where = append(where, `w.id IN (SELECT work_id FROM work_authors WHERE author_id = ?)`)
+		args = append(args, filter.AuthorID)
+	}
 	if filter.Tag != nil {
 		// The tag's synonyms, and the synonyms of the tag it is a synonym
 		// of, are the same tag.

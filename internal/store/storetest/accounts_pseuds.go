@@ -11,13 +11,18 @@ import (
 )
 
 // workBy stores a work whose byline names authors, or fails the test. A
-// name that is a pseud's puts the work on that pseud (as posting will).
+// name that is a pseud's puts the work on that pseud, by its ID, as posting
+// does (a name alone is a legacy author's).
 func workBy(t *testing.T, s fanarchive.Store, title string, authors ...string) *fanarchive.Work {
 	t.Helper()
 	w := newWork(title)
 	w.Authors = nil
-	for _, a := range authors {
-		w.Authors = append(w.Authors, fanarchive.Author{Name: a})
+	for _, name := range authors {
+		a := fanarchive.Author{Name: name}
+		if found, err := s.FindAuthorByName(context.Background(), name); err == nil && found.UserID != 0 {
+			a = *found
+		}
+		w.Authors = append(w.Authors, a)
 	}
 	return create(t, s, w)
 }
