@@ -302,9 +302,18 @@ type Author struct {
 
 // author is /authors/{name}: the author and their works, newest first.
 func (s *Server) author(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.store.FindAuthorByName(r.Context(), r.PathValue("name"))
+	name := r.PathValue("name")
+	authors, err := s.store.FindAuthorsByName(r.Context(), name)
 	if err != nil {
 		return err
+	}
+	legacy := r.URL.Query().Get("legacy")
+	if legacy != "" && legacy != "0" && legacy != "1" {
+		return fanarchive.Errorf(fanarchive.EINVALID, "legacy is 0 or 1, not %q.", legacy)
+	}
+	a, _, ok := fanarchive.ChooseAuthor(authors, legacy == "1")
+	if !ok {
+		return fanarchive.Errorf(fanarchive.ENOTFOUND, "No imported works are under the name %q.", name)
 	}
 	limit, err := limitParam(r)
 	if err != nil {
@@ -314,7 +323,7 @@ func (s *Server) author(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	works, total, err := s.store.FindWorks(r.Context(), fanarchive.WorkFilter{Author: &a.Name, Offset: offset, Limit: limit})
+	works, total, err := s.store.FindWorks(r.Context(), fanarchive.WorkFilter{AuthorID: a.ID, Offset: offset, Limit: limit})
 	if err != nil {
 		return err
 	}

@@ -320,9 +320,29 @@ func TestPseudsAndPages(t *testing.T) {
 	if resp := c.post("/account/pseuds", form("name", "maple stone")); !strings.Contains(resp.body, "kept for whoever claims those works") {
 		t.Errorf("a legacy author's name: %s", mainText(resp.body))
 	}
+	pseuds, _ := f.store.FindPseuds(context.Background(), u.ID)
 	f.create(context.Background(), &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "Blotted Pages",
-		Authors: []fanarchive.Author{{Name: "Inkblot"}}, Rating: fanarchive.RatingGeneral,
+		Authors: []fanarchive.Author{{ID: pseuds[1].ID, Name: "Inkblot"}}, Rating: fanarchive.RatingGeneral,
 		Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>Ink everywhere.</p>"}}})
+	// An import after the pseud was made, under the same name, is a legacy
+	// author's: the two pages link to each other.
+	f.create(context.Background(), &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "Older Ink",
+		Authors: []fanarchive.Author{{Name: "Inkblot"}}, Rating: fanarchive.RatingGeneral,
+		Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>Faded.</p>"}}})
+	if pseudPage := f.anon().get("/authors/Inkblot"); strings.Contains(pseudPage.body, "Older Ink") ||
+		!strings.Contains(pseudPage.body, `href="/authors/Inkblot?legacy=1"`) {
+		t.Errorf("the pseud's page lists the legacy author's work or does not link to it:\n%s", mainText(pseudPage.body))
+	}
+	if legacyPage := f.anon().get("/authors/Inkblot?legacy=1"); !strings.Contains(legacyPage.body, "Older Ink") ||
+		strings.Contains(legacyPage.body, "Blotted Pages") || strings.Contains(legacyPage.body, "A pseud of") {
+		t.Errorf("the legacy author's page:\n%s", mainText(legacyPage.body))
+	}
+	if resp := f.anon().get("/authors/Maple%20Stone?legacy=1"); resp.status != http.StatusOK {
+		t.Errorf("a legacy author's page asked for as legacy: %d", resp.status)
+	}
+	if resp := f.anon().get("/authors/Penelope%20Quill?legacy=1"); resp.status != http.StatusNotFound {
+		t.Errorf("a pseud's name asked for as a legacy author: %d", resp.status)
+	}
 	page := f.anon().get("/authors/Inkblot")
 	if page.status != http.StatusOK || !strings.Contains(page.body, `A pseud of <a href="/users/Penelope%20Quill">Penelope Quill</a>`) ||
 		!strings.Contains(page.body, "Blotted Pages") {
@@ -339,7 +359,6 @@ func TestPseudsAndPages(t *testing.T) {
 	if resp := f.anon().get("/users/Nobody%20Here"); resp.status != http.StatusNotFound {
 		t.Errorf("unknown user page: %d", resp.status)
 	}
-	pseuds, _ := f.store.FindPseuds(context.Background(), u.ID)
 	if resp := c.post("/account/pseuds/"+itoa(pseuds[1].ID)+"/rename", form("name", "Blotter")); resp.status != http.StatusSeeOther {
 		t.Errorf("rename: %d", resp.status)
 	}
@@ -364,8 +383,9 @@ func TestPseudsAndPages(t *testing.T) {
 func TestDeleteAccount(t *testing.T) {
 	f := newAccountFixture(t)
 	u := f.makeUser("Leaving Lou")
+	pseuds, _ := f.store.FindPseuds(context.Background(), u.ID)
 	f.create(context.Background(), &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "Left Behind",
-		Authors: []fanarchive.Author{{Name: u.Name}}, Rating: fanarchive.RatingGeneral,
+		Authors: []fanarchive.Author{{ID: pseuds[0].ID, Name: u.Name}}, Rating: fanarchive.RatingGeneral,
 		Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>Goodbye.</p>"}}})
 	c := f.loginAs(u)
 	if resp := c.post("/account/delete", form("current", passwordOf(u.Name))); resp.status != http.StatusBadRequest {

@@ -104,17 +104,21 @@ func (s *Server) handleTagFeed(w http.ResponseWriter, r *http.Request) {
 
 // handleAuthorFeed is the feed of an author's works.
 func (s *Server) handleAuthorFeed(w http.ResponseWriter, r *http.Request) {
-	author, err := s.store.FindAuthorByName(r.Context(), r.PathValue("name"))
+	author, _, err := findAuthor(r, s.store)
 	if err != nil {
 		s.fail(w, r, err, "feed")
 		return
 	}
-	works, _, err := s.store.FindWorks(r.Context(), fanarchive.WorkFilter{Author: &author.Name, Limit: feedWorks})
+	works, _, err := s.store.FindWorks(r.Context(), fanarchive.WorkFilter{AuthorID: author.ID, Limit: feedWorks})
 	if err != nil {
 		s.fail(w, r, err, "feed")
 		return
 	}
-	s.writeFeed(w, r, authorFeedURL(author.Name), "Works by "+author.Name, authorURL(author.Name), works)
+	feedURL, pageURL := authorFeedURL(author.Name), authorURL(author.Name)
+	if author.UserID == 0 && r.URL.Query().Get("legacy") == "1" {
+		feedURL, pageURL = feedURL+"?legacy=1", pageURL+"?legacy=1"
+	}
+	s.writeFeed(w, r, feedURL, "Works by "+author.Name, pageURL, works)
 }
 
 // handleSearchFeed is the feed of a search: the search page's parameters,

@@ -63,6 +63,9 @@ type listPage struct {
 	page
 	Heading string
 	PseudOf string // the user whose pseud the author is, when not their default one
+	// SameName links an author page to the other author of its name (a
+	// pseud's and a legacy author's), when there is one.
+	SameName sameName
 	Total   int
 	Blurbs  []blurb
 	Pager   pager
@@ -91,6 +94,7 @@ func (s *Server) listWorks(w http.ResponseWriter, r *http.Request, filter fanarc
 		return
 	}
 	filter.Offset = (n - 1) * worksPerPage
+	filter.IncludeRestricted = currentUser(r) != nil
 	filter.Limit = worksPerPage
 	works, total, err := s.store.FindWorks(r.Context(), filter)
 	if err != nil {
@@ -110,10 +114,10 @@ func (s *Server) listWorks(w http.ResponseWriter, r *http.Request, filter fanarc
 	}
 	if n > 1 {
 		data.page = s.newPage(title, "Page "+strconv.Itoa(n))
-		data.Pager.Prev = r.URL.EscapedPath() + "?page=" + strconv.Itoa(n-1)
+		data.Pager.Prev = withPage(r.URL, strconv.Itoa(n-1))
 	}
 	if n < pages {
-		data.Pager.Next = r.URL.EscapedPath() + "?page=" + strconv.Itoa(n+1)
+		data.Pager.Next = withPage(r.URL, strconv.Itoa(n+1))
 	}
 	for _, work := range works {
 		data.Blurbs = append(data.Blurbs, newBlurb(work))
