@@ -66,9 +66,9 @@ type listPage struct {
 	// SameName links an author page to the other author of its name (a
 	// pseud's and a legacy author's), when there is one.
 	SameName sameName
-	Total   int
-	Blurbs  []blurb
-	Pager   pager
+	Total    int
+	Blurbs   []blurb
+	Pager    pager
 }
 
 // pageNumber reads ?page=N: 1 when absent, false when it is not a page.
