@@ -211,12 +211,9 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wk, err := s.store.FindWorkOutline(r.Context(), id)
+	wk, err := s.findWork(r, id)
 	if err != nil {
 		return err
-	}
-	if wk.Kind != fanarchive.KindFiction {
-		return fanarchive.Errorf(fanarchive.ENOTFOUND, "There is no work %d.", id)
 	}
 	withText := r.URL.Query().Get("text")
 	if withText != "" && withText != "0" && withText != "1" {
@@ -237,6 +234,21 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 	return s.writeJSON(w, r, out)
 }
 
+// findWork reads the outline of a work the API shows: a published work of
+// fiction that is not restricted to logged-in readers (the API has no
+// readers' sessions), as its listings and searches leave the others out.
+// Anything else is ENOTFOUND, so a draft's existence is not given away.
+func (s *Server) findWork(r *http.Request, id int64) (*fanarchive.Work, error) {
+	wk, err := s.store.FindWorkOutline(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if wk.Kind != fanarchive.KindFiction || wk.Draft || wk.Restricted {
+		return nil, fanarchive.Errorf(fanarchive.ENOTFOUND, "There is no work %d.", id)
+	}
+	return wk, nil
+}
+
 func (s *Server) newChapter(r *http.Request, wk *fanarchive.Work, c *fanarchive.Chapter) Chapter {
 	return Chapter{Number: c.Number, Title: c.Title, Words: c.Words, Pages: max(c.Pages, 1),
 		URL: s.base(r) + "/api/v1/works/" + strconv.FormatInt(wk.ID, 10) + "/chapters/" + strconv.Itoa(c.Number)}
@@ -253,11 +265,11 @@ func (s *Server) chapter(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wk, err := s.store.FindWorkOutline(r.Context(), id)
+	wk, err := s.findWork(r, id)
 	if err != nil {
 		return err
 	}
-	if wk.Kind != fanarchive.KindFiction || n > int64(len(wk.Chapters)) {
+	if n > int64(len(wk.Chapters)) {
 		return fanarchive.Errorf(fanarchive.ENOTFOUND, "Work %d has no chapter %d.", id, n)
 	}
 	c := wk.Chapters[n-1]

@@ -140,6 +140,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 // a server error.
 func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, base string, fixed *fanarchive.Tag) {
 	form, q, problem := parseSearchForm(r.URL.Query())
+	q.IncludeRestricted = currentUser(r) != nil
 	data := &searchPage{page: s.newPage("Search"), Form: form, Action: base, Heading: "Search"}
 	if fixed != nil {
 		label := tagKindLabel(fixed.Kind) + ": " + fixed.Name

@@ -128,7 +128,7 @@ func (s *Server) handleChapter(w http.ResponseWriter, r *http.Request) {
 }
 
 // loadWork reads the work named by the {id} path value, answering the
-// request itself when it cannot. It reads the work's outline: every
+// request itself when it cannot or the reader may not see it (mayRead). It reads the work's outline: every
 // chapter but none of their text, which each page then reads for itself.
 func (s *Server) loadWork(w http.ResponseWriter, r *http.Request) (*fanarchive.Work, bool) {
 	id, ok := parseID(r.PathValue("id"))
@@ -139,6 +139,9 @@ func (s *Server) loadWork(w http.ResponseWriter, r *http.Request) (*fanarchive.W
 	work, err := s.store.FindWorkOutline(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err, "work")
+		return nil, false
+	}
+	if !s.mayRead(w, r, work) {
 		return nil, false
 	}
 	return work, true
