@@ -100,7 +100,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	purgeCtx, stopPurge := context.WithCancel(ctx)
 	purged := make(chan struct{})
-	go func() { defer close(purged); purgeAccounts(purgeCtx, store, logger) }()
+	go func() { defer close(purged); purgeExpired(purgeCtx, store, time.Now, logger) }()
 	defer func() { stopPurge(); <-purged }()
 	srv := &http.Server{
 		Handler: web.New(store, logger, web.Options{SecureCookies: *secure, Search: engine, BaseURL: *baseURL,
@@ -143,22 +143,34 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	return nil
 }
 
-// purgeAccounts deletes expired sessions, tokens, rate-limit windows and
-// accounts never confirmed, at start and then every hour, until ctx ends.
-func purgeAccounts(ctx context.Context, store fanarchive.Store, logger *slog.Logger) {
+// purgeExpired deletes expired sessions, tokens, rate-limit windows and
+// accounts never confirmed, and the works deleted more than
+// fanarchive.WorkTrashDays ago, at start and then every hour, until ctx
+// ends.
+func purgeExpired(ctx context.Context, store fanarchive.Store, now func() time.Time, logger *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := store.PurgeAccounts(ctx); err != nil && ctx.Err() == nil {
-			logger.Warn("purge accounts", "err", err)
-		} else if n > 0 {
-			logger.Debug("purged expired account rows", "rows", n)
-		}
+		purgeOnce(ctx, store, now(), logger)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// purgeOnce is one round of purgeExpired, at now.
+func purgeOnce(ctx context.Context, store fanarchive.Store, now time.Time, logger *slog.Logger) {
+	if n, err := store.PurgeAccounts(ctx); err != nil && ctx.Err() == nil {
+		logger.Warn("purge accounts", "err", err)
+	} else if n > 0 {
+		logger.Debug("purged expired account rows", "rows", n)
+	}
+	if n, err := store.PurgeWorks(ctx, now.AddDate(0, 0, -fanarchive.WorkTrashDays)); err != nil && ctx.Err() == nil {
+		logger.Warn("purge deleted works", "err", err)
+	} else if n > 0 {
+		logger.Info("purged works deleted long ago", "works", n, "days", fanarchive.WorkTrashDays)
 	}
 }
 
