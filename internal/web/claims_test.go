@@ -10,6 +10,7 @@ import (
 
 	"fanarchive"
 	"fanarchive/internal/auth"
+	"fanarchive/internal/web"
 )
 
 // Claims and takedowns over HTTP: the claim form, the mail and its link
@@ -387,5 +388,29 @@ func TestClaimCrossOrigin(t *testing.T) {
 	}
 	if mails := f.takeMail(); len(mails) != 0 {
 		t.Errorf("forged requests mailed %d", len(mails))
+	}
+}
+
+// TestClaimRateLimit: claims and takedown requests share one limit per
+// account, so an account cannot mail header addresses, or fill the queue,
+// without end.
+func TestClaimRateLimit(t *testing.T) {
+	limits := generous
+	limits.Claims = web.Limit{N: 2, Per: time.Hour}
+	opts := accountOptions()
+	opts.Limits = &limits
+	f := newFixture(t, opts)
+	me := f.loginAs(f.makeUser(uniqueName("Eager")))
+	for i, want := range []int{http.StatusOK, http.StatusOK, http.StatusTooManyRequests} {
+		path := workPath(f.freshLegacyWork(true)) + "/claim"
+		if i == 1 {
+			path = workPath(f.freshLegacyWork(false)) + "/takedown"
+		}
+		if resp := me.post(path, form("scope", "address", "reason", "Mine.")); resp.status != want {
+			t.Errorf("request %d (%s): %d, want %d", i+1, path, resp.status, want)
+		}
+	}
+	if mails := f.takeMail(); len(mails) != 1 {
+		t.Errorf("%d claim mails sent, want 1", len(mails))
 	}
 }
