@@ -320,8 +320,14 @@ func TestPseudsAndPages(t *testing.T) {
 	if resp := c.post("/account/pseuds", form("name", "maple stone")); !strings.Contains(resp.body, "kept for whoever claims those works") {
 		t.Errorf("a legacy author's name: %s", mainText(resp.body))
 	}
+	// The importer links bylines by name to legacy authors only; a pseud
+	// is named by its ID.
+	inkblot, err := f.store.FindAuthorByName(context.Background(), "Inkblot")
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.create(context.Background(), &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "Blotted Pages",
-		Authors: []fanarchive.Author{{Name: "Inkblot"}}, Rating: fanarchive.RatingGeneral,
+		Authors: []fanarchive.Author{*inkblot}, Rating: fanarchive.RatingGeneral,
 		Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>Ink everywhere.</p>"}}})
 	page := f.anon().get("/authors/Inkblot")
 	if page.status != http.StatusOK || !strings.Contains(page.body, `A pseud of <a href="/users/Penelope%20Quill">Penelope Quill</a>`) ||
@@ -364,8 +370,12 @@ func TestPseudsAndPages(t *testing.T) {
 func TestDeleteAccount(t *testing.T) {
 	f := newAccountFixture(t)
 	u := f.makeUser("Leaving Lou")
+	lou, err := f.store.FindAuthorByName(context.Background(), u.Name) // the default pseud, by its ID
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.create(context.Background(), &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "Left Behind",
-		Authors: []fanarchive.Author{{Name: u.Name}}, Rating: fanarchive.RatingGeneral,
+		Authors: []fanarchive.Author{*lou}, Rating: fanarchive.RatingGeneral,
 		Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>Goodbye.</p>"}}})
 	c := f.loginAs(u)
 	if resp := c.post("/account/delete", form("current", passwordOf(u.Name))); resp.status != http.StatusBadRequest {
