@@ -270,6 +270,10 @@ func TestClaimWithoutAddress(t *testing.T) {
 	wantPage(t, "asked twice", me.post(workPath(work)+"/claim", form("scope", "work")), http.StatusConflict, "already")
 
 	arch := f.loginAs(f.makeUser(uniqueName("Keeper"), fanarchive.RoleArchivist))
+	nav := `<a href="/admin/claims">Claims</a>`
+	if !strings.Contains(arch.get("/").body, nav) || strings.Contains(me.get("/").body, nav) {
+		t.Errorf("the header's link to the claims queue is not the archivists' alone")
+	}
 	queue := arch.get("/admin/claims")
 	wantPage(t, "the queue", queue, http.StatusOK, "Sorrel Dane", u.Name, "no address in the header", "&lt;script&gt;alert(&#34;claim&#34;)&lt;/script&gt;")
 	if strings.Contains(queue.body, `<script>alert("claim")`) || strings.Contains(queue.body, "<img src=x") {
