@@ -39,6 +39,7 @@ type claimFormPage struct {
 	Works  []link
 	More   int
 	Pseuds []*fanarchive.Pseud
+	Note   string // as typed, when the form comes back with an error
 	Error  string
 }
 
@@ -74,7 +75,8 @@ func (s *Server) claimForm(w http.ResponseWriter, r *http.Request, status int, e
 		return
 	}
 	p := &claimFormPage{page: s.newPage("Claim " + target.WorkTitle), WorkURL: workURL(id), WorkTitle: target.WorkTitle,
-		Authors: target.Authors, Mail: target.CanMail(), HasAddress: target.HasAddress, Pseuds: pseuds, Error: errMsg}
+		Authors: target.Authors, Mail: target.CanMail(), HasAddress: target.HasAddress, Pseuds: pseuds,
+		Note: r.PostForm.Get("note"), Error: errMsg}
 	if p.WorkTitle == "" {
 		p.WorkTitle = "Untitled"
 	}
