@@ -105,6 +105,8 @@ type Claim struct {
 	DecidedByName string `json:"decided_by_name,omitempty"`
 	DecisionNote  string `json:"decision_note,omitempty"`
 	// PseudID is the pseud the works are by since the claim was settled.
+	// For a pending claim it is the pseud its user chose to take the works
+	// (0: a pseud of the legacy name, made when the claim settles).
 	PseudID int64 `json:"pseud_id,omitempty"`
 	// Works are the IDs of the works the claim moved, once settled; for a
 	// pending claim read by FindClaimByToken, those confirming would move.
@@ -128,6 +130,8 @@ type ClaimTarget struct {
 	// SameAddress is how many works of that one legacy author name the
 	// same address (this one included): what a confirmed link moves.
 	SameAddress int
+	// SameAddressWorks are those works' IDs, in order.
+	SameAddressWorks []int64
 }
 
 // CanMail reports whether a claim of the work can be proved by mail.
@@ -164,7 +168,11 @@ type ClaimService interface {
 
 	// RequestClaim records a pending claim by c.UserID of a legacy author
 	// of work c.WorkID (c.AuthorID, or 0 for the work's only one), made
-	// c.Via ClaimByMail or ClaimByArchivist, with c.Note. By mail, the
+	// c.Via ClaimByMail or ClaimByArchivist, with c.Note. c.Scope is
+	// ScopeAddress (the default when the header names an address) or
+	// ScopeWork (the default otherwise): the claimant may ask for the work
+	// alone, never for every work of the name. c.PseudID, when not 0, is
+	// the claimant's pseud the works are to move to. By mail, the
 	// token t (purpose TokenClaim; its UserID, AuthorID and WorkID are
 	// set) is stored and the mails mail builds for the header's address
 	// are queued, in the same transaction: the address is given to mail
@@ -173,7 +181,7 @@ type ClaimService interface {
 	// times. Returns ENOTFOUND for no such work or user, EINVALID when the
 	// work has no legacy author (or several and none is named), a mail
 	// claim on a work without an address or with several legacy authors,
-	// a bad note or a disabled account, and ECONFLICT when the user has
+	// a bad note, scope or pseud, or a disabled account, and ECONFLICT when the user has
 	// asked an archivist about this author already.
 	RequestClaim(ctx context.Context, c *Claim, t *Token, mail func(to string) ([]*OutboundMail, error)) error
 
@@ -186,12 +194,14 @@ type ClaimService interface {
 	// ConfirmClaim uses the claim link of userID's claim and settles it in
 	// one transaction: the legacy author becomes userID's pseud with the
 	// works in the claim's scope (or, when others of its works stay, a new
-	// pseud of the same name takes those works), search sees the works
+	// pseud of the same name takes those works; or, when the claimant chose
+	// one of their pseuds, that pseud takes them), search sees the works
 	// under it at once, and the claim is recorded as confirmed with the
 	// works it moved. Returns ENOTFOUND for a bad, used or expired link or
 	// another user's (which stays usable by its own user), ECONFLICT when
 	// the author was claimed meanwhile or another account has a pseud of
-	// that name, EINVALID when the user has MaxPseuds.
+	// that name, EINVALID when the user has MaxPseuds or the chosen pseud
+	// is no longer theirs.
 	ConfirmClaim(ctx context.Context, tokenID string, userID int64) (*Claim, error)
 
 	// AssignClaim settles a claim by hand for the archivist c.DecidedBy,
@@ -199,7 +209,9 @@ type ClaimService interface {
 	// author; c.Scope may widen or narrow it), or, with c.ID 0, a new
 	// record for user c.UserID of the legacy author of work c.WorkID
 	// (c.AuthorID, or 0 for its only one). Works move as ConfirmClaim
-	// moves them, within c.Scope. c is filled as FindClaim returns it.
+	// moves them, within c.Scope, onto c.PseudID when it is not 0 (else
+	// the pseud the claimant chose, else one of the legacy name). c is
+	// filled as FindClaim returns it.
 	// Returns ENOTFOUND, EINVALID (a bad scope, ScopeAddress for a work
 	// without an address, nothing to move), ECONFLICT as ConfirmClaim.
 	AssignClaim(ctx context.Context, c *Claim) error

@@ -37,6 +37,7 @@ var generous = web.RateLimits{
 	SignUpIP: web.Limit{N: 100000, Per: time.Minute}, SignUpAccount: web.Limit{N: 100000, Per: time.Minute}, ResetIP: web.Limit{N: 100000, Per: time.Minute},
 	ResetAccount: web.Limit{N: 100000, Per: time.Minute}, ResendIP: web.Limit{N: 100000, Per: time.Minute},
 	ResendAccount: web.Limit{N: 100000, Per: time.Minute}, Password: web.Limit{N: 100000, Per: time.Minute},
+	Claims: web.Limit{N: 100000, Per: time.Minute},
 }
 
 func accountOptions() web.Options {

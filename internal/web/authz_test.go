@@ -125,6 +125,31 @@ var authzRows = []authzRow{
 	{"POST /admin/users/{id}/disable", []persona{admin}, func(c *cell) (string, map[string]string) {
 		return fmt.Sprintf("/admin/users/%d/disable", c.owner.ID), map[string]string{"disabled": "1"}
 	}},
+	// Claims and takedowns (claims_test.go has the helpers).
+	{"POST /works/{id}/claim", loggedIn, func(c *cell) (string, map[string]string) {
+		return workPath(c.f.freshLegacyWork(true)) + "/claim", map[string]string{"pseud": "new", "scope": "address"}
+	}},
+	{"POST /works/{id}/takedown", loggedIn, func(c *cell) (string, map[string]string) {
+		return workPath(c.f.freshLegacyWork(false)) + "/takedown", map[string]string{"reason": "I wrote it and want it gone."}
+	}},
+	{"POST /claims/{token}", []persona{owner}, func(c *cell) (string, map[string]string) {
+		return "/claims/" + c.f.mailedClaim(c.owner, c.f.freshLegacyWork(true), time.Now().Add(time.Hour)), nil
+	}},
+	{"POST /admin/claims/assign", []persona{archivist, admin}, func(c *cell) (string, map[string]string) {
+		return "/admin/claims/assign", map[string]string{"work": fmt.Sprint(c.f.freshLegacyWork(false).ID), "user": c.owner.Name, "scope": "work"}
+	}},
+	{"POST /admin/claims/{id}/assign", []persona{archivist, admin}, func(c *cell) (string, map[string]string) {
+		return fmt.Sprintf("/admin/claims/%d/assign", c.f.askedClaim(c.owner, c.f.freshLegacyWork(false)).ID), map[string]string{"scope": "work"}
+	}},
+	{"POST /admin/claims/{id}/reject", []persona{archivist, admin}, func(c *cell) (string, map[string]string) {
+		return fmt.Sprintf("/admin/claims/%d/reject", c.f.askedClaim(c.owner, c.f.freshLegacyWork(false)).ID), map[string]string{"note": "No."}
+	}},
+	{"POST /admin/takedowns/{id}/takedown", []persona{archivist, admin}, func(c *cell) (string, map[string]string) {
+		return fmt.Sprintf("/admin/takedowns/%d/takedown", c.f.takedownOf(c.owner, c.f.freshLegacyWork(false), "Mine.").ID), nil
+	}},
+	{"POST /admin/takedowns/{id}/dismiss", []persona{archivist, admin}, func(c *cell) (string, map[string]string) {
+		return fmt.Sprintf("/admin/takedowns/%d/dismiss", c.f.takedownOf(c.owner, c.f.freshLegacyWork(false), "Mine.").ID), nil
+	}},
 }
 
 // TestAuthzCoversEveryWriteRoute keeps the table in step with routes.go.

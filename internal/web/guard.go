@@ -135,6 +135,8 @@ type viewer struct {
 	URL   string // their user page
 	CSRF  string
 	Admin bool
+	// Archivist says the viewer may settle claims and takedowns.
+	Archivist bool
 }
 
 // decorate gives a page's data the viewer, before it is rendered.
@@ -152,7 +154,7 @@ func (s *Server) decorate(r *http.Request, data any) {
 		return // a form posted without its token is refused; nothing worse
 	}
 	p.setViewer(&viewer{Name: v.user.Name, URL: userURL(v.user.Name), CSRF: auth.CSRFToken(key, string(v.session.ID)),
-		Admin: v.user.HasRole(fanarchive.RoleAdmin)})
+		Admin: v.user.HasRole(fanarchive.RoleAdmin), Archivist: auth.Can(v.user, auth.AssignClaim)})
 }
 
 func (p *page) setViewer(v *viewer) { p.Viewer = v }

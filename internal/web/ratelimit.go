@@ -27,6 +27,10 @@ type RateLimits struct {
 	ResetIP, ResetAccount   Limit // password-reset requests
 	ResendIP, ResendAccount Limit // confirmation mail sent again
 	Password                Limit // password checks of a logged-in user: changes of password or address, deletion
+	// Claims counts, per account, claims of legacy works (which mail a
+	// link to an address in a story's header, someone else's perhaps)
+	// and takedown requests (which fill the archivists' queue).
+	Claims Limit
 }
 
 // DefaultRateLimits are what Options.Limits defaults to.
@@ -40,6 +44,7 @@ var DefaultRateLimits = RateLimits{
 	ResendIP:      Limit{5, time.Hour},
 	ResendAccount: Limit{3, time.Hour},
 	Password:      Limit{5, time.Minute},
+	Claims:        Limit{5, time.Hour},
 }
 
 // hit is one counter a request is checked against.

@@ -62,7 +62,8 @@ func templateFuncs() template.FuncMap {
 // clone of them with the page's own template added.
 func parsePages() (map[string]*template.Template, error) {
 	pageNames := []string{"list", "work", "adult", "error", "search", "fandoms",
-		"signup", "login", "notice", "email_form", "confirm", "reset", "account", "user", "admin_users"}
+		"signup", "login", "notice", "email_form", "confirm", "reset", "account", "user", "admin_users",
+		"claim", "claim_confirm", "takedown", "admin_claims", "admin_takedowns"}
 	base, err := template.New("").Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)

@@ -47,6 +47,13 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /account", s.handleAccount)
 	mux.HandleFunc("GET /admin/users", s.handleAdminUsers)
 
+	// Claims and takedowns (docs/accounts.md).
+	mux.HandleFunc("GET /works/{id}/claim", s.handleClaimForm)
+	mux.HandleFunc("GET /works/{id}/takedown", s.handleTakedownForm)
+	mux.HandleFunc("GET /claims/{token}", s.handleClaimLink)
+	mux.HandleFunc("GET /admin/claims", s.handleAdminClaims)
+	mux.HandleFunc("GET /admin/takedowns", s.handleAdminTakedowns)
+
 	// State-changing requests: each is checked, in post (guard.go), against
 	// cross-origin requests, the session's CSRF token and the
 	// authorisation matrix (internal/auth) for its action.
@@ -68,6 +75,14 @@ func (s *Server) routes() http.Handler {
 	s.post(mux, "POST /account/delete", auth.DeleteAccount, nil, s.handleDeleteAccount)
 	s.post(mux, "POST /admin/users/{id}/roles", auth.GrantRole, nil, s.handleSetRole)
 	s.post(mux, "POST /admin/users/{id}/disable", auth.DisableUser, nil, s.handleDisableUser)
+	s.post(mux, "POST /works/{id}/claim", auth.ClaimWork, nil, s.handleClaim)
+	s.post(mux, "POST /works/{id}/takedown", auth.RequestTakedown, nil, s.handleRequestTakedown)
+	s.post(mux, "POST /claims/{token}", auth.ConfirmClaim, s.claimLinkOwner, s.handleConfirmClaim)
+	s.post(mux, "POST /admin/claims/assign", auth.AssignClaim, nil, s.handleAssignWork)
+	s.post(mux, "POST /admin/claims/{id}/assign", auth.AssignClaim, nil, s.handleAssignClaim)
+	s.post(mux, "POST /admin/claims/{id}/reject", auth.AssignClaim, nil, s.handleRejectClaim)
+	s.post(mux, "POST /admin/takedowns/{id}/takedown", auth.Takedown, nil, s.handleTakeDown)
+	s.post(mux, "POST /admin/takedowns/{id}/dismiss", auth.Takedown, nil, s.handleDismissTakedown)
 
 	// Anything else, including other methods on known paths, is not here.
 	mux.HandleFunc("/", s.handleNotFound)

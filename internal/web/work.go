@@ -35,6 +35,7 @@ type workPage struct {
 	PagesTop, PagesEnd *pageNav
 	Provenance         *provenance
 	Downloads          []downloadLink
+	Actions            *workActions // claim and takedown links (claim.go)
 }
 
 // tagBlock is one row of the work's tag list, such as its fandoms.
@@ -170,6 +171,10 @@ func (s *Server) showChapter(w http.ResponseWriter, r *http.Request, work *fanar
 	}
 	p := s.newWorkPage(work, n, k)
 	p.Story = []chapterView{newChapterView(work, ch, pageBody(pg.Body))}
+	if p.Actions, err = s.workActionsFor(r, work); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "work", p)
 }
 

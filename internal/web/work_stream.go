@@ -42,6 +42,11 @@ func (s *Server) streamWork(w http.ResponseWriter, r *http.Request, work *fanarc
 	for _, ch := range work.Chapters {
 		p.Story = append(p.Story, newChapterView(work, ch, template.HTML(storyMark)))
 	}
+	var err error
+	if p.Actions, err = s.workActionsFor(r, work); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.decorate(r, p)
 	buf, err := s.execute("work", p)
 	if err != nil {

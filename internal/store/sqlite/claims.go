@@ -74,6 +74,7 @@ func claimTarget(ctx context.Context, tx *sql.Tx, workID int64) (*fanarchive.Cla
 		for _, w := range works {
 			if w.key == key {
 				t.SameAddress++
+				t.SameAddressWorks = append(t.SameAddressWorks, w.id)
 			}
 		}
 	}
@@ -185,9 +186,20 @@ func (s *Store) RequestClaim(ctx context.Context, c *fanarchive.Claim, t *fanarc
 		}
 		c.UserName, c.AuthorID, c.AuthorName, c.WorkTitle = u.Name, author.ID, author.Name, target.WorkTitle
 		c.HasAddress, c.State, c.CreatedAt = addr != "", fanarchive.ClaimPending, now
-		c.Scope = fanarchive.ScopeWork
-		if addr != "" {
+		switch {
+		case c.Scope == "" && addr != "":
 			c.Scope = fanarchive.ScopeAddress
+		case c.Scope == "", c.Scope == fanarchive.ScopeWork:
+			c.Scope = fanarchive.ScopeWork
+		case c.Scope == fanarchive.ScopeAddress && addr == "":
+			return fanarchive.Errorf(fanarchive.EINVALID, "The original header of this work names no address, so only this work can be claimed.")
+		case c.Scope != fanarchive.ScopeAddress:
+			return fanarchive.Errorf(fanarchive.EINVALID, "Claim the works with the address in the header, or this work alone.")
+		}
+		if c.PseudID != 0 {
+			if err := ownPseud(ctx, tx, c.PseudID, u.ID); err != nil {
+				return err
+			}
 		}
 		var tokenID sql.NullString
 		if c.Via == fanarchive.ClaimByMail {
@@ -198,9 +210,10 @@ func (s *Store) RequestClaim(ctx context.Context, c *fanarchive.Claim, t *fanarc
 			tokenID, c.ExpiresAt = sql.NullString{String: t.ID, Valid: true}, t.ExpiresAt.UTC()
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO claims (user_id, user_name, author_id, author_name, work_id, work_title,
-			via, scope, address_key, token_id, expires_at, state, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`, u.ID, u.Name, author.ID, author.Name, c.WorkID,
-			target.WorkTitle, string(c.Via), string(c.Scope), addressKey(addr), tokenID, nullTime(c.ExpiresAt), c.Note, formatTime(now))
+			via, scope, address_key, token_id, expires_at, state, note, pseud_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`, u.ID, u.Name, author.ID, author.Name, c.WorkID,
+			target.WorkTitle, string(c.Via), string(c.Scope), addressKey(addr), tokenID, nullTime(c.ExpiresAt), c.Note,
+			nullID(c.PseudID), formatTime(now))
 		if err != nil {
 			return err
 		}
@@ -394,7 +407,7 @@ func (s *Store) AssignClaim(ctx context.Context, c *fanarchive.Claim) error {
 	if err := fanarchive.ValidateClaimNote(c.DecisionNote); err != nil {
 		return err
 	}
-	scope, by, note := c.Scope, c.DecidedBy, c.DecisionNote
+	scope, by, note, pseud := c.Scope, c.DecidedBy, c.DecisionNote, c.PseudID
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		archivist, err := findUser(ctx, tx, `u.id = ?`, by)
@@ -419,6 +432,9 @@ func (s *Store) AssignClaim(ctx context.Context, c *fanarchive.Claim) error {
 			}
 		}
 		c.Scope, c.DecidedBy, c.DecidedByName, c.DecisionNote = scope, archivist.ID, archivist.Name, note
+		if pseud != 0 {
+			c.PseudID = pseud // the archivist's choice over the claimant's
+		}
 		if err := s.settleClaim(ctx, tx, c, key); err != nil {
 			return err
 		}
@@ -501,6 +517,17 @@ func (s *Store) claimSettled(ctx context.Context, tx *sql.Tx, c *fanarchive.Clai
 		}
 	}
 	return nil
+}
+
+// ownPseud checks that author id is a pseud of user userID. Returns
+// EINVALID.
+func ownPseud(ctx context.Context, tx *sql.Tx, id, userID int64) error {
+	var owner sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT user_id FROM authors WHERE id = ?`, id).Scan(&owner)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && owner.Int64 != userID {
+		return fanarchive.Errorf(fanarchive.EINVALID, "That pseud is not one of the claimant's.")
+	}
+	return err
 }
 
 // RejectClaim refuses a pending claim; its link stops working.

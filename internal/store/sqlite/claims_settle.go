@@ -40,6 +40,9 @@ func claimWorks(ctx context.Context, tx *sql.Tx, c *fanarchive.Claim, key string
 // settleClaim moves the works of claim c's legacy author within its scope
 // to a pseud of its user, in tx, and sets c.PseudID and c.Works:
 //
+//   - to c.PseudID, when the claimant or the archivist chose one of the
+//     user's pseuds: the legacy author keeps the rest, or goes if none is
+//     left;
 //   - to the user's pseud of the same name (by UserNameKey), if they have
 //     one: the legacy author keeps the rest, or goes if none is left;
 //   - else, when every work of the legacy author moves, the legacy author
@@ -70,6 +73,13 @@ func (s *Store) settleClaim(ctx context.Context, tx *sql.Tx, c *fanarchive.Claim
 	move, rest, err := claimWorks(ctx, tx, c, key)
 	if err != nil {
 		return err
+	}
+	if c.PseudID != 0 && c.PseudID != c.AuthorID {
+		// The pseud the claimant (or the archivist) chose.
+		if err := ownPseud(ctx, tx, c.PseudID, u.ID); err != nil {
+			return err
+		}
+		return s.moveClaimedWorks(ctx, tx, c, move, rest)
 	}
 	nameKey := fanarchive.UserNameKey(name)
 	var pseud, other sql.NullInt64
@@ -104,6 +114,13 @@ func (s *Store) settleClaim(ctx context.Context, tx *sql.Tx, c *fanarchive.Claim
 			return err
 		}
 	}
+	return s.moveClaimedWorks(ctx, tx, c, move, rest)
+}
+
+// moveClaimedWorks moves the works move from claim c's legacy author to
+// c.PseudID (unless the legacy author became that pseud), deleting the
+// legacy author when no works (rest) are left to it, and sets c.Works.
+func (s *Store) moveClaimedWorks(ctx context.Context, tx *sql.Tx, c *fanarchive.Claim, move, rest []int64) error {
 	if c.PseudID != c.AuthorID {
 		for _, w := range move {
 			if _, err := tx.ExecContext(ctx, `UPDATE OR IGNORE work_authors SET author_id = ? WHERE author_id = ? AND work_id = ?`,

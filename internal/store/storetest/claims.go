@@ -31,6 +31,7 @@ func RunClaims(t *testing.T, open ClockOpener) {
 		{"LinkExpired", testClaimExpired},
 		{"LinkOfAnotherUser", testClaimOtherUser},
 		{"ExistingPseud", testClaimExistingPseud},
+		{"ChosenPseudAndScope", testClaimChosenPseud},
 		{"NameOfAnotherAccount", testClaimNameTaken},
 		{"RequestRefused", testClaimRefused},
 		{"ArchivistQueue", testClaimArchivistQueue},
@@ -381,6 +382,77 @@ func testClaimExistingPseud(t *testing.T, s fanarchive.Store, c *clock) {
 	wantCode(t, err, fanarchive.ENOTFOUND)
 	if got, err := s.FindClaim(ctx, done.ID); err != nil || got.AuthorName != "ivy vane" || got.AuthorID != 0 {
 		t.Errorf("the record keeps the legacy name: %+v, %v", got, err)
+	}
+}
+
+// testClaimChosenPseud: the claimant names one of their pseuds and asks
+// for the work alone; confirming moves that work onto that pseud, and an
+// archivist's assignment can name another.
+func testClaimChosenPseud(t *testing.T, s fanarchive.Store, c *clock) {
+	ctx := context.Background()
+	a := legacyWork(t, s, "Quarry", "flint@example.org", "", "Flint Ashby")
+	b := legacyWork(t, s, "Quarry Again", "flint@example.org", "", "Flint Ashby")
+	u := newUser(t, s, "Slate Walker")
+	pen, err := s.CreatePseud(ctx, u.ID, "Chalk Line")
+	must(t, err)
+	other := newUser(t, s, "Somebody Else")
+	theirs, err := s.CreatePseud(ctx, other.ID, "Not Yours")
+	must(t, err)
+
+	target, err := s.FindClaimTarget(ctx, a.ID)
+	must(t, err)
+	if !slices.Equal(target.SameAddressWorks, []int64{a.ID, b.ID}) {
+		t.Errorf("works with the same address: %v", target.SameAddressWorks)
+	}
+	mail := func(addr string) ([]*fanarchive.OutboundMail, error) {
+		return []*fanarchive.OutboundMail{accountMail(fanarchive.MailKindClaim, addr)}, nil
+	}
+	token := func(name string) *fanarchive.Token {
+		return &fanarchive.Token{ID: tokenID(name), Purpose: fanarchive.TokenClaim, ExpiresAt: c.now().Add(time.Hour)}
+	}
+	for _, bad := range []*fanarchive.Claim{
+		{UserID: u.ID, WorkID: a.ID, Via: fanarchive.ClaimByMail, PseudID: theirs.ID},
+		{UserID: u.ID, WorkID: a.ID, Via: fanarchive.ClaimByMail, Scope: fanarchive.ScopeAll},
+	} {
+		wantCode(t, s.RequestClaim(ctx, bad, token(fmt.Sprint("bad", bad.PseudID, bad.Scope)), mail), fanarchive.EINVALID)
+	}
+	claim := &fanarchive.Claim{UserID: u.ID, WorkID: a.ID, Via: fanarchive.ClaimByMail, Scope: fanarchive.ScopeWork, PseudID: pen.ID}
+	must(t, s.RequestClaim(ctx, claim, token("chosen"), mail))
+	if claim.Scope != fanarchive.ScopeWork {
+		t.Errorf("scope asked for: %+v", claim)
+	}
+	pending, err := s.FindClaimByToken(ctx, tokenID("chosen"))
+	must(t, err)
+	if pending.PseudID != pen.ID || !slices.Equal(pending.Works, []int64{a.ID}) {
+		t.Errorf("the pending claim: %+v", pending)
+	}
+	done, err := s.ConfirmClaim(ctx, tokenID("chosen"), u.ID)
+	must(t, err)
+	if done.PseudID != pen.ID || !slices.Equal(done.Works, []int64{a.ID}) {
+		t.Errorf("confirmed: %+v", done)
+	}
+	if got := byline(t, s, a.ID); got != "Chalk Line" {
+		t.Errorf("byline of the claimed work: %q", got)
+	}
+	if got := byline(t, s, b.ID); got != "Flint Ashby" {
+		t.Errorf("byline of the work left out: %q", got)
+	}
+	// The archivist assigns the other onto the default pseud.
+	arch := newUser(t, s, "Keeper", fanarchive.RoleArchivist)
+	def, err := s.FindAuthorByName(ctx, "Slate Walker")
+	must(t, err)
+	wantCode(t, s.AssignClaim(ctx, &fanarchive.Claim{UserID: u.ID, WorkID: b.ID, Scope: fanarchive.ScopeWork,
+		DecidedBy: arch.ID, PseudID: theirs.ID}), fanarchive.EINVALID)
+	by := &fanarchive.Claim{UserID: u.ID, WorkID: b.ID, Scope: fanarchive.ScopeWork, DecidedBy: arch.ID, PseudID: def.ID}
+	must(t, s.AssignClaim(ctx, by))
+	if by.PseudID != def.ID || by.AuthorID != 0 {
+		t.Errorf("assigned: %+v", by)
+	}
+	if got := byline(t, s, b.ID); got != "Slate Walker" {
+		t.Errorf("byline of the assigned work: %q", got)
+	}
+	if authors, _ := s.FindAuthorsByName(ctx, "Flint Ashby"); len(authors) != 0 {
+		t.Errorf("the legacy author with no works stays: %+v", authors)
 	}
 }
 
