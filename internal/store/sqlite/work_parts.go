@@ -33,7 +33,7 @@ func workIndex(works []*fanarchive.Work) (map[int64]*fanarchive.Work, []int64) {
 func loadAuthors(ctx context.Context, tx *sql.Tx, works []*fanarchive.Work) error {
 	byID, ids := workIndex(works)
 	in, args := inList(ids)
-	rows, err := tx.QueryContext(ctx, `SELECT wa.work_id, a.id, a.name FROM work_authors wa
+	rows, err := tx.QueryContext(ctx, `SELECT wa.work_id, a.id, a.name, coalesce(a.user_id, 0) FROM work_authors wa
 		JOIN authors a ON a.id = wa.author_id
 		WHERE wa.work_id IN (`+in+`) ORDER BY wa.work_id, wa.position`, args...)
 	if err != nil {
@@ -43,7 +43,7 @@ func loadAuthors(ctx context.Context, tx *sql.Tx, works []*fanarchive.Work) erro
 	for rows.Next() {
 		var workID int64
 		var a fanarchive.Author
-		if err := rows.Scan(&workID, &a.ID, &a.Name); err != nil {
+		if err := rows.Scan(&workID, &a.ID, &a.Name, &a.UserID); err != nil {
 			return fmt.Errorf("load authors: %w", err)
 		}
 		w := byID[workID]

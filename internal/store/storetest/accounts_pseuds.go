@@ -163,6 +163,11 @@ func testDeleteUserWorks(t *testing.T, s fanarchive.Store, c *clock) {
 	must(t, err)
 	solo := workBy(t, s, "Gone Soon", "Rosalind", "Rook")
 	shared := workBy(t, s, "Stays", "Rook", "Legacy Partner")
+	byline, err := s.FindWorkByID(ctx, shared.ID)
+	must(t, err)
+	if a := byline.Authors; len(a) != 2 || a[0].UserID != u.ID || a[1].UserID != 0 {
+		t.Errorf("a byline's pseud and legacy author: %+v, want the user's ID on the pseud only", a)
+	}
 	must(t, s.DeleteUser(ctx, u.ID, false))
 	_, err = s.FindWorkByID(ctx, solo.ID)
 	wantCode(t, err, fanarchive.ENOTFOUND)
