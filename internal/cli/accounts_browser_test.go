@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"io"
 	"mime/quotedprintable"
 	netmail "net/mail"
@@ -35,24 +34,8 @@ func TestBrowserAccount(t *testing.T) {
 	smtpAddr, received := smtpSink(t)
 	base := serveForTest(t, "--data", data, "--smtp-url", "smtp://"+smtpAddr, "--mail-from", "Archive <archive@example.org>")
 
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
+	steps := webtest.NewSteps(t, browser)
+	do, text := steps.Do, steps.Text
 
 	do("sign up",
 		chromedp.Navigate(base+"/"),

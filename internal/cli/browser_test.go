@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -21,24 +19,8 @@ func TestBrowserDemo(t *testing.T) {
 	browser := webtest.Browser(t)
 	base := serveForTest(t, "--data", t.TempDir(), "--demo")
 
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
+	steps := webtest.NewSteps(t, browser)
+	do, text := steps.Do, steps.Text
 
 	do("open the front page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("main")))
 	if s := text("main"); !strings.Contains(s, "The Lamplighter's Apprentice") || !strings.Contains(s, "Undertow") {
