@@ -14,6 +14,7 @@ import (
 	"fanarchive"
 	"fanarchive/internal/demo"
 	"fanarchive/internal/importer"
+	"fanarchive/internal/ops"
 	"fanarchive/internal/search"
 	"fanarchive/internal/store/sqlite"
 	"fanarchive/internal/web"
@@ -31,6 +32,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		"(env FANARCHIVE_BASE_URL; default http://ADDR)")
 	trustedProxy := fs.Bool("trusted-proxy", m.boolEnv("FANARCHIVE_TRUSTED_PROXY"), "behind a reverse proxy: rate limits count the client address the proxy adds\n"+
 		"last to X-Forwarded-For (env FANARCHIVE_TRUSTED_PROXY)")
+	metricsAddr := fs.String("metrics-addr", m.env("FANARCHIVE_METRICS_ADDR", ""), "serve Prometheus metrics on /metrics at this `address`, host:port, apart from the site\n"+
+		"(env FANARCHIVE_METRICS_ADDR; default none: keep it off the public network)")
 	mailSet := m.mailFlags(fs)
 	if done, err := m.parse(fs, args); done {
 		return err
@@ -102,9 +105,22 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	purged := make(chan struct{})
 	go func() { defer close(purged); purgeExpired(purgeCtx, store, time.Now, logger) }()
 	defer func() { stopPurge(); <-purged }()
+	var metrics *ops.Metrics
+	if *metricsAddr != "" {
+		metrics = ops.NewMetrics(ops.Sources{Mail: store, Applied: engine.Applied,
+			Seq: func(ctx context.Context) (int64, error) {
+				seq, _, err := store.SearchSeq(ctx)
+				return seq, err
+			}}, logger)
+		stop, err := serveMetrics(ctx, *metricsAddr, metrics, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	srv := &http.Server{
 		Handler: web.New(store, logger, web.Options{SecureCookies: *secure, Search: engine, BaseURL: *baseURL,
-			MailFrom: from, TrustedProxy: *trustedProxy,
+			MailFrom: from, TrustedProxy: *trustedProxy, Metrics: metrics,
 			// Anonymous readers' pages are kept while the change log stands
 			// still, trusted for 50 ms at a time (docs/web.md).
 			ContentVersion: func(ctx context.Context) (int64, error) {
@@ -141,6 +157,32 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// serveMetrics serves /metrics on addr until stop is called.
+func serveMetrics(ctx context.Context, addr string, metrics *ops.Metrics, logger *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen for metrics on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Warn("metrics server", "err", err)
+		}
+	}()
+	logger.Info("metrics are served", "url", "http://"+ln.Addr().String()+"/metrics")
+	return func() {
+		shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutCtx)
+		<-done
+	}, nil
 }
 
 // purgeExpired deletes expired sessions, tokens, rate-limit windows and

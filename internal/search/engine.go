@@ -194,3 +194,12 @@ func (e *Engine) apply(ctx context.Context, changes []Change) error {
 	ix.rebuildCounts()
 	return nil
 }
+
+// Applied returns the sequence number of the last change of the change log
+// this engine has applied: a store's SearchSeq less this is how far the
+// index is behind (it catches up at the next search).
+func (e *Engine) Applied() int64 {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.seq
+}

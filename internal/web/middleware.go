@@ -81,6 +81,11 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
+		took := time.Since(start)
+		if s.opts.Metrics != nil {
+			_, route := s.mux.Handler(r) // the pattern: a bounded set of labels, unlike paths
+			s.opts.Metrics.ObserveRequest(route, rec.status, took)
+		}
 		msg := "request"
 		if rec.status == statusClientClosedRequest {
 			msg = "request cancelled"
@@ -90,7 +95,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status),
 			slog.Int64("bytes", rec.bytes),
-			slog.Duration("duration", time.Since(start)))
+			slog.Duration("duration", took))
 	})
 }
 

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
+	"fanarchive"
 	"fanarchive/internal/auth"
+	"fanarchive/internal/ops"
 )
 
 // routes registers every route of the site on one ServeMux and wraps it in
@@ -87,5 +90,18 @@ func (s *Server) routes() http.Handler {
 	// Anything else, including other methods on known paths, is not here.
 	mux.HandleFunc("/", s.handleNotFound)
 
-	return s.logRequests(s.recoverPanics(securityHeaders(s.cachePages(compressResponses(s.wellFormedQueries(s.loadSession(mux)))))))
+	s.mux = mux
+	site := s.logRequests(s.recoverPanics(securityHeaders(s.cachePages(compressResponses(s.wellFormedQueries(s.loadSession(mux)))))))
+
+	// Liveness and readiness for load balancers and orchestrators: outside
+	// the site's middleware, so they are never cached, compressed or
+	// logged (they are asked every few seconds).
+	top := http.NewServeMux()
+	top.HandleFunc("GET /healthz", ops.Healthz)
+	top.Handle("GET /readyz", ops.Readyz(func(ctx context.Context) error {
+		_, _, err := s.store.FindWorks(ctx, fanarchive.WorkFilter{Limit: 1}) // the store answers a read
+		return err
+	}))
+	top.Handle("/", site)
+	return top
 }

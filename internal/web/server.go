@@ -20,6 +20,7 @@ import (
 	"fanarchive/internal/api"
 	"fanarchive/internal/auth"
 	"fanarchive/internal/mail"
+	"fanarchive/internal/ops"
 )
 
 // Options configures a Server.
@@ -63,6 +64,10 @@ type Options struct {
 	// trusted: a change made by another process reaches cached pages
 	// within it. 0 asks for every request.
 	PageCacheStaleness time.Duration
+
+	// Metrics, when set, counts every request by route pattern and status
+	// (internal/ops); serve shows them on --metrics-addr.
+	Metrics *ops.Metrics
 }
 
 // Server is the reading site. It implements http.Handler and is safe for
@@ -75,6 +80,7 @@ type Server struct {
 	pages   map[string]*template.Template // page name → layout + page
 	cssPath string                        // URL of the stylesheet, versioned by content
 	handler http.Handler                  // the router wrapped in middleware
+	mux     *http.ServeMux                // the router, which names a request's route for metrics
 	blurbs  blurbCache                    // rendered blurbs of search results
 	api     *api.Server                   // /api/v1
 	cache   *pageCache                    // anonymous readers' pages; nil without Options.ContentVersion
