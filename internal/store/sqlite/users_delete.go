@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"time"
 
 	"fanarchive"
 )
@@ -47,7 +46,7 @@ func (s *Store) DeleteUser(ctx context.Context, userID int64, orphan bool) error
 					return err
 				}
 				if others == 0 {
-					if err := deleteWorkIn(ctx, tx, w, s.now()); err != nil {
+					if err := s.deleteWorkIn(ctx, tx, w); err != nil {
 						return err
 					}
 					continue
@@ -91,21 +90,15 @@ func orphanAuthor(ctx context.Context, tx *sql.Tx) (int64, error) {
 	return id, nil
 }
 
-// deleteWorkIn deletes a work inside tx, as DeleteWork does (work.go): out
-// of search, its origin remembered so that importing it again does not
-// bring it back, its chapters and links gone, its sources kept.
-func deleteWorkIn(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
+// deleteWorkIn deletes a work inside tx, as DeleteWork does (work_delete.go):
+// out of search, its origin remembered so that importing it again does not
+// bring it back, out of its series, its chapters and links gone, its
+// sources kept.
+func (s *Store) deleteWorkIn(ctx context.Context, tx *sql.Tx, id int64) error {
 	if err := unlistWork(ctx, tx, id); err != nil { // search_write.go
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO deleted_origins (origin, work_id, deleted_at)
-		SELECT origin, id, ? FROM works WHERE id = ? AND origin IS NOT NULL`, formatTime(now), id); err != nil {
-		return fmt.Errorf("delete work %d: remember its origin: %w", id, err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM works WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("delete work %d: %w", id, err)
-	}
-	return nil
+	return s.deleteWorkRow(ctx, tx, id)
 }
 
 // sortedIDs returns ids in increasing order, so that writes happen in a

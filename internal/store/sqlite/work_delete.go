@@ -12,12 +12,7 @@ import (
 // Its sources stay, bytes and all, detached from any work; works marked as its
 // duplicates become listed again. Returns ENOTFOUND.
 func (s *Store) DeleteWork(ctx context.Context, id int64) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := unlistWork(ctx, tx, id); err != nil { // search_write.go
-			return err
-		}
-		return s.deleteWorkRow(ctx, tx, id)
-	})
+	return s.write(ctx, func(tx *sql.Tx) error { return s.deleteWorkIn(ctx, tx, id) })
 }
 
 // deleteWorkRow deletes a work for good, after unlistWork: it remembers

@@ -168,9 +168,20 @@ func testDeleteUserWorks(t *testing.T, s fanarchive.Store, c *clock) {
 	if a := byline.Authors; len(a) != 2 || a[0].UserID != u.ID || a[1].UserID != 0 {
 		t.Errorf("a byline's pseud and legacy author: %+v, want the user's ID on the pseud only", a)
 	}
+	// A series of another user's holding the deleted work keeps its
+	// places 1..n.
+	keeper := newUser(t, s, "Keeper")
+	sr := &fanarchive.Series{Title: "Kept Together", CreatedBy: keeper.ID}
+	must(t, s.CreateSeries(ctx, sr))
+	kept := workBy(t, s, "Kept", "Keeper")
+	must(t, s.AddWorkToSeries(ctx, sr.ID, solo.ID, 0, keeper.ID))
+	must(t, s.AddWorkToSeries(ctx, sr.ID, kept.ID, 0, keeper.ID))
 	must(t, s.DeleteUser(ctx, u.ID, false))
 	_, err = s.FindWorkByID(ctx, solo.ID)
 	wantCode(t, err, fanarchive.ENOTFOUND)
+	if got, err := s.FindWorkByID(ctx, kept.ID); err != nil || len(got.Series) != 1 || got.Series[0].Position != 1 {
+		t.Errorf("the series after its first work was deleted with its account: %v %+v, want the other work at 1", err, got.Series)
+	}
 	got, err := s.FindWorkByID(ctx, shared.ID)
 	must(t, err)
 	if fmt.Sprint(got.AuthorNames()) != "[Legacy Partner]" {
