@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/RoaringBitmap/roaring/v2 v2.30.0 // search: compressed bitmaps per tag, intersected in memory (docs/search.md)
+	github.com/chromedp/cdproto v0.159.0 // tests only: emulated media (print, prefers-color-scheme)
 	github.com/chromedp/chromedp v0.23.0 // tests only: drives real headless Chromium (Debian chromium)
 	github.com/emersion/go-message v0.18.2 // MIME bodies of news and mail: quoted-printable, base64, multipart, charsets (internal/ingest/mail*); builds outbound mail (internal/mail)
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // AUTH PLAIN/LOGIN to the smarthost; go-smtp's own dependency
@@ -27,7 +28,6 @@ require (
 require (
 	github.com/aymerick/douceur v0.2.0 // indirect
 	github.com/bits-and-blooms/bitset v1.24.4 // indirect
-	github.com/chromedp/cdproto v0.159.0 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/google/uuid v1.6.0 // indirect
