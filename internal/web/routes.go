@@ -26,6 +26,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /feeds/tags/{kind}/{name...}", s.handleTagFeed)
 	mux.HandleFunc("GET /feeds/authors/{name...}", s.handleAuthorFeed)
 	mux.HandleFunc("GET /feeds/search", s.handleSearchFeed)
+	mux.HandleFunc("GET /series/{id}", s.handleSeries)
+	mux.HandleFunc("GET /feeds/series/{id}", s.handleSeriesFeed)
 	mux.Handle("/api/v1/", s.api) // the read API registers its own routes (internal/api)
 	mux.HandleFunc("GET /opds", s.handleOPDS)
 	mux.HandleFunc("GET /opds/recent", s.handleOPDSRecent)
