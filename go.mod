@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/RoaringBitmap/roaring/v2 v2.30.0 // search: compressed bitmaps per tag, intersected in memory (docs/search.md)
+	github.com/chromedp/cdproto v0.159.0 // tests only: chromedp's protocol types (emulated media for print and prefers-color-scheme, viewport sizes)
 	github.com/chromedp/chromedp v0.23.0 // tests only: drives real headless Chromium (Debian chromium)
 	github.com/emersion/go-message v0.18.2 // MIME bodies of news and mail: quoted-printable, base64, multipart, charsets (internal/ingest/mail*); builds outbound mail (internal/mail)
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // AUTH PLAIN/LOGIN to the smarthost; go-smtp's own dependency
@@ -19,7 +20,6 @@ require (
 
 require (
 	github.com/andybalholm/brotli v1.3.0 // web: brotli-compressed responses (pure Go; gzip from the standard library for the rest)
-	github.com/chromedp/cdproto v0.159.0 // tests only: chromedp's protocol types (viewport sizes, cookies) used directly by browser tests
 	github.com/prometheus/client_golang v1.25.0 // /metrics in Prometheus's format, with the Go runtime's and process collectors (internal/ops)
 	github.com/schollz/progressbar/v3 v3.19.1 // import: the progress bar on terminals
 	github.com/yuin/goldmark v1.8.7 // posted chapters written in Markdown (CommonMark, tables, strikethrough) become HTML, then sanitised (internal/prose)

@@ -82,8 +82,12 @@ type Work struct {
 	// without a summary. The importer sets it from the first chapter.
 	Begins string `json:"begins,omitempty"`
 
-	Published time.Time `json:"published"`
-	Updated   time.Time `json:"updated"`
+	// Published is when the work first appeared: for an imported work the
+	// date its post or its text gives, and PublishedFrom says which (or
+	// that none is known, when Published is zero).
+	Published     time.Time  `json:"published"`
+	PublishedFrom DateSource `json:"published_from,omitempty"`
+	Updated       time.Time  `json:"updated"`
 
 	// DuplicateOf points at the work this one repeats (a repost, or a whole
 	// story that its parts also hold). Duplicates are kept but not listed.

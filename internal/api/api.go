@@ -71,6 +71,7 @@ func Routes() []Route {
 		{"GET", "/api/v1/authors/{name}", (*Server).author},
 		{"GET", "/api/v1/tags", (*Server).tags},
 		{"GET", "/api/v1/tags/{kind}/{name}", (*Server).tag},
+		{"GET", "/api/v1/series/{id}", (*Server).series},
 	}
 }
 

@@ -133,10 +133,27 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	var doc description
 	json.Unmarshal(api.OpenAPI, &doc) //nolint:errcheck // parsed above
 	id := fmt.Sprint(f.works[0].ID)
+	ctx := context.Background()
+	maker := &fanarchive.User{Name: "Series Maker", Email: "series.maker@example.net", EmailConfirmed: true, PasswordHash: "x"}
+	if err := f.store.CreateUser(ctx, maker, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	series := &fanarchive.Series{Title: "Harbour Cycle", Summary: "Two stories.", CreatedBy: maker.ID}
+	if err := f.store.CreateSeries(ctx, series); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range f.works[:2] {
+		if err := f.store.AddWorkToSeries(ctx, series.ID, w.ID, 0, maker.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tt := range []struct {
 		path, template string
 		status         int
 	}{
+		{fmt.Sprintf("/api/v1/series/%d", series.ID), "/api/v1/series/{id}", 200},
+		{"/api/v1/series/999999", "/api/v1/series/{id}", 404},
+		{"/api/v1/series/abc", "/api/v1/series/{id}", 404},
 		{"/api/v1/openapi.json", "/api/v1/openapi.json", 200},
 		{"/api/v1/works", "/api/v1/works", 200},
 		{"/api/v1/works?q=keeper&include=fandom:Harbour+Lights&rating=Teen&complete=1&limit=2", "/api/v1/works", 200},

@@ -21,6 +21,8 @@ const (
 	RequestReset  Action = "request-reset"  // ask for a password-reset link
 	ResetPassword Action = "reset-password" // set a password with a reset link
 	AdultConsent  Action = "adult-consent"
+	// ReadingSettings keeps the reader's reading settings in a cookie.
+	ReadingSettings Action = "reading-settings"
 
 	// Any logged-in user, on their own account.
 	LogOut          Action = "log-out"
@@ -67,13 +69,14 @@ type rule struct {
 // matrix is the authorisation matrix: the one statement of who may do what.
 // docs/accounts.md shows it as a table; TestCan checks every cell.
 var matrix = map[Action]rule{
-	SignUp:        {anyone: true},
-	LogIn:         {anyone: true},
-	ConfirmEmail:  {anyone: true},
-	ResendConfirm: {anyone: true},
-	RequestReset:  {anyone: true},
-	ResetPassword: {anyone: true},
-	AdultConsent:  {anyone: true},
+	SignUp:          {anyone: true},
+	LogIn:           {anyone: true},
+	ConfirmEmail:    {anyone: true},
+	ResendConfirm:   {anyone: true},
+	RequestReset:    {anyone: true},
+	ResetPassword:   {anyone: true},
+	AdultConsent:    {anyone: true},
+	ReadingSettings: {anyone: true},
 
 	LogOut:          {user: true},
 	ChangePassword:  {user: true},

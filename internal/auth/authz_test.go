@@ -27,6 +27,7 @@ func TestCan(t *testing.T) {
 	rows := map[Action]string{
 		SignUp: everyone, LogIn: everyone, ConfirmEmail: everyone, ResendConfirm: everyone,
 		RequestReset: everyone, ResetPassword: everyone, AdultConsent: everyone,
+		ReadingSettings: everyone,
 
 		LogOut: users, ChangePassword: users, ChangeEmail: users, AddPseud: users,
 		DeleteAccount: users, PostWork: users, ClaimWork: users, RequestTakedown: users,

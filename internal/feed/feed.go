@@ -147,6 +147,11 @@ func (s Site) WorkEntry(w *fanarchive.Work, authorURL func(string) string, tagUR
 		Published: Time(w.Published),
 		Language:  w.Language,
 	}
+	if w.Updated.IsZero() && w.Published.IsZero() {
+		// An undated legacy work (fanarchive.DateUnknown): Atom needs an
+		// updated time, and the one the archive has is when it came here.
+		e.Updated, e.Published = Time(w.CreatedAt), ""
+	}
 	if acquisition {
 		e.Published = "" // OPDS entries carry dc terms, not a second date
 	}

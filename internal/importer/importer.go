@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"time"
 
 	"fanarchive"
 	"fanarchive/internal/ingest"
@@ -259,6 +260,7 @@ func (im *Importer) storeAll(ctx context.Context, works []*ingest.Assembled, run
 	if im.Progress != nil {
 		im.Progress("store", 0, len(works)) // storing begins: assembly is done
 	}
+	started := time.Now()
 	for _, batch := range chunks(works, batchesOf(works)) {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -273,6 +275,7 @@ func (im *Importer) storeAll(ctx context.Context, works []*ingest.Assembled, run
 			a := works[i]
 			w := a.Work
 			ws[k] = w
+			fileDate(w, started)
 			results[k] = Result{Work: w, Status: StatusPlanned, Posts: len(a.Pieces), Dropped: len(a.Dropped)}
 			for _, s := range w.Sources {
 				results[k].Files = append(results[k].Files, s.Name)

@@ -28,6 +28,9 @@ const (
 // most confident piece, notes said in every part kept once.
 func build(g *group) *Assembled {
 	ordered, dropped := orderParts(g.pieces)
+	for _, p := range ordered {
+		datePublished(p.Work)
+	}
 	a := &Assembled{Pieces: ordered, Dropped: dropped, DuplicateOf: -1}
 	if len(ordered) == 1 && len(dropped) == 0 {
 		a.Work = ordered[0].Work
@@ -89,11 +92,14 @@ func build(g *group) *Assembled {
 			w.FeedbackContact = pw.FeedbackContact
 		}
 		if !pw.Published.IsZero() && (w.Published.IsZero() || pw.Published.Before(w.Published)) {
-			w.Published = pw.Published
+			w.Published, w.PublishedFrom = pw.Published, pw.PublishedFrom
 		}
 		if pw.Updated.After(w.Updated) {
 			w.Updated = pw.Updated
 		}
+	}
+	if w.Published.IsZero() {
+		w.PublishedFrom = fanarchive.DateUnknown
 	}
 	if w.Rating == fanarchive.RatingNotRated {
 		w.Evidence[fanarchive.FieldRating] = fanarchive.Evidence{Confidence: confDefault, Via: "default:no-rating-given"}
@@ -130,7 +136,7 @@ func build(g *group) *Assembled {
 	for _, n := range dropRepeatedOpenings(w) {
 		w.Notes = appendNote(w.Notes, n)
 	}
-	w.Begins = prose.FirstWords(w.Chapters[0].Text, 40)
+	w.Begins = prose.Opening(w.Chapters[0].Text, 40)
 	if w.Begins == "" {
 		w.Begins = first.Begins
 	}

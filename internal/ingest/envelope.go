@@ -328,7 +328,7 @@ func applyEnvelope(w *fanarchive.Work, env envelope) {
 		setFeedback(w, env.FromAddr, "header:From")
 	}
 	if w.Published.IsZero() && !env.Date.IsZero() {
-		w.Published, w.Updated = env.Date, env.Date
+		w.Published, w.Updated, w.PublishedFrom = env.Date, env.Date, fanarchive.DateHeader
 	}
 }
 

@@ -200,7 +200,7 @@ func readTextPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
 			continue
 		}
 		if len(w.Chapters) == 0 {
-			w.Begins = prose.FirstWords(prose.BlockText(bs, 40), 40)
+			w.Begins = prose.Opening(prose.BlockText(bs, 200), 40)
 		}
 		w.Chapters = append(w.Chapters, &fanarchive.Chapter{
 			Number: len(w.Chapters) + 1,
@@ -375,7 +375,7 @@ func addChapter(w *fanarchive.Work, title, body string) {
 		return
 	}
 	if len(w.Chapters) == 0 {
-		w.Begins = prose.FirstWords(text, 40)
+		w.Begins = prose.Opening(text, 40)
 	}
 	w.Chapters = append(w.Chapters, &fanarchive.Chapter{
 		Number: len(w.Chapters) + 1,

@@ -201,7 +201,7 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 			Words:  prose.BlockWords(blocks),
 		})
 		if w.Begins == "" {
-			w.Begins = prose.FirstWords(prose.BlockText(blocks, 40), 40)
+			w.Begins = prose.Opening(prose.BlockText(blocks, 200), 40)
 		}
 		for _, p := range ct.paras {
 			plain = append(plain, p.lines...)

@@ -79,6 +79,9 @@ var authzRows = []authzRow{
 	{"POST /adult-consent", everyone, func(c *cell) (string, map[string]string) {
 		return "/adult-consent", map[string]string{"next": "/"}
 	}},
+	{"POST /settings", everyone, func(c *cell) (string, map[string]string) {
+		return "/settings", map[string]string{"theme": "sepia", "next": "/"}
+	}},
 	{"POST /signup", everyone, func(c *cell) (string, map[string]string) {
 		n := uniqueName("Newcomer")
 		return "/signup", map[string]string{"name": n, "email": strings.ReplaceAll(n, " ", "") + "@example.net",

@@ -139,8 +139,12 @@ type viewer struct {
 	Archivist bool
 }
 
-// decorate gives a page's data the viewer, before it is rendered.
+// decorate gives a page's data the reader's settings and the viewer,
+// before it is rendered.
 func (s *Server) decorate(r *http.Request, data any) {
+	if p, ok := data.(interface{ setReading(readingSettings) }); ok {
+		p.setReading(readingSettingsOf(r))
+	}
 	p, ok := data.(interface{ setViewer(*viewer) })
 	if !ok {
 		return

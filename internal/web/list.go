@@ -40,10 +40,10 @@ func newBlurb(w *fanarchive.Work) blurb {
 		Words:    w.Words,
 		Chapters: chapterCount(w),
 		Summary:  paragraphs(w.Summary),
-		Date:     formatDate(w.Updated),
 	}
-	if b.Date == "" {
-		b.Date = formatDate(w.Published)
+	b.Date, _ = publishedDate(w)
+	if !w.Updated.Equal(w.Published) && b.Date != "" {
+		b.Date = formatDate(w.Updated)
 	}
 	if len(b.Summary) == 0 {
 		b.Begins = redactAddresses(w.Begins)

@@ -69,7 +69,10 @@ func (s *Server) cacheKey(r *http.Request) string {
 	if c, err := r.Cookie(consentCookie); err == nil && c.Value == "1" {
 		consent = "1"
 	}
-	return r.Method + " " + r.URL.RequestURI() + "\x00" + string(chooseEncoding(r.Header.Get("Accept-Encoding"))) + "\x00" + consent
+	// The reading settings are written into every page (settings.go), so
+	// two readers with different settings never share an entry.
+	return r.Method + " " + r.URL.RequestURI() + "\x00" + string(chooseEncoding(r.Header.Get("Accept-Encoding"))) + "\x00" + consent +
+		"\x00" + readingSettingsOf(r).encode()
 }
 
 // cachePages serves what the cache has and keeps what it may.

@@ -28,6 +28,9 @@ type page struct {
 	// Viewer is who is logged in, nil for an anonymous reader; the
 	// header shows them and their forms carry Viewer.CSRF.
 	Viewer *viewer
+	// Reading is the reader's reading settings (settings.go), written on
+	// <html> as data attributes for the stylesheet.
+	Reading readingSettings
 }
 
 // newPage returns the layout data for a page whose title is made of parts
@@ -63,7 +66,7 @@ func templateFuncs() template.FuncMap {
 func parsePages() (map[string]*template.Template, error) {
 	pageNames := []string{"list", "work", "adult", "error", "search", "fandoms",
 		"signup", "login", "notice", "email_form", "confirm", "reset", "account", "user", "admin_users",
-		"claim", "claim_confirm", "takedown", "admin_claims", "admin_takedowns"}
+		"claim", "claim_confirm", "takedown", "admin_claims", "admin_takedowns", "settings"}
 	base, err := template.New("").Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)

@@ -59,6 +59,21 @@ func formatDate(t time.Time) string {
 	return t.Format("2006-01-02")
 }
 
+// publishedDate is a work's Published date as pages show it — only the
+// year when that is all its text gave — and a note saying where a date
+// from the file came from; both empty when no date is known.
+func publishedDate(w *fanarchive.Work) (date, note string) {
+	switch {
+	case w.Published.IsZero() || w.PublishedFrom == fanarchive.DateUnknown:
+		return "", ""
+	case w.PublishedFrom == fanarchive.DateYear:
+		return w.Published.Format("2006"), "(from a copyright notice)"
+	case w.PublishedFrom == fanarchive.DateFile:
+		return formatDate(w.Published), "(from the file date)"
+	}
+	return formatDate(w.Published), ""
+}
+
 func workURL(id int64) string { return "/works/" + strconv.FormatInt(id, 10) }
 
 func chapterURL(id int64, n int) string {

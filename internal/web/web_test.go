@@ -57,7 +57,7 @@ func TestPages(t *testing.T) {
 				`<h1 lang="en">A Quiet Evening</h1>`,
 				"<dt>Rating:</dt>", "General", "(G as written)",
 				"<dt>Fandoms:</dt>", "<dt>Characters:</dt>", "<dt>Additional tags:</dt>",
-				`<details class="note">`, "<summary>Disclaimer</summary>",
+				`<details class="note" open>`, "<summary>Disclaimer</summary>",
 				"<p>The kettle belongs to nobody. No profit is made.</p>",
 				"said Renée—and the kettle sang.",
 				`<hr class="scene-break">`, `<p class="verse">`,

@@ -24,6 +24,7 @@ type workPage struct {
 	Words          int
 	Chapters       string
 	Published      string
+	PublishedNote  string // where the date came from, when it is a guess
 	Updated        string
 	DuplicateOf    string // URL of the work this one repeats
 	Summary        []string
@@ -193,19 +194,19 @@ func (s *Server) newWorkPage(work *fanarchive.Work, n, k int) *workPage {
 	title = append(title, strings.Join(authors, ", "))
 
 	p := &workPage{
-		page:      s.newPage(title...),
-		URL:       workURL(work.ID),
-		Title:     work.DisplayTitle(),
-		Authors:   authors,
-		Lang:      workLang(work.Language),
-		Rating:    work.Rating,
-		Words:     work.Words,
-		Chapters:  chapterCount(work),
-		Published: formatDate(work.Published),
-		Updated:   formatDate(work.Updated),
-		Summary:   paragraphs(work.Summary),
+		page:     s.newPage(title...),
+		URL:      workURL(work.ID),
+		Title:    work.DisplayTitle(),
+		Authors:  authors,
+		Lang:     workLang(work.Language),
+		Rating:   work.Rating,
+		Words:    work.Words,
+		Chapters: chapterCount(work),
+		Updated:  formatDate(work.Updated),
+		Summary:  paragraphs(work.Summary),
 	}
-	if p.Updated == p.Published {
+	p.Published, p.PublishedNote = publishedDate(work)
+	if work.Updated.Equal(work.Published) || p.Published == "" {
 		p.Updated = ""
 	}
 	if o := strings.TrimSpace(work.RatingOriginal); o != "" && !strings.EqualFold(o, string(work.Rating)) {

@@ -17,6 +17,7 @@ import (
 var dataMigrations = map[string]func(s *Store, ctx context.Context, tx *sql.Tx) (string, error){
 	"mask-addresses":  (*Store).maskStoredAddresses,
 	"sanitize-bodies": (*Store).sanitizeStoredBodies, // sanitize_bodies.go
+	"openings":        (*Store).remakeOpenings,       // openings.go
 }
 
 // runDataMigrations runs each pending task in its own transaction with the

@@ -211,11 +211,12 @@ func (s *Store) saveWork(ctx context.Context, tx *sql.Tx, w *fanarchive.Work) er
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE works SET kind = ?, title = ?, summary = ?, notes = ?, rating = ?,
 		rating_original = ?, language = ?, words = ?, complete = ?, begins = ?, published = ?, updated = ?,
-		duplicate_of = ?, evidence = ?, problems = ?, updated_at = ?, end_notes = ?, draft = ?, restricted = ?
+		duplicate_of = ?, evidence = ?, problems = ?, updated_at = ?, end_notes = ?, draft = ?, restricted = ?,
+		published_source = ?
 		WHERE id = ?`,
 		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal, w.Language, w.Words,
 		w.Complete, w.Begins, formatTime(w.Published), formatTime(w.Updated), nullID(w.DuplicateOf),
-		evidence, problems, formatTime(s.now()), endNotes, w.Draft, w.Restricted, w.ID)
+		evidence, problems, formatTime(s.now()), endNotes, w.Draft, w.Restricted, string(w.PublishedFrom), w.ID)
 	if err != nil {
 		return fmt.Errorf("update work %d: %w", w.ID, err)
 	}

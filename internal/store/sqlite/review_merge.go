@@ -230,7 +230,7 @@ func moveSplit(ctx context.Context, tx *sql.Tx, a, b *fanarchive.Work, at int) e
 	if err := tx.QueryRowContext(ctx, `SELECT `+chapterBody+` FROM chapters c WHERE c.work_id = ? AND c.number = 1`, b.ID).Scan(&body); err != nil {
 		return fmt.Errorf("first chapter of work %d: %w", b.ID, err)
 	}
-	b.Begins = prose.FirstWords(prose.PlainText(body), beginsWords)
+	b.Begins = prose.Opening(prose.PlainText(body), beginsWords)
 	return nil
 }
 
@@ -252,12 +252,13 @@ func (s *Store) insertWorkRow(ctx context.Context, tx *sql.Tx, w *fanarchive.Wor
 	rv := newReviewValues(w)
 	res, err := tx.ExecContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
 		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at,
-		review_confidence, needs_review, review_fields, review_problems, end_notes, posted_by, draft, restricted)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		review_confidence, needs_review, review_fields, review_problems, end_notes, posted_by, draft, restricted,
+		published_source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal, w.Language, w.Words,
 		w.Complete, w.Begins, formatTime(w.Published), formatTime(w.Updated), nullID(w.DuplicateOf),
 		evidence, problems, now, now, rv.confidence, rv.needs, rv.fields, rv.problems,
-		endNotes, nullID(w.PostedBy), w.Draft, w.Restricted)
+		endNotes, nullID(w.PostedBy), w.Draft, w.Restricted, string(w.PublishedFrom))
 	if err != nil {
 		return 0, fmt.Errorf("insert work: %w", err)
 	}

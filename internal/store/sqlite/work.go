@@ -229,7 +229,7 @@ func workOrigin(w *fanarchive.Work) string {
 // zero, without touching w yet.
 func (c *creation) defaults() {
 	c.published = c.w.Published
-	if c.published.IsZero() {
+	if c.published.IsZero() && c.w.PublishedFrom != fanarchive.DateUnknown {
 		c.published = c.now
 	}
 	c.updated = c.w.Updated
@@ -350,13 +350,13 @@ func (c *creation) insert(ctx context.Context) error {
 	res, err := c.tx.ExecContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
 		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at,
 		origin, review_confidence, needs_review, review_fields, review_problems, feedback_contact,
-		end_notes, posted_by, draft, restricted)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		end_notes, posted_by, draft, restricted, published_source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal,
 		w.Language, w.Words, w.Complete, w.Begins, formatTime(c.published), formatTime(c.updated),
 		nullID(w.DuplicateOf), evidence, problems, formatTime(c.now), formatTime(c.now), sql.NullString{String: c.origin, Valid: c.origin != ""},
 		rv.confidence, rv.needs, rv.fields, rv.problems, w.FeedbackContact,
-		endNotes, nullID(w.PostedBy), w.Draft, w.Restricted)
+		endNotes, nullID(w.PostedBy), w.Draft, w.Restricted, string(w.PublishedFrom))
 	if err != nil {
 		return fmt.Errorf("insert work: %w", err)
 	}

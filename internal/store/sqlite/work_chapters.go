@@ -344,7 +344,7 @@ func (s *Store) chaptersChanged(ctx context.Context, tx *sql.Tx, w *fanarchive.W
 		}
 		text = prose.PlainText(first)
 	}
-	w.Begins = prose.FirstWords(text, beginsWords)
+	w.Begins = prose.Opening(text, beginsWords)
 	w.Updated = s.now().UTC()
 	if err := s.saveWork(ctx, tx, w); err != nil {
 		return err

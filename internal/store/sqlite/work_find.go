@@ -22,7 +22,7 @@ const (
 const workColumns = `w.id, w.kind, w.title, w.summary, w.notes, w.rating, w.rating_original, w.language,
 	w.words, w.complete, w.begins, w.published, w.updated, w.duplicate_of, w.evidence, w.problems,
 	w.created_at, w.updated_at, w.origin, w.feedback_contact,
-	w.end_notes, w.posted_by, w.draft, w.restricted, w.deleted_at`
+	w.end_notes, w.posted_by, w.draft, w.restricted, w.deleted_at, w.published_source`
 
 // FindWorkByID returns a work with its chapters (bodies included), authors and
 // tags in their stored order, sources without their raw bytes, series and
@@ -260,21 +260,21 @@ type scanner interface{ Scan(dest ...any) error }
 // scanWork reads the workColumns of one row. It returns sql.ErrNoRows as is.
 func scanWork(row scanner) (*fanarchive.Work, error) {
 	var w fanarchive.Work
-	var kind, rating, notes, evidence, problems, endNotes string
+	var kind, rating, notes, evidence, problems, endNotes, publishedFrom string
 	var published, updated, createdAt, updatedAt, deletedAt sql.NullString
 	var duplicateOf, postedBy sql.NullInt64
 	var origin sql.NullString
 	err := row.Scan(&w.ID, &kind, &w.Title, &w.Summary, &notes, &rating, &w.RatingOriginal, &w.Language,
 		&w.Words, &w.Complete, &w.Begins, &published, &updated, &duplicateOf, &evidence, &problems,
 		&createdAt, &updatedAt, &origin, &w.FeedbackContact,
-		&endNotes, &postedBy, &w.Draft, &w.Restricted, &deletedAt)
+		&endNotes, &postedBy, &w.Draft, &w.Restricted, &deletedAt, &publishedFrom)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	} else if err != nil {
 		return nil, fmt.Errorf("scan work: %w", err)
 	}
 	w.Kind, w.Rating, w.DuplicateOf = fanarchive.Kind(kind), fanarchive.Rating(rating), duplicateOf.Int64
-	w.Origin, w.PostedBy = origin.String, postedBy.Int64
+	w.Origin, w.PostedBy, w.PublishedFrom = origin.String, postedBy.Int64, fanarchive.DateSource(publishedFrom)
 	for _, f := range []struct {
 		col  string
 		text string
