@@ -35,6 +35,10 @@ type workPage struct {
 	PagesTop, PagesEnd *pageNav
 	Provenance         *provenance
 	Downloads          []downloadLink
+	// Draft and Restricted are said in a banner; Owner holds the edit
+	// links a work's owners see (work_access.go).
+	Draft, Restricted bool
+	Owner             *ownerTools
 }
 
 // tagBlock is one row of the work's tag list, such as its fandoms.
@@ -141,6 +145,9 @@ func (s *Server) loadWork(w http.ResponseWriter, r *http.Request) (*fanarchive.W
 		s.fail(w, r, err, "work")
 		return nil, false
 	}
+	if !s.mayRead(w, r, work) {
+		return nil, false
+	}
 	return work, true
 }
 
@@ -167,6 +174,7 @@ func (s *Server) showChapter(w http.ResponseWriter, r *http.Request, work *fanar
 	}
 	p := s.newWorkPage(work, n, k)
 	p.Story = []chapterView{newChapterView(work, ch, pageBody(pg.Body))}
+	p.Owner = newOwnerTools(r, work, ch)
 	s.render(w, r, http.StatusOK, "work", p)
 }
 
@@ -225,6 +233,7 @@ func (s *Server) newWorkPage(work *fanarchive.Work, n, k int) *workPage {
 	}
 	p.Provenance = newProvenance(work, authors)
 	p.Downloads = downloadLinks(work)
+	p.Draft, p.Restricted = work.Draft, work.Restricted
 	return p
 }
 
