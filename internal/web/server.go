@@ -76,10 +76,10 @@ type Server struct {
 	cssPath string                        // URL of the stylesheet, versioned by content
 	// scriptPath is the URL of the posting forms' optional script.
 	scriptPath string
-	handler http.Handler                  // the router wrapped in middleware
-	blurbs  blurbCache                    // rendered blurbs of search results
-	api     *api.Server                   // /api/v1
-	cache   *pageCache                    // anonymous readers' pages; nil without Options.ContentVersion
+	handler    http.Handler // the router wrapped in middleware
+	blurbs     blurbCache   // rendered blurbs of search results
+	api        *api.Server  // /api/v1
+	cache      *pageCache   // anonymous readers' pages; nil without Options.ContentVersion
 
 	csrf       *http.CrossOriginProtection // guards every write route
 	writes     []WriteRoute                // every write route, for WriteRoutes

@@ -31,7 +31,7 @@ func (s *Server) mayRead(w http.ResponseWriter, r *http.Request, work *fanarchiv
 		s.render(w, r, http.StatusForbidden, "notice", &noticePage{page: s.newPage("Log in to read"),
 			Heading:    "This work is for logged-in readers",
 			Paragraphs: []string{"Its authors show it only to readers with an account. Log in to read it, or sign up: it is free."},
-			Links: []link{{"Log in", "/login?next=" + url.QueryEscape(r.URL.RequestURI())}, {"Sign up", "/signup"}}})
+			Links:      []link{{"Log in", "/login?next=" + url.QueryEscape(r.URL.RequestURI())}, {"Sign up", "/signup"}}})
 		return false
 	}
 	return true
