@@ -86,6 +86,9 @@ type workForm struct {
 	InSeries []fanarchive.SeriesPart
 
 	Errors map[string]string // field → message
+	// unknown names a warning or category the form did not offer but the
+	// request sent, by field.
+	unknown map[string]string
 }
 
 // chapterForm is a chapter's part of a form: the first chapter of a new
@@ -291,6 +294,14 @@ func (s *Server) readWorkForm(ctx context.Context, u *fanarchive.User, sent url.
 	if err := s.fillChoices(ctx, u, f, sent); err != nil {
 		return nil, err
 	}
+	f.unknown = map[string]string{}
+	for field, offered := range map[string][]string{"warning": fanarchive.ArchiveWarnings, "category": fanarchive.Categories} {
+		for _, v := range sent[field] {
+			if !slices.Contains(offered, v) {
+				f.unknown[field] = v
+			}
+		}
+	}
 	return f, nil
 }
 
@@ -373,11 +384,16 @@ func (s *Server) work(ctx context.Context, u *fanarchive.User, f *workForm, byli
 		return out
 	}
 	warnings := checked(f.Warnings)
-	if len(warnings) == 0 {
+	if v, ok := f.unknown["warning"]; ok {
+		e["warnings"] = strconv.Quote(truncateRunes(v, 40)) + " is not an archive warning; choose from those offered."
+	} else if len(warnings) == 0 {
 		e["warnings"] = `Choose at least one archive warning, or "Creator Chose Not To Use Archive Warnings", or "No Archive Warnings Apply".`
 	}
 	for _, name := range warnings {
 		w.Tags = append(w.Tags, fanarchive.Tag{Kind: fanarchive.TagWarning, Name: name})
+	}
+	if v, ok := f.unknown["category"]; ok {
+		e["categories"] = strconv.Quote(truncateRunes(v, 40)) + " is not a category; choose from those offered."
 	}
 	for _, name := range checked(f.Categories) {
 		w.Tags = append(w.Tags, fanarchive.Tag{Kind: fanarchive.TagCategory, Name: name})
