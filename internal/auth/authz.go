@@ -43,6 +43,12 @@ const (
 	// assign claims instead).
 	ConfirmClaim Action = "confirm-claim"
 	DeleteWork   Action = "delete-work" // also admins
+	// AnswerCoAuthor accepts or declines an invitation to be shown as a
+	// work's co-author: its owner is the user whose pseud was invited.
+	AnswerCoAuthor Action = "answer-co-author"
+	// ViewWorkHistory reads a posted work's revisions: its owners, and
+	// admins.
+	ViewWorkHistory Action = "view-work-history"
 
 	// Roles.
 	AssignClaim  Action = "assign-claim"  // archivist: settle a claim
@@ -54,6 +60,7 @@ const (
 	HandleReport Action = "handle-report" // moderator
 	WrangleTags  Action = "wrangle-tags"  // wrangler
 	ViewUsers    Action = "view-users"    // admin: the users page
+	RestoreWork  Action = "restore-work"  // admin: the trash of deleted works, and restoring one
 	GrantRole    Action = "grant-role"    // admin: grant or revoke a role
 	DisableUser  Action = "disable-user"  // admin: disable or enable an account
 )
@@ -93,6 +100,9 @@ var matrix = map[Action]rule{
 	ConfirmClaim: {owner: true},
 	DeleteWork:   {owner: true, roles: []fanarchive.Role{fanarchive.RoleAdmin}},
 
+	AnswerCoAuthor:  {owner: true},
+	ViewWorkHistory: {owner: true, roles: []fanarchive.Role{fanarchive.RoleAdmin}},
+
 	AssignClaim:  {roles: []fanarchive.Role{fanarchive.RoleArchivist}},
 	Takedown:     {roles: []fanarchive.Role{fanarchive.RoleArchivist}},
 	Import:       {roles: []fanarchive.Role{fanarchive.RoleArchivist}},
@@ -102,6 +112,7 @@ var matrix = map[Action]rule{
 	HandleReport: {roles: []fanarchive.Role{fanarchive.RoleModerator}},
 	WrangleTags:  {roles: []fanarchive.Role{fanarchive.RoleWrangler}},
 	ViewUsers:    {roles: []fanarchive.Role{fanarchive.RoleAdmin}},
+	RestoreWork:  {roles: []fanarchive.Role{fanarchive.RoleAdmin}},
 	GrantRole:    {roles: []fanarchive.Role{fanarchive.RoleAdmin}},
 	DisableUser:  {roles: []fanarchive.Role{fanarchive.RoleAdmin}},
 }

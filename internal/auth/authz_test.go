@@ -33,11 +33,12 @@ func TestCan(t *testing.T) {
 		DeleteAccount: users, PostWork: users, ClaimWork: users, RequestTakedown: users,
 
 		RenamePseud: "owner", DeletePseud: "owner", EditWork: "owner", ConfirmClaim: "owner", DeleteWork: "owner admin",
+		AnswerCoAuthor: "owner", ViewWorkHistory: "owner admin",
 
 		AssignClaim: "archivist admin", Takedown: "archivist admin", Import: "archivist admin", Review: "archivist admin",
 		HideWork: "moderator admin", HideComment: "moderator admin", HandleReport: "moderator admin",
 		WrangleTags: "wrangler admin",
-		ViewUsers:   "admin", GrantRole: "admin", DisableUser: "admin",
+		ViewUsers:   "admin", GrantRole: "admin", DisableUser: "admin", RestoreWork: "admin",
 	}
 	if len(rows) != len(Actions()) {
 		t.Fatalf("the table has %d actions, the matrix %d: add a row for each new action", len(rows), len(Actions()))

@@ -14,17 +14,22 @@ type accountPage struct {
 	page
 	User   *fanarchive.User
 	Pseuds []*fanarchive.Pseud
-	Done   string // what the last change did, for the reader
-	Error  string
+	// Posting is the user's works and co-author invitations
+	// (account_works.go).
+	Posting *accountPosting
+	Done    string // what the last change did, for the reader
+	Error   string
 }
 
 // doneMessages are what ?done= may say; anything else says nothing.
 var doneMessages = map[string]string{
-	"password":      "Your password is changed. Other browsers logged in to your account have been logged out.",
-	"email":         "We have sent a link to the new address. Your address changes when you follow it.",
-	"pseud-added":   "The pseud is added.",
-	"pseud-renamed": "The pseud is renamed.",
-	"pseud-deleted": "The pseud is deleted; its works are now under your default pseud.",
+	"password":            "Your password is changed. Other browsers logged in to your account have been logged out.",
+	"email":               "We have sent a link to the new address. Your address changes when you follow it.",
+	"pseud-added":         "The pseud is added.",
+	"pseud-renamed":       "The pseud is renamed.",
+	"pseud-deleted":       "The pseud is deleted; its works are now under your default pseud.",
+	"invitation-accepted": "You are a co-author of the work now: it shows your pseud, and you can edit it.",
+	"invitation-declined": "The invitation is declined.",
 }
 
 // handleAccount shows the account's settings: password, address, pseuds,
@@ -44,7 +49,13 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int,
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, status, "account", &accountPage{page: s.newPage("Your account"), User: u, Pseuds: pseuds, Done: done, Error: errMsg})
+	posting, err := s.loadAccountPosting(r.Context(), u, pseuds)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "account", &accountPage{page: s.newPage("Your account"), User: u, Pseuds: pseuds, Posting: posting,
+		Done: done, Error: errMsg})
 }
 
 // accountFailed shows the account page again with what went wrong.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -153,6 +154,83 @@ var authzRows = []authzRow{
 	{"POST /admin/takedowns/{id}/dismiss", []persona{archivist, admin}, func(c *cell) (string, map[string]string) {
 		return fmt.Sprintf("/admin/takedowns/%d/dismiss", c.f.takedownOf(c.owner, c.f.freshLegacyWork(false), "Mine.").ID), nil
 	}},
+
+	// Posting: the owner is the user who posted the work.
+	{"POST /works/new", loggedIn, func(c *cell) (string, map[string]string) {
+		who := c.owner
+		if c.me != nil {
+			who = c.me
+		}
+		return "/works/new", flat(c.f.newWorkForm(who, uniqueName("Posted"), "post"))
+	}},
+	{"POST /works/{id}/edit", []persona{owner}, func(c *cell) (string, map[string]string) {
+		w := c.ownersWork(nil)
+		fields := flat(c.f.newWorkForm(c.owner, "Edited", ""))
+		fields["updated_at"] = w.UpdatedAt.UTC().Format(time.RFC3339Nano)
+		return workPath(w) + "/edit", fields
+	}},
+	{"POST /works/{id}/publish", []persona{owner}, func(c *cell) (string, map[string]string) {
+		return workPath(c.ownersWork(func(w *fanarchive.Work) { w.Draft = true })) + "/publish", nil
+	}},
+	{"POST /works/{id}/delete", []persona{owner, admin}, func(c *cell) (string, map[string]string) {
+		return workPath(c.ownersWork(nil)) + "/delete", nil
+	}},
+	{"POST /works/{id}/chapters/new", []persona{owner}, func(c *cell) (string, map[string]string) {
+		return workPath(c.ownersWork(nil)) + "/chapters/new", map[string]string{"format": "text", "body": "More.", "op": "save"}
+	}},
+	{"POST /works/{id}/chapters/{cid}/edit", []persona{owner}, func(c *cell) (string, map[string]string) {
+		w := c.ownersWork(nil)
+		return fmt.Sprintf("%s/chapters/%d/edit", workPath(w), w.Chapters[0].ID), map[string]string{"format": "text", "body": "Changed.", "op": "save"}
+	}},
+	{"POST /works/{id}/chapters/{cid}/delete", []persona{owner}, func(c *cell) (string, map[string]string) {
+		w := c.ownersWork(twoChapters)
+		return fmt.Sprintf("%s/chapters/%d/delete", workPath(w), w.Chapters[1].ID), nil
+	}},
+	{"POST /works/{id}/chapters/order", []persona{owner}, func(c *cell) (string, map[string]string) {
+		w := c.ownersWork(twoChapters)
+		return workPath(w) + "/chapters/order", map[string]string{fmt.Sprintf("pos-%d", w.Chapters[0].ID): "2",
+			fmt.Sprintf("pos-%d", w.Chapters[1].ID): "1"}
+	}},
+	{"POST /account/invitations/{work}/{pseud}", []persona{owner}, func(c *cell) (string, map[string]string) {
+		poster := c.f.makeUser(uniqueName("Inviter"))
+		w := c.f.postedWork(poster, uniqueName("Invited To"), nil)
+		if err := c.f.store.InviteCoAuthor(context.Background(), w.ID, c.pseud.ID, poster.ID); err != nil {
+			c.f.t.Fatal(err)
+		}
+		return fmt.Sprintf("/account/invitations/%d/%d", w.ID, c.pseud.ID), map[string]string{"answer": "accept"}
+	}},
+	{"POST /admin/trash/{id}/restore", []persona{admin}, func(c *cell) (string, map[string]string) {
+		w := c.ownersWork(nil)
+		if err := c.f.store.TrashWork(context.Background(), w.ID, c.owner.ID); err != nil {
+			c.f.t.Fatal(err)
+		}
+		return fmt.Sprintf("/admin/trash/%d/restore", w.ID), nil
+	}},
+}
+
+// ownersWork posts a work by the cell's owner, straight in the store.
+func (c *cell) ownersWork(edit func(*fanarchive.Work)) *fanarchive.Work {
+	w := c.f.postedWork(c.owner, uniqueName("Work"), edit)
+	got, err := c.f.store.FindWorkOutline(context.Background(), w.ID)
+	if err != nil {
+		c.f.t.Fatal(err)
+	}
+	return got
+}
+
+// twoChapters gives a work a second chapter.
+func twoChapters(w *fanarchive.Work) {
+	w.Chapters = append(w.Chapters, &fanarchive.Chapter{Number: 2, Body: "<p>Second.</p>", Words: 1})
+}
+
+// flat turns a form into the one-value fields a row posts; repeated
+// fields keep their first value.
+func flat(v url.Values) map[string]string {
+	out := map[string]string{}
+	for k := range v {
+		out[k] = v.Get(k)
+	}
+	return out
 }
 
 // TestAuthzCoversEveryWriteRoute keeps the table in step with routes.go.

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -35,18 +37,29 @@ const maxFormBytes = 64 << 10
 // So the authorisation matrix (internal/auth) is consulted in this one
 // place for every write route, and WriteRoutes lists them for the tests.
 func (s *Server) post(mux *http.ServeMux, pattern string, action auth.Action, owner ownerFunc, h http.HandlerFunc) {
+	s.postSized(mux, pattern, action, owner, maxFormBytes, h)
+}
+
+// postSized registers a state-changing route as post does, whose form may
+// be up to limit bytes: the forms that carry a chapter's text
+// (maxWorkFormBytes). A larger request is refused with 413.
+func (s *Server) postSized(mux *http.ServeMux, pattern string, action auth.Action, owner ownerFunc, limit int64, h http.HandlerFunc) {
 	s.writes = append(s.writes, WriteRoute{Pattern: pattern, Action: action})
-	mux.Handle(pattern, s.csrf.Handler(s.guard(action, owner, h)))
+	mux.Handle(pattern, s.csrf.Handler(s.guard(action, owner, limit, h)))
 }
 
 // WriteRoutes lists every state-changing route with its action, in the
 // order they are registered: what the authorisation tests go through.
 func (s *Server) WriteRoutes() []WriteRoute { return append([]WriteRoute(nil), s.writes...) }
 
-func (s *Server) guard(action auth.Action, owner ownerFunc, next http.HandlerFunc) http.HandlerFunc {
+func (s *Server) guard(action auth.Action, owner ownerFunc, limit int64, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if err := r.ParseForm(); err != nil {
+			if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+				s.tooLarge(w, r, limit)
+				return
+			}
 			s.badRequest(w, r, "The form could not be read.")
 			return
 		}
@@ -77,6 +90,22 @@ func (s *Server) guard(action auth.Action, owner ownerFunc, next http.HandlerFun
 		}
 		next(w, r)
 	}
+}
+
+// tooLarge answers a form longer than its route takes, with 413. What was
+// typed cannot be shown again: it was not read.
+func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request, limit int64) {
+	size := fmt.Sprintf("%d KB", limit>>10)
+	if limit >= 1<<20 {
+		size = fmt.Sprintf("%d MB", limit>>20)
+	}
+	s.render(w, r, http.StatusRequestEntityTooLarge, "error", &errorPage{
+		page:    s.newPage("Too large"),
+		Status:  http.StatusRequestEntityTooLarge,
+		Heading: "That form is too large.",
+		Message: "A form sent here may be at most " + size + ". Post a long work a chapter at a time: " +
+			"go back, shorten the chapter, and add the rest as further chapters.",
+	})
 }
 
 // refuse answers a request the matrix does not allow: 403, saying to log in

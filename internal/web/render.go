@@ -58,6 +58,11 @@ func templateFuncs() template.FuncMap {
 		"tagURL":    tagURL,
 		"tagParam":  tagParam,
 		"userURL":   userURL,
+		// chapterFields pairs a chapter form with its errors for the
+		// chapter-fields template.
+		"chapterFields": func(c chapterForm, errs map[string]string) chapterFieldsData {
+			return chapterFieldsData{C: c, E: errs}
+		},
 	}
 }
 
@@ -66,8 +71,10 @@ func templateFuncs() template.FuncMap {
 func parsePages() (map[string]*template.Template, error) {
 	pageNames := []string{"list", "work", "adult", "error", "search", "fandoms",
 		"signup", "login", "notice", "email_form", "confirm", "reset", "account", "user", "admin_users",
-		"claim", "claim_confirm", "takedown", "admin_claims", "admin_takedowns", "settings"}
-	base, err := template.New("").Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+		"claim", "claim_confirm", "takedown", "admin_claims", "admin_takedowns", "settings",
+		"work_form", "chapter_form", "chapter_order", "work_delete", "work_history", "admin_trash"}
+	base, err := template.New("").Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html",
+		"templates/posting_partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}

@@ -59,6 +59,16 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /claims/{token}", s.handleClaimLink)
 	mux.HandleFunc("GET /admin/claims", s.handleAdminClaims)
 	mux.HandleFunc("GET /admin/takedowns", s.handleAdminTakedowns)
+	// Posting (docs/posting.md).
+	mux.HandleFunc("GET /works/new", s.handleNewWorkForm)
+	mux.HandleFunc("GET /tags/suggest", s.handleTagSuggest)
+	mux.HandleFunc("GET /works/{id}/edit", s.handleEditWorkForm)
+	mux.HandleFunc("GET /works/{id}/delete", s.handleDeleteWorkForm)
+	mux.HandleFunc("GET /works/{id}/history", s.handleWorkHistory)
+	mux.HandleFunc("GET /works/{id}/chapters/new", s.handleNewChapterForm)
+	mux.HandleFunc("GET /works/{id}/chapters/{cid}/edit", s.handleEditChapterForm)
+	mux.HandleFunc("GET /works/{id}/chapters/order", s.handleChapterOrderForm)
+	mux.HandleFunc("GET /admin/trash", s.handleTrash)
 
 	// State-changing requests: each is checked, in post (guard.go), against
 	// cross-origin requests, the session's CSRF token and the
@@ -90,6 +100,16 @@ func (s *Server) routes() http.Handler {
 	s.post(mux, "POST /admin/claims/{id}/reject", auth.AssignClaim, nil, s.handleRejectClaim)
 	s.post(mux, "POST /admin/takedowns/{id}/takedown", auth.Takedown, nil, s.handleTakeDown)
 	s.post(mux, "POST /admin/takedowns/{id}/dismiss", auth.Takedown, nil, s.handleDismissTakedown)
+	s.postSized(mux, "POST /works/new", auth.PostWork, nil, maxWorkFormBytes, s.handleNewWork)
+	s.postSized(mux, "POST /works/{id}/edit", auth.EditWork, s.workOwners, maxWorkFormBytes, s.handleEditWork)
+	s.post(mux, "POST /works/{id}/publish", auth.EditWork, s.workOwners, s.handlePublishWork)
+	s.post(mux, "POST /works/{id}/delete", auth.DeleteWork, s.workOwners, s.handleDeleteWork)
+	s.postSized(mux, "POST /works/{id}/chapters/new", auth.EditWork, s.workOwners, maxWorkFormBytes, s.handleNewChapter)
+	s.postSized(mux, "POST /works/{id}/chapters/{cid}/edit", auth.EditWork, s.workOwners, maxWorkFormBytes, s.handleEditChapter)
+	s.post(mux, "POST /works/{id}/chapters/{cid}/delete", auth.EditWork, s.workOwners, s.handleDeleteChapter)
+	s.post(mux, "POST /works/{id}/chapters/order", auth.EditWork, s.workOwners, s.handleChapterOrder)
+	s.post(mux, "POST /account/invitations/{work}/{pseud}", auth.AnswerCoAuthor, s.invitedPseudOwner, s.handleAnswerInvitation)
+	s.post(mux, "POST /admin/trash/{id}/restore", auth.RestoreWork, nil, s.handleRestoreWork)
 
 	// Anything else, including other methods on known paths, is not here.
 	mux.HandleFunc("/", s.handleNotFound)

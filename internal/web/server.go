@@ -79,11 +79,13 @@ type Server struct {
 
 	pages   map[string]*template.Template // page name → layout + page
 	cssPath string                        // URL of the stylesheet, versioned by content
-	handler http.Handler                  // the router wrapped in middleware
-	mux     *http.ServeMux                // the router, which names a request's route for metrics
-	blurbs  blurbCache                    // rendered blurbs of search results
-	api     *api.Server                   // /api/v1
-	cache   *pageCache                    // anonymous readers' pages; nil without Options.ContentVersion
+	// scriptPath is the URL of the posting forms' optional script.
+	scriptPath string
+	handler    http.Handler   // the router wrapped in middleware
+	mux        *http.ServeMux // the router, which names a request's route for metrics
+	blurbs     blurbCache     // rendered blurbs of search results
+	api        *api.Server    // /api/v1
+	cache      *pageCache     // anonymous readers' pages; nil without Options.ContentVersion
 
 	csrf       *http.CrossOriginProtection // guards every write route
 	writes     []WriteRoute                // every write route, for WriteRoutes
@@ -118,6 +120,7 @@ func New(store fanarchive.Store, logger *slog.Logger, opts Options) *Server {
 	}
 	s.pages = pages
 	s.cssPath = staticPath("style.css")
+	s.scriptPath = staticPath("posting.js")
 	s.api = api.New(store, logger, api.Options{Search: opts.Search, BaseURL: opts.BaseURL, ClientIP: s.clientIP})
 	if opts.ContentVersion != nil {
 		s.cache = &pageCache{version: opts.ContentVersion, staleness: opts.PageCacheStaleness}

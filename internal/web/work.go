@@ -37,6 +37,10 @@ type workPage struct {
 	Provenance         *provenance
 	Downloads          []downloadLink
 	Actions            *workActions // claim and takedown links (claim.go)
+	// Draft and Restricted are said in a banner; Owner holds the edit
+	// links a work's owners see (work_access.go).
+	Draft, Restricted bool
+	Owner             *ownerTools
 }
 
 // tagBlock is one row of the work's tag list, such as its fandoms.
@@ -176,6 +180,7 @@ func (s *Server) showChapter(w http.ResponseWriter, r *http.Request, work *fanar
 		s.serverError(w, r, err)
 		return
 	}
+	p.Owner = newOwnerTools(r, work, ch)
 	s.render(w, r, http.StatusOK, "work", p)
 }
 
@@ -234,6 +239,7 @@ func (s *Server) newWorkPage(work *fanarchive.Work, n, k int) *workPage {
 	}
 	p.Provenance = newProvenance(work, authors)
 	p.Downloads = downloadLinks(work)
+	p.Draft, p.Restricted = work.Draft, work.Restricted
 	return p
 }
 

@@ -39,6 +39,7 @@ const streamWriteTimeout = time.Minute
 // so that the reader's browser knows the page is not whole.
 func (s *Server) streamWork(w http.ResponseWriter, r *http.Request, work *fanarchive.Work) {
 	p := s.newWorkPage(work, 0, 0)
+	p.Owner = newOwnerTools(r, work, nil)
 	for _, ch := range work.Chapters {
 		p.Story = append(p.Story, newChapterView(work, ch, template.HTML(storyMark)))
 	}
