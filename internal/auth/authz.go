@@ -21,6 +21,9 @@ const (
 	RequestReset  Action = "request-reset"  // ask for a password-reset link
 	ResetPassword Action = "reset-password" // set a password with a reset link
 	AdultConsent  Action = "adult-consent"
+	SendFeedback  Action = "send-feedback" // mail a work's authors through the relay
+	LeaveKudos    Action = "leave-kudos"   // not on one's own work: the handler and store refuse it
+	StopFeedback  Action = "stop-feedback" // follow a relayed mail's signed stop link
 
 	// Any logged-in user, on their own account.
 	LogOut          Action = "log-out"
@@ -31,6 +34,7 @@ const (
 	PostWork        Action = "post-work"
 	ClaimWork       Action = "claim-work"       // ask to be recognised as a legacy author
 	RequestTakedown Action = "request-takedown" // ask archivists to take a work down
+	FeedbackSetting Action = "feedback-setting" // turn relayed feedback on or off
 
 	// The owner: the user whose pseud it is or whose pseud a work is by.
 	RenamePseud Action = "rename-pseud"
@@ -74,6 +78,9 @@ var matrix = map[Action]rule{
 	RequestReset:  {anyone: true},
 	ResetPassword: {anyone: true},
 	AdultConsent:  {anyone: true},
+	SendFeedback:  {anyone: true},
+	LeaveKudos:    {anyone: true},
+	StopFeedback:  {anyone: true},
 
 	LogOut:          {user: true},
 	ChangePassword:  {user: true},
@@ -83,6 +90,7 @@ var matrix = map[Action]rule{
 	PostWork:        {user: true},
 	ClaimWork:       {user: true},
 	RequestTakedown: {user: true},
+	FeedbackSetting: {user: true},
 
 	RenamePseud:  {owner: true},
 	DeletePseud:  {owner: true},

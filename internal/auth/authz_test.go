@@ -27,9 +27,10 @@ func TestCan(t *testing.T) {
 	rows := map[Action]string{
 		SignUp: everyone, LogIn: everyone, ConfirmEmail: everyone, ResendConfirm: everyone,
 		RequestReset: everyone, ResetPassword: everyone, AdultConsent: everyone,
+		SendFeedback: everyone, LeaveKudos: everyone, StopFeedback: everyone,
 
 		LogOut: users, ChangePassword: users, ChangeEmail: users, AddPseud: users,
-		DeleteAccount: users, PostWork: users, ClaimWork: users, RequestTakedown: users,
+		DeleteAccount: users, PostWork: users, ClaimWork: users, RequestTakedown: users, FeedbackSetting: users,
 
 		RenamePseud: "owner", DeletePseud: "owner", EditWork: "owner", ConfirmClaim: "owner", DeleteWork: "owner admin",
 

@@ -14,8 +14,10 @@ type accountPage struct {
 	page
 	User   *fanarchive.User
 	Pseuds []*fanarchive.Pseud
-	Done   string // what the last change did, for the reader
-	Error  string
+	// FeedbackRelay says the account takes relayed feedback (feedback.go).
+	FeedbackRelay bool
+	Done          string // what the last change did, for the reader
+	Error         string
 }
 
 // doneMessages are what ?done= may say; anything else says nothing.
@@ -23,6 +25,8 @@ var doneMessages = map[string]string{
 	"password":      "Your password is changed. Other browsers logged in to your account have been logged out.",
 	"email":         "We have sent a link to the new address. Your address changes when you follow it.",
 	"pseud-added":   "The pseud is added.",
+	"feedback-on":   "Feedback from readers will be mailed to you.",
+	"feedback-off":  "Feedback from readers will no longer be mailed to you.",
 	"pseud-renamed": "The pseud is renamed.",
 	"pseud-deleted": "The pseud is deleted; its works are now under your default pseud.",
 }
@@ -44,7 +48,12 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int,
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, status, "account", &accountPage{page: s.newPage("Your account"), User: u, Pseuds: pseuds, Done: done, Error: errMsg})
+	relay, err := s.store.FeedbackRelayOn(r.Context(), u.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "account", &accountPage{page: s.newPage("Your account"), User: u, Pseuds: pseuds, FeedbackRelay: relay, Done: done, Error: errMsg})
 }
 
 // accountFailed shows the account page again with what went wrong.

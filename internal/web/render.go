@@ -64,6 +64,7 @@ func parsePages() (map[string]*template.Template, error) {
 	pageNames := []string{"list", "work", "adult", "error", "search", "fandoms",
 		"signup", "login", "notice", "email_form", "confirm", "reset", "account", "user", "admin_users",
 		"claim", "claim_confirm", "takedown", "admin_claims", "admin_takedowns"}
+	pageNames = append(pageNames, feedbackPages...) // feedback.go
 	base, err := template.New("").Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)

@@ -54,6 +54,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/claims", s.handleAdminClaims)
 	mux.HandleFunc("GET /admin/takedowns", s.handleAdminTakedowns)
 
+	// Feedback and kudos (docs/feedback.md).
+	mux.HandleFunc("GET /works/{id}/feedback", s.handleFeedbackForm)
+	mux.HandleFunc("GET /feedback/stop/{token}", s.handleFeedbackStopForm)
+
 	// State-changing requests: each is checked, in post (guard.go), against
 	// cross-origin requests, the session's CSRF token and the
 	// authorisation matrix (internal/auth) for its action.
@@ -83,6 +87,10 @@ func (s *Server) routes() http.Handler {
 	s.post(mux, "POST /admin/claims/{id}/reject", auth.AssignClaim, nil, s.handleRejectClaim)
 	s.post(mux, "POST /admin/takedowns/{id}/takedown", auth.Takedown, nil, s.handleTakeDown)
 	s.post(mux, "POST /admin/takedowns/{id}/dismiss", auth.Takedown, nil, s.handleDismissTakedown)
+	s.post(mux, "POST /works/{id}/feedback", auth.SendFeedback, nil, s.handleSendFeedback)
+	s.post(mux, "POST /works/{id}/kudos", auth.LeaveKudos, nil, s.handleKudos)
+	s.post(mux, "POST /feedback/stop/{token}", auth.StopFeedback, nil, s.handleFeedbackStop)
+	s.post(mux, "POST /account/feedback", auth.FeedbackSetting, nil, s.handleFeedbackSetting)
 
 	// Anything else, including other methods on known paths, is not here.
 	mux.HandleFunc("/", s.handleNotFound)

@@ -35,7 +35,8 @@ type workPage struct {
 	PagesTop, PagesEnd *pageNav
 	Provenance         *provenance
 	Downloads          []downloadLink
-	Actions            *workActions // claim and takedown links (claim.go)
+	Actions            *workActions  // claim and takedown links (claim.go)
+	Response           *workResponse // kudos and the feedback link (feedback.go)
 }
 
 // tagBlock is one row of the work's tag list, such as its fandoms.
@@ -172,6 +173,10 @@ func (s *Server) showChapter(w http.ResponseWriter, r *http.Request, work *fanar
 	p := s.newWorkPage(work, n, k)
 	p.Story = []chapterView{newChapterView(work, ch, pageBody(pg.Body))}
 	if p.Actions, err = s.workActionsFor(r, work); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if p.Response, err = s.workResponseFor(r, work); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
