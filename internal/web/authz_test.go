@@ -150,6 +150,20 @@ var authzRows = []authzRow{
 	{"POST /admin/takedowns/{id}/dismiss", []persona{archivist, admin}, func(c *cell) (string, map[string]string) {
 		return fmt.Sprintf("/admin/takedowns/%d/dismiss", c.f.takedownOf(c.owner, c.f.freshLegacyWork(false), "Mine.").ID), nil
 	}},
+	// Feedback and kudos (feedback_test.go has the helpers).
+	{"POST /works/{id}/feedback", everyone, func(c *cell) (string, map[string]string) {
+		return workPath(c.f.freshLegacyWork(true)) + "/feedback", map[string]string{"name": "Reader", "email": "reader@example.net",
+			"message": "Loved it."}
+	}},
+	{"POST /works/{id}/kudos", everyone, func(c *cell) (string, map[string]string) {
+		return workPath(c.f.freshLegacyWork(false)) + "/kudos", nil
+	}},
+	{"POST /feedback/stop/{token}", everyone, func(c *cell) (string, map[string]string) {
+		return "/feedback/stop/" + c.f.stopToken(), nil
+	}},
+	{"POST /account/feedback", loggedIn, func(c *cell) (string, map[string]string) {
+		return "/account/feedback", map[string]string{"relay": "off"}
+	}},
 }
 
 // TestAuthzCoversEveryWriteRoute keeps the table in step with routes.go.
