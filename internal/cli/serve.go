@@ -113,7 +113,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		PageCacheStaleness: 50 * time.Millisecond})
 	// Feedback a settled claim released is mailed at once by the claim's
 	// page; this pass mails what a crash in between left (docs/feedback.md).
+	delivered := make(chan struct{})
+	defer func() { stopPurge(); <-delivered }()
 	go func() {
+		defer close(delivered)
 		for t := time.NewTicker(time.Hour); ; {
 			site.DeliverReleasedFeedback(purgeCtx)
 			select {
