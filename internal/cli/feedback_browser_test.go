@@ -7,9 +7,11 @@ import (
 	netmail "net/mail"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"fanarchive/internal/web/webtest"
@@ -93,6 +95,42 @@ func TestBrowserFeedback(t *testing.T) {
 		t.Fatalf("the feedback form:\n%s", s)
 	}
 	noAddress("of the feedback form")
+	// Markup in every field comes back inert with the form (the address
+	// is refused, so the form is shown again with what was typed).
+	var dialogs atomic.Int32
+	if err := chromedp.Listen(browser, func(ev any) {
+		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			dialogs.Add(1)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	do("send markup",
+		chromedp.RemoveAttribute(chromedp.CSS("#fb-email"), "type"),
+		chromedp.SendKeys(chromedp.CSS("#fb-name"), `<img src=x onerror=alert(1)>`),
+		chromedp.SendKeys(chromedp.CSS("#fb-email"), `"><img src=x onerror=alert(2)>`),
+		chromedp.SendKeys(chromedp.CSS("#fb-subject"), `<script>alert(3)</script>`),
+		chromedp.SendKeys(chromedp.CSS("#fb-message"), `</textarea><img src=x onerror=alert(4)>`),
+		chromedp.Click(chromedp.CSS(`.feedback-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".form-error")))
+	func() {
+		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
+		defer cancel()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("main img, main script").length`))
+		if err != nil || n != 0 {
+			t.Errorf("markup typed into the form became %d elements (%v)", n, err)
+		}
+		v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#fb-name")))
+		if err != nil || v != `<img src=x onerror=alert(1)>` {
+			t.Errorf("the name came back as %q (%v)", v, err)
+		}
+	}()
+	if n := dialogs.Load(); n != 0 {
+		t.Errorf("%d script dialogs opened", n)
+	}
+	do("clear the form",
+		chromedp.Navigate(workURL("The Tidewater Bell")+"/feedback"),
+		chromedp.WaitVisible(chromedp.CSS(".feedback-form")))
 	do("write and send",
 		chromedp.SendKeys(chromedp.CSS("#fb-name"), "Gull Watcher"),
 		chromedp.SendKeys(chromedp.CSS("#fb-email"), guestAddress),
