@@ -216,8 +216,10 @@ func (r *Relay) feedbackMail(key []byte, f *fanarchive.Feedback, rc fanarchive.F
 // build makes one relayed mail: from the archive (with the name of whoever
 // it is on behalf of), to one address, replies to the relay.
 func (r *Relay) build(kind, onBehalf, to, replyTo, subject, text, stop string) (*fanarchive.OutboundMail, error) {
+	// A name that looks like an address ("billing@bank.example via …")
+	// is not shown as one.
 	from := r.From
-	from.Name = mail.SingleLine(onBehalf + " via " + r.SiteName)
+	from.Name = mail.SingleLine(strings.ReplaceAll(onBehalf, "@", " at ") + " via " + r.SiteName)
 	raw, err := mail.Build(&mail.Message{
 		From:    from,
 		To:      []mail.Address{{Address: to}},
