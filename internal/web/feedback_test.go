@@ -395,3 +395,34 @@ func TestKudos(t *testing.T) {
 		t.Error("the author is offered kudos on their own work")
 	}
 }
+
+// TestFeedbackHeldThenClaimedByLink: a work whose header address bounced
+// keeps new feedback; when the author claims it by the mailed link, the
+// claim's page delivers the feedback to their account's address.
+func TestFeedbackHeldThenClaimedByLink(t *testing.T) {
+	f := newAccountFixture(t)
+	ctx := context.Background()
+	work := f.legacyWork("Old Address", "Rowan Ash", "rowan@example.org")
+	f.anon().post(workPath(work)+"/feedback", form("name", "Kim", "email", "kim@example.net", "message", "First."))
+	mails, err := f.store.ClaimMail(ctx, 10, time.Hour)
+	if err != nil || len(mails) != 1 {
+		t.Fatalf("claim mail: %v, %d", err, len(mails))
+	}
+	if err := f.store.MarkMailFailed(ctx, []fanarchive.MailFailure{{Mail: mails[0], Error: "550 no such user"}}); err != nil {
+		t.Fatal(err)
+	}
+	resp := f.anon().post(workPath(work)+"/feedback", form("name", "Kim", "email", "kim@example.net", "message", "Second, kept."))
+	wantPage(t, "after the bounce", resp, http.StatusOK, "kept until the author claims this work")
+
+	rowan := f.makeUser(uniqueName("Rowan"))
+	c := f.loginAs(rowan)
+	if resp := c.post(workPath(work)+"/claim", form("pseud", "new", "scope", "address")); resp.status != http.StatusOK {
+		t.Fatalf("claim: %d %s", resp.status, mainText(resp.body))
+	}
+	link := f.linkIn(f.mailTo("rowan@example.org"), "/claims/")
+	wantPage(t, "confirm", c.post(link, nil), http.StatusOK, "The works are yours")
+	m := f.oneRaw("held feedback on claim")
+	if m.To != rowan.Email || !strings.Contains(decodedText(t, m), "Second, kept.") || strings.Contains(m.Raw, "kim@example.net") {
+		t.Errorf("delivered to %s:\n%s", m.To, decodedText(t, m))
+	}
+}
