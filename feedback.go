@@ -28,6 +28,11 @@ const (
 // nothing.
 const KudosGuestWindow = 24 * time.Hour
 
+// FeedbackKeep is how long mailed or declined feedback is kept: replies
+// through the relay work for as long. Held feedback is kept until it is
+// delivered.
+const FeedbackKeep = 365 * 24 * time.Hour
+
 // Mail kinds of the relay.
 const (
 	MailKindFeedback      = "feedback"       // feedback to an author
@@ -211,6 +216,9 @@ type FeedbackService interface {
 	// FindKudos returns who left kudos on a work, naming at most names
 	// accounts.
 	FindKudos(ctx context.Context, workID int64, names int) (*KudosSummary, error)
+	// PurgeFeedback deletes feedback mailed or declined before before
+	// (its relay addresses stop working), and returns how many.
+	PurgeFeedback(ctx context.Context, before time.Time) (int, error)
 	// PurgeKudosGuestKeys forgets the guest keys of kudos left before
 	// before, and returns how many.
 	PurgeKudosGuestKeys(ctx context.Context, before time.Time) (int, error)

@@ -184,6 +184,11 @@ func purgeOnce(ctx context.Context, store fanarchive.Store, now time.Time, logge
 	} else if n > 0 {
 		logger.Debug("purged expired account rows", "rows", n)
 	}
+	if n, err := store.PurgeFeedback(ctx, now.Add(-fanarchive.FeedbackKeep)); err != nil && ctx.Err() == nil {
+		logger.Warn("purge old feedback", "err", err)
+	} else if n > 0 {
+		logger.Info("purged old feedback", "messages", n)
+	}
 	if n, err := store.PurgeKudosGuestKeys(ctx, now.Add(-fanarchive.KudosGuestWindow)); err != nil && ctx.Err() == nil {
 		logger.Warn("purge kudos guest keys", "err", err)
 	} else if n > 0 {

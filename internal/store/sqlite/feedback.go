@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"fanarchive"
 	"fanarchive/internal/privacy"
@@ -513,4 +514,21 @@ func (s *Store) feedbackBounced(ctx context.Context, tx *sql.Tx, mailIDs []int64
 		}
 	}
 	return nil
+}
+
+// PurgeFeedback deletes feedback mailed or declined before before.
+func (s *Store) PurgeFeedback(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM feedback WHERE state IN ('sent', 'declined') AND created_at < ?`, formatTime(before))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge feedback: %w", err)
+	}
+	return int(n), nil
 }

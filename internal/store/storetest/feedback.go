@@ -165,6 +165,14 @@ func testFeedbackBounceClaim(t *testing.T, s fanarchive.Store, c *clock) {
 	if n, err := s.DeliverReleasedFeedback(ctx, 10, nil); err != nil || n != 0 {
 		t.Errorf("a second pass: %d, %v", n, err)
 	}
+	// A year on, mailed feedback is purged; none is held any more.
+	c.advance(fanarchive.FeedbackKeep + time.Hour)
+	if n, err := s.PurgeFeedback(ctx, c.now().Add(-fanarchive.FeedbackKeep)); err != nil || n != 2 {
+		t.Errorf("PurgeFeedback: %d, %v; want 2", n, err)
+	}
+	if _, err := s.FindFeedback(ctx, f.ID); fanarchive.ErrorCode(err) != fanarchive.ENOTFOUND {
+		t.Errorf("purged feedback: %v", err)
+	}
 }
 
 func testFeedbackReplyRoutes(t *testing.T, s fanarchive.Store, c *clock) {
