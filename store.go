@@ -23,6 +23,7 @@ type Store interface {
 	AccountMaintenance
 	ClaimService
 	TakedownService
+	FeedbackService
 
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error

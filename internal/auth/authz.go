@@ -23,6 +23,9 @@ const (
 	AdultConsent  Action = "adult-consent"
 	// ReadingSettings keeps the reader's reading settings in a cookie.
 	ReadingSettings Action = "reading-settings"
+	SendFeedback    Action = "send-feedback" // mail a work's authors through the relay
+	LeaveKudos      Action = "leave-kudos"   // not on one's own work: the handler and store refuse it
+	StopFeedback    Action = "stop-feedback" // follow a relayed mail's signed stop link
 
 	// Any logged-in user, on their own account.
 	LogOut          Action = "log-out"
@@ -33,6 +36,7 @@ const (
 	PostWork        Action = "post-work"
 	ClaimWork       Action = "claim-work"       // ask to be recognised as a legacy author
 	RequestTakedown Action = "request-takedown" // ask archivists to take a work down
+	FeedbackSetting Action = "feedback-setting" // turn relayed feedback on or off
 
 	// The owner: the user whose pseud it is or whose pseud a work is by.
 	RenamePseud Action = "rename-pseud"
@@ -84,6 +88,9 @@ var matrix = map[Action]rule{
 	ResetPassword:   {anyone: true},
 	AdultConsent:    {anyone: true},
 	ReadingSettings: {anyone: true},
+	SendFeedback:    {anyone: true},
+	LeaveKudos:      {anyone: true},
+	StopFeedback:    {anyone: true},
 
 	LogOut:          {user: true},
 	ChangePassword:  {user: true},
@@ -93,6 +100,7 @@ var matrix = map[Action]rule{
 	PostWork:        {user: true},
 	ClaimWork:       {user: true},
 	RequestTakedown: {user: true},
+	FeedbackSetting: {user: true},
 
 	RenamePseud:  {owner: true},
 	DeletePseud:  {owner: true},

@@ -118,16 +118,33 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 		defer stop()
 	}
+	site := web.New(store, logger, web.Options{SecureCookies: *secure, Search: engine, BaseURL: *baseURL,
+		MailFrom: from, TrustedProxy: *trustedProxy, Metrics: metrics,
+		// Anonymous readers' pages are kept while the change log stands
+		// still, trusted for 50 ms at a time (docs/web.md).
+		ContentVersion: func(ctx context.Context) (int64, error) {
+			seq, _, err := store.SearchSeq(ctx)
+			return seq, err
+		},
+		PageCacheStaleness: 50 * time.Millisecond})
+	// Feedback a settled claim released is mailed at once by the claim's
+	// page; this pass mails what a crash in between left (docs/feedback.md).
+	delivered := make(chan struct{})
+	defer func() { stopPurge(); <-delivered }()
+	go func() {
+		defer close(delivered)
+		for t := time.NewTicker(time.Hour); ; {
+			site.DeliverReleasedFeedback(purgeCtx)
+			select {
+			case <-purgeCtx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	srv := &http.Server{
-		Handler: web.New(store, logger, web.Options{SecureCookies: *secure, Search: engine, BaseURL: *baseURL,
-			MailFrom: from, TrustedProxy: *trustedProxy, Metrics: metrics,
-			// Anonymous readers' pages are kept while the change log stands
-			// still, trusted for 50 ms at a time (docs/web.md).
-			ContentVersion: func(ctx context.Context) (int64, error) {
-				seq, _, err := store.SearchSeq(ctx)
-				return seq, err
-			},
-			PageCacheStaleness: 50 * time.Millisecond}),
+		Handler:           site,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      2 * time.Minute, // raw originals can be large
@@ -208,6 +225,16 @@ func purgeOnce(ctx context.Context, store fanarchive.Store, now time.Time, logge
 		logger.Warn("purge accounts", "err", err)
 	} else if n > 0 {
 		logger.Debug("purged expired account rows", "rows", n)
+	}
+	if n, err := store.PurgeFeedback(ctx, now.Add(-fanarchive.FeedbackKeep)); err != nil && ctx.Err() == nil {
+		logger.Warn("purge old feedback", "err", err)
+	} else if n > 0 {
+		logger.Info("purged old feedback", "messages", n)
+	}
+	if n, err := store.PurgeKudosGuestKeys(ctx, now.Add(-fanarchive.KudosGuestWindow)); err != nil && ctx.Err() == nil {
+		logger.Warn("purge kudos guest keys", "err", err)
+	} else if n > 0 {
+		logger.Debug("forgot guests' kudos keys", "kudos", n)
 	}
 	if n, err := store.PurgeWorks(ctx, now.AddDate(0, 0, -fanarchive.WorkTrashDays)); err != nil && ctx.Err() == nil {
 		logger.Warn("purge deleted works", "err", err)

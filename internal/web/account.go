@@ -17,8 +17,10 @@ type accountPage struct {
 	// Posting is the user's works and co-author invitations
 	// (account_works.go).
 	Posting *accountPosting
-	Done    string // what the last change did, for the reader
-	Error   string
+	// FeedbackRelay says the account takes relayed feedback (feedback.go).
+	FeedbackRelay bool
+	Done          string // what the last change did, for the reader
+	Error         string
 }
 
 // doneMessages are what ?done= may say; anything else says nothing.
@@ -30,6 +32,8 @@ var doneMessages = map[string]string{
 	"pseud-deleted":       "The pseud is deleted; its works are now under your default pseud.",
 	"invitation-accepted": "You are a co-author of the work now: it shows your pseud, and you can edit it.",
 	"invitation-declined": "The invitation is declined.",
+	"feedback-on":         "Feedback from readers will be mailed to you.",
+	"feedback-off":        "Feedback from readers will no longer be mailed to you.",
 }
 
 // handleAccount shows the account's settings: password, address, pseuds,
@@ -54,8 +58,13 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int,
 		s.serverError(w, r, err)
 		return
 	}
+	relay, err := s.store.FeedbackRelayOn(r.Context(), u.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, status, "account", &accountPage{page: s.newPage("Your account"), User: u, Pseuds: pseuds, Posting: posting,
-		Done: done, Error: errMsg})
+		FeedbackRelay: relay, Done: done, Error: errMsg})
 }
 
 // accountFailed shows the account page again with what went wrong.

@@ -176,6 +176,7 @@ func (s *Server) handleAssignClaim(w http.ResponseWriter, r *http.Request) {
 		s.adminClaimFailed(w, r, err)
 		return
 	}
+	s.deliverReleasedFeedback(r.Context()) // feedback held for the works goes to their owner
 	http.Redirect(w, r, "/admin/claims?done=assigned", http.StatusSeeOther)
 }
 
@@ -244,6 +245,7 @@ func (s *Server) handleAssignWork(w http.ResponseWriter, r *http.Request) {
 		s.adminClaimFailed(w, r, err)
 		return
 	}
+	s.deliverReleasedFeedback(r.Context()) // feedback held for the works goes to their owner
 	http.Redirect(w, r, "/admin/claims?done=assigned", http.StatusSeeOther)
 }
 

@@ -206,6 +206,20 @@ var authzRows = []authzRow{
 		}
 		return fmt.Sprintf("/admin/trash/%d/restore", w.ID), nil
 	}},
+	// Feedback and kudos (feedback_test.go has the helpers).
+	{"POST /works/{id}/feedback", everyone, func(c *cell) (string, map[string]string) {
+		return workPath(c.f.freshLegacyWork(true)) + "/feedback", map[string]string{"name": "Reader", "email": "reader@example.net",
+			"message": "Loved it."}
+	}},
+	{"POST /works/{id}/kudos", everyone, func(c *cell) (string, map[string]string) {
+		return workPath(c.f.freshLegacyWork(false)) + "/kudos", nil
+	}},
+	{"POST /feedback/stop/{token}", everyone, func(c *cell) (string, map[string]string) {
+		return "/feedback/stop/" + c.f.stopToken(), nil
+	}},
+	{"POST /account/feedback", loggedIn, func(c *cell) (string, map[string]string) {
+		return "/account/feedback", map[string]string{"relay": "off"}
+	}},
 }
 
 // ownersWork posts a work by the cell's owner, straight in the store.

@@ -336,6 +336,7 @@ func (s *Server) handleConfirmClaim(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, "claim")
 		return
 	}
+	s.deliverReleasedFeedback(r.Context()) // feedback held for the works goes to their owner
 	s.claimSettledPage(w, r, c)
 }
 

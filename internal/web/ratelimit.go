@@ -31,6 +31,9 @@ type RateLimits struct {
 	// link to an address in a story's header, someone else's perhaps)
 	// and takedown requests (which fill the archivists' queue).
 	Claims Limit
+	// Feedback sent through the relay: guests per IP and per work, users
+	// per account. Kudos from guests, per IP. Zero means the default.
+	FeedbackIP, FeedbackWork, FeedbackUser, KudosIP Limit
 }
 
 // DefaultRateLimits are what Options.Limits defaults to.
@@ -45,6 +48,10 @@ var DefaultRateLimits = RateLimits{
 	ResendAccount: Limit{3, time.Hour},
 	Password:      Limit{5, time.Minute},
 	Claims:        Limit{5, time.Hour},
+	FeedbackIP:    Limit{10, time.Hour},
+	FeedbackWork:  Limit{30, time.Hour},
+	FeedbackUser:  Limit{20, time.Hour},
+	KudosIP:       Limit{100, time.Hour},
 }
 
 // hit is one counter a request is checked against.

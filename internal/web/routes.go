@@ -70,6 +70,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /works/{id}/chapters/order", s.handleChapterOrderForm)
 	mux.HandleFunc("GET /admin/trash", s.handleTrash)
 
+	// Feedback and kudos (docs/feedback.md).
+	mux.HandleFunc("GET /works/{id}/feedback", s.handleFeedbackForm)
+	mux.HandleFunc("GET /feedback/stop/{token}", s.handleFeedbackStopForm)
+
 	// State-changing requests: each is checked, in post (guard.go), against
 	// cross-origin requests, the session's CSRF token and the
 	// authorisation matrix (internal/auth) for its action.
@@ -110,6 +114,10 @@ func (s *Server) routes() http.Handler {
 	s.post(mux, "POST /works/{id}/chapters/order", auth.EditWork, s.workOwners, s.handleChapterOrder)
 	s.post(mux, "POST /account/invitations/{work}/{pseud}", auth.AnswerCoAuthor, s.invitedPseudOwner, s.handleAnswerInvitation)
 	s.post(mux, "POST /admin/trash/{id}/restore", auth.RestoreWork, nil, s.handleRestoreWork)
+	s.post(mux, "POST /works/{id}/feedback", auth.SendFeedback, nil, s.handleSendFeedback)
+	s.post(mux, "POST /works/{id}/kudos", auth.LeaveKudos, nil, s.handleKudos)
+	s.post(mux, "POST /feedback/stop/{token}", auth.StopFeedback, nil, s.handleFeedbackStop)
+	s.post(mux, "POST /account/feedback", auth.FeedbackSetting, nil, s.handleFeedbackSetting)
 
 	// Anything else, including other methods on known paths, is not here.
 	mux.HandleFunc("/", s.handleNotFound)

@@ -19,6 +19,7 @@ import (
 	"fanarchive"
 	"fanarchive/internal/api"
 	"fanarchive/internal/auth"
+	"fanarchive/internal/feedback"
 	"fanarchive/internal/mail"
 	"fanarchive/internal/ops"
 )
@@ -91,6 +92,8 @@ type Server struct {
 	writes     []WriteRoute                // every write route, for WriteRoutes
 	csrfOnce   sync.Mutex                  // guards csrfSecret
 	csrfSecret []byte                      // the key of CSRF tokens (guard.go)
+	relayOnce  sync.Once                   // makes relay
+	relay      *feedback.Relay             // relayed feedback's mail (feedback.go)
 }
 
 // New returns a Server reading from store and logging to logger (nil logs

@@ -41,6 +41,7 @@ type workPage struct {
 	// links a work's owners see (work_access.go).
 	Draft, Restricted bool
 	Owner             *ownerTools
+	Response          *workResponse // kudos and the feedback link (feedback.go)
 }
 
 // tagBlock is one row of the work's tag list, such as its fandoms.
@@ -181,6 +182,10 @@ func (s *Server) showChapter(w http.ResponseWriter, r *http.Request, work *fanar
 		return
 	}
 	p.Owner = newOwnerTools(r, work, ch)
+	if p.Response, err = s.workResponseFor(r, work); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "work", p)
 }
 

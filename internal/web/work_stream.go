@@ -48,6 +48,10 @@ func (s *Server) streamWork(w http.ResponseWriter, r *http.Request, work *fanarc
 		s.serverError(w, r, err)
 		return
 	}
+	if p.Response, err = s.workResponseFor(r, work); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.decorate(r, p)
 	buf, err := s.execute("work", p)
 	if err != nil {

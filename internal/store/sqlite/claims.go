@@ -516,7 +516,7 @@ func (s *Store) claimSettled(ctx context.Context, tx *sql.Tx, c *fanarchive.Clai
 			return fmt.Errorf("record claim %d: %w", c.ID, err)
 		}
 	}
-	return nil
+	return releaseHeldFeedback(ctx, tx, c.UserID, c.Works) // feedback.go
 }
 
 // ownPseud checks that author id is a pseud of user userID. Returns

@@ -303,6 +303,7 @@ func (s *Store) MarkMailFailed(ctx context.Context, failures []fanarchive.MailFa
 			return err
 		}
 		defer giveUp.Close()
+		var gaveUp []int64
 		for _, f := range failures {
 			if f.Mail == nil {
 				continue
@@ -314,8 +315,11 @@ func (s *Store) MarkMailFailed(ctx context.Context, failures []fanarchive.MailFa
 			if _, err := stmt.ExecContext(ctx, at, f.Error, f.Mail.ID, f.Mail.Attempts); err != nil {
 				return err
 			}
+			if f.RetryAt.IsZero() {
+				gaveUp = append(gaveUp, f.Mail.ID)
+			}
 		}
-		return nil
+		return s.feedbackBounced(ctx, tx, gaveUp) // feedback.go: the relay stops writing to them
 	})
 	if err != nil {
 		return fmt.Errorf("mark mail failed: %w", err)
