@@ -19,6 +19,9 @@ import (
 
 // importFiles imports story files and folders.
 func (m *Main) importFiles(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "efiction" {
+		return m.importEfiction(ctx, args[1:]) // import_efiction.go; a file named efiction is ./efiction
+	}
 	fs := m.flagSet("import", "PATH...", "Import legacy story files; folders are read recursively (hidden files skipped).\n"+
 		"Each file is parsed and stored as a work with its original bytes; a file whose bytes are\n"+
 		"already stored is reported as already present. A file that cannot be read is reported\n"+
