@@ -125,11 +125,17 @@ func (d *Dump) Next() (*Row, error) {
 				return nil, &RowError{Line: line, Err: err}
 			}
 		case "":
-			// A stray character where a statement should begin.
-			if _, err := d.r.ReadByte(); err != nil {
+			// An empty statement (the ; after a /*!…*/ comment), or a stray
+			// character where a statement should begin.
+			c, err := d.readByte()
+			if err != nil {
 				return nil, ioErr(err)
 			}
-			d.skipStatement()
+			if c != ';' {
+				if err := d.skipStatement(); err != nil {
+					return nil, err
+				}
+			}
 		default:
 			if err := d.skipStatement(); err != nil {
 				return nil, err

@@ -437,6 +437,9 @@ func (im *Importer) RunWorks(ctx context.Context, works []*fanarchive.Work, args
 	if err := im.storeAll(ctx, assembled, run.ID, report); err != nil {
 		return rep, err
 	}
+	// A work's further sources are its own (a chapter's file), not parts
+	// of a story begun elsewhere.
+	rep.Merged = 0
 	if im.Runs != nil && !im.DryRun {
 		run.Created, run.Present, run.Failed = rep.Created, rep.Present, rep.Failed
 		if err := im.Runs.FinishImportRun(ctx, run); err != nil {
