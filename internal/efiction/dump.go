@@ -631,7 +631,18 @@ func (d *Dump) value() (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		if c == ',' || c == ')' || c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			if strings.HasPrefix(b.String(), "_") { // _binary 'x': a charset introducer
+				if err := d.skipSpace(); err != nil {
+					return Value{}, err
+				}
+				if q, err := d.peek(); err == nil && q == '\'' {
+					continue
+				}
+			}
+			break
+		}
+		if c == ',' || c == ')' {
 			break
 		}
 		if c == '\'' {
