@@ -73,7 +73,9 @@ func TestReadArchive(t *testing.T) {
 	check("chapters", len(salt.Chapters), 2)
 	check("chapter order", salt.Chapters[0].Title+" / "+salt.Chapters[1].Title, "High Water / Low Tide")
 	check("summary", salt.Summary, "Mara keeps the light; Tomas keeps count.")
-	if slices.ContainsFunc(salt.Chapters, func(c *fanarchive.Chapter) bool { return strings.Contains(c.Body, "script") || strings.Contains(c.Body, "steal") }) {
+	if slices.ContainsFunc(salt.Chapters, func(c *fanarchive.Chapter) bool {
+		return strings.Contains(c.Body, "script") || strings.Contains(c.Body, "steal")
+	}) {
 		t.Errorf("a script survived: %q", salt.Chapters[1].Body)
 	}
 	if !strings.Contains(salt.Chapters[0].Body, "<b>ninety</b>") && !strings.Contains(salt.Chapters[0].Body, "<strong>ninety</strong>") {
@@ -92,7 +94,7 @@ func TestReadArchive(t *testing.T) {
 		"INSERT INTO `fanfiction_stories` (`sid`, `title`,",
 		`(1,'Salt Lines','Mara keeps the light; Tomas keeps <i>count</i>.'`,
 		`<script>alert("steal")</script>`, // the original, not the shown body
-		"'Loved the lamp!'",                // its reviews
+		"'Loved the lamp!'",               // its reviews
 		"INSERT INTO `fanfiction_coauthors` (`sid`, `uid`) VALUES (1,2);",
 		"'Harbour Tales'",
 	} {
