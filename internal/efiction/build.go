@@ -194,7 +194,15 @@ func (b *builder) work(sid int64, r *Row) (*fanarchive.Work, string, error) {
 	var src strings.Builder
 	fmt.Fprintf(&src, "-- eFiction story %d: its rows as the dump holds them (fanarchive import efiction)\n", sid)
 	b.t.sqlText(&src, r)
-	keep := func(rows ...*Row) { b.t.sqlText(&src, rows...) }
+	kept := map[*Row]bool{r: true}
+	keep := func(rows ...*Row) { // each row once, in the order first used
+		for _, row := range rows {
+			if !kept[row] {
+				kept[row] = true
+				b.t.sqlText(&src, row)
+			}
+		}
+	}
 
 	// Authors: the story's, then co-authors; the first's address is the
 	// private contact for claims and feedback.
@@ -287,7 +295,7 @@ func (b *builder) work(sid int64, r *Row) (*fanarchive.Work, string, error) {
 	w.Begins = prose.FirstWords(w.Chapters[0].Text, 40)
 	raw := []byte(src.String())
 	story := fanarchive.NewSource(fmt.Sprintf("efiction:%sstories/%d.sql", b.t.prefix, sid), raw)
-	story.Encoding = "efiction-sql"
+	story.Encoding = encodingOf(src.String()) // rows of one dump: UTF-8, or an old latin-1 one
 	story.FeedbackContact = w.FeedbackContact
 	w.Sources = append([]*fanarchive.Source{story}, files...)
 	for _, ch := range w.Chapters {

@@ -102,6 +102,12 @@ func TestReadArchive(t *testing.T) {
 			t.Errorf("source lacks %q:\n%s", want, src)
 		}
 	}
+	if strings.Contains(src, "5f4dcc3b5aa765d61d8327deb882cf99") || strings.Contains(src, "Wren H.") {
+		t.Errorf("an author's password hash or real name is in a source:\n%s", src)
+	}
+	if !strings.Contains(src, "(1,'Wren Halloway','','wren@tide.example.org','','Writes about lighthouses.','','2004-05-01 10:00:00','0','')") {
+		t.Errorf("the author's row is not kept (without its private columns):\n%s", src)
+	}
 	if strings.Contains(src, "Whole series is great") {
 		t.Errorf("a series review is in a story's source")
 	}

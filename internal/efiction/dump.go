@@ -23,6 +23,8 @@ const MaxStatementBytes = 64 << 20
 type Value struct {
 	Null bool
 	S    string
+	// Quoted says the dump wrote the value as a string literal.
+	Quoted bool
 }
 
 // Row is one row of an INSERT statement.
@@ -623,7 +625,7 @@ func (d *Dump) value() (Value, error) {
 	}
 	if c == '\'' || c == '"' {
 		s, err := d.quoted()
-		return Value{S: s}, err
+		return Value{S: s, Quoted: true}, err
 	}
 	var b strings.Builder
 	for {
@@ -653,9 +655,9 @@ func (d *Dump) value() (Value, error) {
 				return Value{}, err
 			}
 			if strings.EqualFold(prefix, "x") {
-				return Value{S: unhex(s)}, nil
+				return Value{S: unhex(s), Quoted: true}, nil
 			}
-			return Value{S: s}, nil
+			return Value{S: s, Quoted: true}, nil
 		}
 		if c == '(' {
 			return Value{}, fmt.Errorf("a function call in a value is not supported (%q)", b.String())
@@ -673,7 +675,7 @@ func (d *Dump) value() (Value, error) {
 	case strings.EqualFold(s, "NULL"):
 		return Value{Null: true}, nil
 	case len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X"):
-		return Value{S: unhex(s[2:])}, nil
+		return Value{S: unhex(s[2:]), Quoted: true}, nil // bytes now: written back as a string
 	}
 	return Value{S: s}, nil
 }

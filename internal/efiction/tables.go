@@ -156,7 +156,71 @@ func (t *tables) sqlText(b *strings.Builder, rows ...*Row) {
 			b.WriteString(")")
 		}
 		b.WriteString(" VALUES ")
-		b.Write(r.Raw)
+		if private := privateColumns(r); private != nil {
+			writeValues(b, r, private)
+		} else {
+			b.Write(r.Raw)
+		}
 		b.WriteString(";\n")
 	}
+}
+
+// privateColumns returns which values of a row must not be kept in a
+// work's source, which readers may download: an author's password hash
+// and real name. Nil for rows without any, which are kept byte for byte.
+func privateColumns(r *Row) []bool {
+	if !strings.HasSuffix(strings.ToLower(r.Table), "authors") {
+		return nil
+	}
+	var private []bool
+	for i, c := range r.Columns {
+		switch strings.ToLower(c) {
+		case "password", "realname", "ip", "lastip":
+			if private == nil {
+				private = make([]bool, len(r.Columns))
+			}
+			private[i] = true
+		}
+	}
+	return private
+}
+
+// writeValues writes a row's values as a MySQL tuple, the private ones as
+// empty strings; the others' bytes are as they were.
+func writeValues(b *strings.Builder, r *Row, private []bool) {
+	b.WriteByte('(')
+	for i, v := range r.Values {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		switch {
+		case i < len(private) && private[i]:
+			b.WriteString("''")
+		case v.Null:
+			b.WriteString("NULL")
+		case !v.Quoted:
+			b.WriteString(v.S) // a number as the dump wrote it
+		default:
+			b.WriteByte('\'')
+			for j := 0; j < len(v.S); j++ {
+				switch c := v.S[j]; c {
+				case '\\', '\'':
+					b.WriteByte('\\')
+					b.WriteByte(c)
+				case 0:
+					b.WriteString(`\0`)
+				case '\n':
+					b.WriteString(`\n`)
+				case '\r':
+					b.WriteString(`\r`)
+				case 0x1a:
+					b.WriteString(`\Z`)
+				default:
+					b.WriteByte(c)
+				}
+			}
+			b.WriteByte('\'')
+		}
+	}
+	b.WriteByte(')')
 }
