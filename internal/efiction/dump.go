@@ -686,6 +686,9 @@ func (d *Dump) quoted() (string, error) {
 	q, _ := d.readByte()
 	var b strings.Builder
 	for {
+		if err := d.copyPlain(&b, q); err != nil {
+			return "", err
+		}
 		c, err := d.readByte()
 		if err != nil {
 			return "", err
@@ -746,4 +749,43 @@ func hexVal(c byte) byte {
 		return c - 'A' + 10
 	}
 	return 0
+}
+
+// copyPlain copies the bytes before the next backslash or quote q from
+// the buffer to b in one go (most of a dump is such runs), counting lines
+// and keeping the row's raw text as readByte does.
+func (d *Dump) copyPlain(b *strings.Builder, q byte) error {
+	for {
+		n := d.r.Buffered()
+		if n == 0 {
+			if _, err := d.r.Peek(1); err != nil {
+				return nil // readByte reports it
+			}
+			n = d.r.Buffered()
+		}
+		buf, _ := d.r.Peek(n)
+		i := 0
+		for i < len(buf) && buf[i] != '\\' && buf[i] != q {
+			i++
+		}
+		if i == 0 {
+			return nil
+		}
+		run := buf[:i]
+		if d.capture {
+			if d.raw.Len()+len(run) > MaxStatementBytes {
+				return errTooLong
+			}
+			d.raw.Write(run)
+		}
+		if b.Len()+len(run) > MaxStatementBytes {
+			return errTooLong
+		}
+		d.line += bytes.Count(run, []byte{'\n'})
+		b.Write(run)
+		d.r.Discard(i)
+		if i < len(buf) {
+			return nil
+		}
+	}
 }
