@@ -1,6 +1,7 @@
 package efiction
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -164,4 +165,33 @@ func TestReadDeterministic(t *testing.T) {
 			t.Errorf("work %d: sources differ between reads", i)
 		}
 	}
+}
+
+// FuzzRead checks that any dump maps without a panic to works that
+// validate, each with its story's rows as its first source.
+func FuzzRead(f *testing.F) {
+	for _, name := range []string{"archive.sql", "prefixed.sql"} {
+		raw, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
+	f.Add([]byte("INSERT INTO `x_stories` (`sid`,`title`,`uid`,`rid`,`catid`,`validated`) VALUES (1,'T',1,1,'1,1,-1','1');\n" +
+		"INSERT INTO `x_chapters` (`chapid`,`sid`,`inorder`,`storytext`) VALUES (1,1,1,'<p>a</p>'),(2,1,1,'');\n" +
+		"INSERT INTO `x_categories` (`catid`,`parentcatid`,`category`) VALUES (1,1,'Loop');"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		imp, err := Read(context.Background(), bytes.NewReader(in), Options{})
+		if err != nil {
+			t.Fatalf("Read: %v", err)
+		}
+		for _, w := range imp.Works {
+			if err := w.Validate(); err != nil {
+				t.Fatalf("work %q does not validate: %v", w.Title, err)
+			}
+			if len(w.Sources) == 0 || !strings.HasPrefix(string(w.Sources[0].Raw), "-- eFiction story") {
+				t.Fatalf("work %q has no source of its rows", w.Title)
+			}
+		}
+	})
 }
