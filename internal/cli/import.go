@@ -19,10 +19,14 @@ import (
 
 // importFiles imports story files and folders.
 func (m *Main) importFiles(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "efiction" {
+		return m.importEfiction(ctx, args[1:]) // import_efiction.go; a file named efiction is ./efiction
+	}
 	fs := m.flagSet("import", "PATH...", "Import legacy story files; folders are read recursively (hidden files skipped).\n"+
 		"Each file is parsed and stored as a work with its original bytes; a file whose bytes are\n"+
 		"already stored is reported as already present. A file that cannot be read is reported\n"+
-		"and skipped; the exit status is 1 if any file failed.")
+		"and skipped; the exit status is 1 if any file failed.\n"+
+		"'fanarchive import efiction DUMP.sql' imports an eFiction archive's MySQL dump (import efiction --help).")
 	data := m.dataFlag(fs)
 	dryRun := fs.Bool("dry-run", false, "parse and report what would be imported; change nothing")
 	asJSON := fs.Bool("json", false, "print one JSON object per work on stdout (fields: see README)")

@@ -411,3 +411,43 @@ func (im *Importer) logger() *slog.Logger {
 	}
 	return im.Logger
 }
+
+// RunWorks stores works that another reader has already made (an eFiction
+// dump's stories, package efiction) as Run stores what it parses: each work
+// with its sources, addresses masked (privacy.MaskWork), the run recorded,
+// and a work whose origin is stored already reported as present, so
+// running it again on the same input adds nothing. Report.Files is set by
+// the caller.
+func (im *Importer) RunWorks(ctx context.Context, works []*fanarchive.Work, args string, emit func(Result)) (Report, error) {
+	var rep Report
+	report := func(res Result) {
+		rep.Add(res)
+		if emit != nil {
+			emit(res)
+		}
+	}
+	run := &fanarchive.ImportRun{Args: args}
+	if im.Runs != nil && !im.DryRun {
+		if err := im.Runs.CreateImportRun(ctx, run); err != nil {
+			return rep, fmt.Errorf("record import run: %w", err)
+		}
+	}
+	assembled := make([]*ingest.Assembled, len(works))
+	for i, w := range works {
+		privacy.MaskWork(w)
+		assembled[i] = &ingest.Assembled{Work: w, DuplicateOf: -1}
+	}
+	if err := im.storeAll(ctx, assembled, run.ID, report); err != nil {
+		return rep, err
+	}
+	// A work's further sources are its own (a chapter's file), not parts
+	// of a story begun elsewhere.
+	rep.Merged = 0
+	if im.Runs != nil && !im.DryRun {
+		run.Created, run.Present, run.Failed = rep.Created, rep.Present, rep.Failed
+		if err := im.Runs.FinishImportRun(ctx, run); err != nil {
+			return rep, fmt.Errorf("record import run: %w", err)
+		}
+	}
+	return rep, nil
+}
