@@ -28,7 +28,7 @@ func TestCan(t *testing.T) {
 		SignUp: everyone, LogIn: everyone, ConfirmEmail: everyone, ResendConfirm: everyone,
 		RequestReset: everyone, ResetPassword: everyone, AdultConsent: everyone,
 		ReadingSettings: everyone,
-		SendFeedback: everyone, LeaveKudos: everyone, StopFeedback: everyone,
+		SendFeedback:    everyone, LeaveKudos: everyone, StopFeedback: everyone,
 
 		LogOut: users, ChangePassword: users, ChangeEmail: users, AddPseud: users,
 		DeleteAccount: users, PostWork: users, ClaimWork: users, RequestTakedown: users, FeedbackSetting: users,
