@@ -3,52 +3,15 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"fanarchive"
 	"fanarchive/internal/prose"
+	"fanarchive/internal/prose/prosetest"
 )
-
-// markdownStory returns a story of about words words in Markdown, as an
-// author would post it: paragraphs of made-up sentences, with emphasis,
-// dialogue, a scene break now and then, and a heading; the same for every
-// call with the same seed.
-func markdownStory(seed uint64, words int) string {
-	vocab := strings.Fields("the lamp burned on north tower and boats came home before tide she said it's late " +
-		"harbour keeper watched grey water rain against window somewhere a bell was ringing Kit Juno")
-	r := rand.New(rand.NewPCG(seed, 7))
-	var b strings.Builder
-	b.WriteString("# Part One\n\n")
-	for n := 0; n < words; {
-		k := 40 + r.IntN(80)
-		for i := range k {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			w := vocab[r.IntN(len(vocab))]
-			switch r.IntN(40) {
-			case 0:
-				w = "*" + w + "*"
-			case 1:
-				w = "**" + w + "**"
-			case 2:
-				w = `"` + w + `,"`
-			}
-			b.WriteString(w)
-		}
-		b.WriteString(".\n\n")
-		if r.IntN(30) == 0 {
-			b.WriteString("* * *\n\n")
-		}
-		n += k
-	}
-	return b.String()
-}
 
 // BenchmarkPostWork measures posting a 10,000-word work written in
 // Markdown, as the posting form will (less HTTP): the body converted and
@@ -68,7 +31,7 @@ func BenchmarkPostWork(b *testing.B) {
 	defer s.Close()
 	var filler []*fanarchive.Work
 	for i := range 1000 {
-		body, err := prose.Render(prose.FormatMarkdown, markdownStory(uint64(1000+i), 1500))
+		body, err := prose.Render(prose.FormatMarkdown, prosetest.MarkdownStory(uint64(1000+i), 1500))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -78,7 +41,7 @@ func BenchmarkPostWork(b *testing.B) {
 	if err := s.CreateWorks(ctx, filler); err != nil {
 		b.Fatal(err)
 	}
-	src := markdownStory(1, 10000)
+	src := prosetest.MarkdownStory(1, 10000)
 	edited := src + "\n\nA new paragraph, added in an edit, with *emphasis* and a \"quote.\"\n"
 	b.SetBytes(int64(len(src)))
 	var render, post, edit []time.Duration
