@@ -45,32 +45,11 @@ func TestBrowserFeedback(t *testing.T) {
 	base := serveForTest(t, "--data", data, "--smtp-url", "smtp://"+smtpAddr, "--mail-from", "Archive <archive@example.org>")
 	const guestAddress = "reader.gull@example.net"
 
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
+	steps := webtest.NewSteps(t, browser)
+	do, text := steps.Do, steps.Text
 	noAddress := func(where string) {
 		t.Helper()
-		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
-		defer cancel()
-		html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
-		if err != nil {
-			t.Fatalf("read the page %s: %v", where, err)
-		}
+		html := steps.HTML("html")
 		if h := strings.ToLower(html); strings.Contains(h, feedbackAddress) || strings.Contains(h, "quennell@") {
 			t.Errorf("the page %s shows the author's address", where)
 		}

@@ -43,3 +43,27 @@ func (s *Steps) Text(sel string) string {
 	}
 	return text
 }
+
+// Value returns the value of the first form field that sel selects.
+func (s *Steps) Value(sel string) string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.browser, StepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		s.t.Fatalf("value of %s: %v", sel, err)
+	}
+	return v
+}
+
+// HTML returns the outer HTML of the first element that sel selects.
+func (s *Steps) HTML(sel string) string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.browser, StepTimeout)
+	defer cancel()
+	html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS(sel)))
+	if err != nil {
+		s.t.Fatalf("read %s: %v", sel, err)
+	}
+	return html
+}
