@@ -35,6 +35,10 @@ func TestSeriesPage(t *testing.T) {
 	if first < 0 || second < first {
 		t.Errorf("the works are not listed in the series' order (%d, %d)", first, second)
 	}
+	if work := f.get(workPath(f.quiet), false); !strings.Contains(work.body,
+		fmt.Sprintf(`Part 2 of <a href="/series/%d">Harbor Cycle</a>`, series.ID)) {
+		t.Errorf("the work page does not link to its series:\n%s", mainText(work.body))
+	}
 	feedURL := fmt.Sprintf("/feeds/series/%d", series.ID)
 	if !strings.Contains(page.body, `<link rel="alternate" type="application/atom+xml" href="`+feedURL+`"`) {
 		t.Errorf("the page does not name its feed")

@@ -40,6 +40,8 @@ type workPage struct {
 	// Draft and Restricted are said in a banner; Owner holds the edit
 	// links a work's owners see (work_access.go).
 	Draft, Restricted bool
+	// Series are the series the work is in, with its place in each.
+	Series []seriesPlace
 	Owner             *ownerTools
 	Response          *workResponse // kudos and the feedback link (feedback.go)
 }
@@ -245,6 +247,9 @@ func (s *Server) newWorkPage(work *fanarchive.Work, n, k int) *workPage {
 	p.Provenance = newProvenance(work, authors)
 	p.Downloads = downloadLinks(work)
 	p.Draft, p.Restricted = work.Draft, work.Restricted
+	for _, sp := range work.Series {
+		p.Series = append(p.Series, seriesPlace{URL: seriesURL(sp.SeriesID), Title: sp.Title, Position: sp.Position})
+	}
 	return p
 }
 
@@ -339,4 +344,10 @@ func newChapterNav(work *fanarchive.Work, n int) *chapterNav {
 		nav.Next = chapterURL(work.ID, n+1)
 	}
 	return nav
+}
+
+// seriesPlace is a work's place in a series, linked to the series' page.
+type seriesPlace struct {
+	URL, Title string
+	Position   int
 }
