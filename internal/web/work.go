@@ -41,9 +41,9 @@ type workPage struct {
 	// links a work's owners see (work_access.go).
 	Draft, Restricted bool
 	// Series are the series the work is in, with its place in each.
-	Series []seriesPlace
-	Owner             *ownerTools
-	Response          *workResponse // kudos and the feedback link (feedback.go)
+	Series   []seriesPlace
+	Owner    *ownerTools
+	Response *workResponse // kudos and the feedback link (feedback.go)
 }
 
 // tagBlock is one row of the work's tag list, such as its fandoms.
