@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,47 +64,67 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		im.Works, im.Runs = store, store
 	}
 
-	enc := json.NewEncoder(m.Stdout)
-	enc.SetEscapeHTML(false)
-	var failures []importer.Result
-	var imported []*fanarchive.Work
-	review := 0
-	emit := func(res importer.Result) {
-		if res.Status == importer.StatusFailed {
-			failures = append(failures, res)
-			return
-		}
-		imported = append(imported, res.Work)
-		if res.Work.NeedsReview() {
-			review++
-		}
-		if *asJSON {
-			out := jsonResult{Record: ingest.NewRecord(res.Work)}
-			out.Files = res.Files
-			if res.DuplicateOf != nil {
-				out.DuplicateOf = res.DuplicateOf.DisplayTitle()
-			}
-			if !*dryRun {
-				out.Status, out.ID = string(res.Status), res.Work.ID
-			}
-			if err := enc.Encode(out); err != nil {
-				logger.Error("write JSON", "err", err)
-			}
-		}
-	}
+	out := m.newImportOutput(*asJSON, *dryRun, logger)
 	progress := newProgress(m.Stderr)
 	im.Progress = progress.update
-	rep, err := im.Run(ctx, src, "import "+strings.Join(args, " "), emit)
+	rep, err := im.Run(ctx, src, "import "+strings.Join(args, " "), out.emit)
 	progress.finish()
 	if err != nil {
 		return err
 	}
-	m.printImportReport(rep, failures, src.Skipped, review, *dryRun)
-	m.printSynonymProposals(ctx, im, imported)
+	m.printImportReport(rep, out.failures, src.Skipped, out.review, *dryRun)
+	m.printSynonymProposals(ctx, im, out.imported)
 	if rep.Failed > 0 {
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of %d files failed to import", rep.Failed, len(src.Names)+len(src.Unreadable)), Silent: true}
 	}
 	return nil
+}
+
+// importOutput takes each result of an import as it is stored: it keeps
+// the failures, the works and how many need review for the report, and
+// with --json writes each work's record to stdout.
+type importOutput struct {
+	enc      *json.Encoder // nil without --json
+	dryRun   bool
+	logger   *slog.Logger
+	failures []importer.Result
+	imported []*fanarchive.Work
+	review   int
+}
+
+func (m *Main) newImportOutput(asJSON, dryRun bool, logger *slog.Logger) *importOutput {
+	o := &importOutput{dryRun: dryRun, logger: logger}
+	if asJSON {
+		o.enc = json.NewEncoder(m.Stdout)
+		o.enc.SetEscapeHTML(false)
+	}
+	return o
+}
+
+// emit is the importer's callback for one result.
+func (o *importOutput) emit(res importer.Result) {
+	if res.Status == importer.StatusFailed {
+		o.failures = append(o.failures, res)
+		return
+	}
+	o.imported = append(o.imported, res.Work)
+	if res.Work.NeedsReview() {
+		o.review++
+	}
+	if o.enc == nil {
+		return
+	}
+	out := jsonResult{Record: ingest.NewRecord(res.Work)}
+	out.Files = res.Files
+	if res.DuplicateOf != nil {
+		out.DuplicateOf = res.DuplicateOf.DisplayTitle()
+	}
+	if !o.dryRun {
+		out.Status, out.ID = string(res.Status), res.Work.ID
+	}
+	if err := o.enc.Encode(out); err != nil {
+		o.logger.Error("write JSON", "err", err)
+	}
 }
 
 // printImportReport tells the archivist what the import did, on stderr.

@@ -2,17 +2,14 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"fanarchive"
 	"fanarchive/internal/efiction"
 	"fanarchive/internal/importer"
-	"fanarchive/internal/ingest"
 )
 
 // importEfiction imports the MySQL dump of an eFiction archive:
@@ -67,39 +64,15 @@ func (m *Main) importEfiction(ctx context.Context, args []string) error {
 		defer store.Close()
 		im.Works, im.Runs = store, store
 	}
-	enc := json.NewEncoder(m.Stdout)
-	enc.SetEscapeHTML(false)
-	var failures []importer.Result
-	var imported []*fanarchive.Work
-	review := 0
-	emit := func(res importer.Result) {
-		if res.Status == importer.StatusFailed {
-			failures = append(failures, res)
-			return
-		}
-		imported = append(imported, res.Work)
-		if res.Work.NeedsReview() {
-			review++
-		}
-		if *asJSON {
-			out := jsonResult{Record: ingest.NewRecord(res.Work)}
-			out.Files = res.Files
-			if !*dryRun {
-				out.Status, out.ID = string(res.Status), res.Work.ID
-			}
-			if err := enc.Encode(out); err != nil {
-				logger.Error("write JSON", "err", err)
-			}
-		}
-	}
-	rep, err := im.RunWorks(ctx, imp.Works, "import efiction "+strings.Join(args, " "), emit)
+	out := m.newImportOutput(*asJSON, *dryRun, logger)
+	rep, err := im.RunWorks(ctx, imp.Works, "import efiction "+strings.Join(args, " "), out.emit)
 	if err != nil {
 		return err
 	}
 	rep.Files = 1
-	m.printImportReport(rep, failures, nil, review, *dryRun)
+	m.printImportReport(rep, out.failures, nil, out.review, *dryRun)
 	m.printEfictionReport(imp)
-	m.printSynonymProposals(ctx, im, imported)
+	m.printSynonymProposals(ctx, im, out.imported)
 	if rep.Failed > 0 || len(imp.BadRows) > 0 {
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d works failed to store, %d rows could not be read", rep.Failed, len(imp.BadRows)), Silent: true}
 	}
