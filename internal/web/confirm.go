@@ -36,16 +36,8 @@ type confirmPage struct {
 
 // handleConfirmForm shows the button that confirms an address.
 func (s *Server) handleConfirmForm(w http.ResponseWriter, r *http.Request) {
-	secret, id, ok := tokenFromPath(r)
+	secret, ok := s.liveLink(w, r, fanarchive.TokenConfirmEmail)
 	if !ok {
-		s.linkInvalid(w, r)
-		return
-	}
-	if _, err := s.store.FindToken(r.Context(), id, fanarchive.TokenConfirmEmail); fanarchive.ErrorCode(err) == fanarchive.ENOTFOUND {
-		s.linkInvalid(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
 		return
 	}
 	noStore(w)
@@ -126,4 +118,23 @@ func (s *Server) handleResend(w http.ResponseWriter, r *http.Request) {
 	s.notice(w, r, http.StatusOK, "Check your mail",
 		[]string{"If an account is waiting for " + email + " to be confirmed, a new link is on its way. It works for 48 hours."},
 		link{"Log in", "/login"})
+}
+
+// liveLink reads the mailed link's token in the path and checks that it
+// is still one of purpose, not used or expired, for a page that shows the
+// link's form; it answers the request itself when not.
+func (s *Server) liveLink(w http.ResponseWriter, r *http.Request, purpose fanarchive.TokenPurpose) (secret string, ok bool) {
+	secret, id, ok := tokenFromPath(r)
+	if !ok {
+		s.linkInvalid(w, r)
+		return "", false
+	}
+	if _, err := s.store.FindToken(r.Context(), id, purpose); fanarchive.ErrorCode(err) == fanarchive.ENOTFOUND {
+		s.linkInvalid(w, r)
+		return "", false
+	} else if err != nil {
+		s.serverError(w, r, err)
+		return "", false
+	}
+	return secret, true
 }

@@ -66,16 +66,8 @@ func (s *Server) handleResetRequest(w http.ResponseWriter, r *http.Request) {
 
 // handleResetForm shows the new-password form of a reset link.
 func (s *Server) handleResetForm(w http.ResponseWriter, r *http.Request) {
-	secret, id, ok := tokenFromPath(r)
+	secret, ok := s.liveLink(w, r, fanarchive.TokenResetPassword)
 	if !ok {
-		s.linkInvalid(w, r)
-		return
-	}
-	if _, err := s.store.FindToken(r.Context(), id, fanarchive.TokenResetPassword); fanarchive.ErrorCode(err) == fanarchive.ENOTFOUND {
-		s.linkInvalid(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
 		return
 	}
 	noStore(w)
