@@ -471,3 +471,42 @@ type ListService interface {
 	// digest twice. Returns how many digests (lists) it queued.
 	QueueListDigests(ctx context.Context, now time.Time, build ListDigestBuilder) (int, error)
 }
+
+// ListEngine is what the site asks of the list engine (internal/lists):
+// the steps that mail someone or sign something, which the store alone
+// cannot do. Reads go to the ListService.
+type ListEngine interface {
+	// Subscribe asks that address join the list with mode: the address is
+	// mailed a confirmation (always: double opt-in), which names the
+	// account userID (0 for none) and name when it is answered. A flood of
+	// requests for one address or from one remote (an IP address) is
+	// refused with ECONFLICT-free quiet: Subscribe returns nil and mails
+	// nothing more (so it cannot be used to tell members apart or to mail
+	// bomb). Returns EINVALID for a bad address or mode, or ENOTFOUND.
+	Subscribe(ctx context.Context, list *List, address, name string, userID int64, mode DeliveryMode, remote string) error
+	// Confirm answers a confirmation link: the member becomes active and
+	// is welcomed. Returns ENOTFOUND for an unknown, used or expired
+	// secret.
+	Confirm(ctx context.Context, secret string) (*List, *ListMember, error)
+	// CheckUnsubscribe reads a signed unsubscribe token (from a mail's
+	// List-Unsubscribe link) without using it. Returns ENOTFOUND for a
+	// forged, unknown or stale one.
+	CheckUnsubscribe(ctx context.Context, token string) (*List, *ListMember, error)
+	// UnsubscribeToken ends the membership a signed token names (RFC 8058
+	// one-click, or the page the link opens). Returns ENOTFOUND as
+	// CheckUnsubscribe.
+	UnsubscribeToken(ctx context.Context, token string) (*List, *ListMember, error)
+	// Unsubscribe ends a membership from the site (its logged-in owner, or
+	// a moderator). Returns ENOTFOUND.
+	Unsubscribe(ctx context.Context, list *List, memberID int64) error
+	// Moderate decides on a held message as the moderator account by:
+	// approving posts it to members. Returns ENOTFOUND or ECONFLICT (not
+	// held any more).
+	Moderate(ctx context.Context, list *List, messageID int64, d ModerationDecision, by int64) error
+	// Announce posts a work of the site to lists, by their names, as its
+	// author by: a summary with a link, or the whole text, as each list
+	// takes it. A list that takes no announcements, or a work that is not
+	// listed, is refused with EINVALID; announcing the same work and
+	// version twice to a list is ECONFLICT.
+	Announce(ctx context.Context, workID int64, lists []string, by int64) error
+}
