@@ -26,6 +26,9 @@ type Main struct {
 	// Listening, if set, is called with the address the server accepts
 	// connections on, once it does; tests serve on ":0" and learn the port.
 	Listening func(addr string)
+	// SMTPListening, if set, is called with the address serve's SMTP
+	// server (--smtp-addr) takes mail on, once it does.
+	SMTPListening func(addr string)
 }
 
 // New returns a Main on the process's streams and environment.
