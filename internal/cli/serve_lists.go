@@ -85,7 +85,11 @@ func (m *Main) startLists(ctx context.Context, engine *lists.Engine, addr, hostn
 	if hostname == "" {
 		hostname = engine.From.Address[strings.LastIndexByte(engine.From.Address, '@')+1:]
 	}
-	srv := &mailin.Server{Domain: hostname, Backend: engine, Spool: filepath.Join(dataDir, spoolDir), Logger: logger}
+	srv, err := mailin.NewServer(mailin.Config{Domain: hostname, Backend: engine, Spool: filepath.Join(dataDir, spoolDir), Logger: logger})
+	if err != nil {
+		stop()
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		stop()
