@@ -470,6 +470,18 @@ type ListService interface {
 	// transaction per list, so a crash or a second process queues no
 	// digest twice. Returns how many digests (lists) it queued.
 	QueueListDigests(ctx context.Context, now time.Time, build ListDigestBuilder) (int, error)
+	// QueueListDigest queues one list's digest now, whatever its hour, as
+	// QueueListDigests does (an operator's "send the digest now"), and
+	// returns how many mails it queued: 0 when there are no posts since
+	// the last digest or no digest members. Returns ENOTFOUND.
+	QueueListDigest(ctx context.Context, listID int64, now time.Time, build ListDigestBuilder) (int, error)
+	// AddListMembers makes addresses active members of a list at once,
+	// without confirmations: an operator moving an existing list's roster
+	// (whose members agreed on the old list) or a benchmark. Addresses
+	// already members are left as they are; it returns how many it added.
+	// Returns ENOTFOUND or EINVALID (a bad address or mode: nothing is
+	// added).
+	AddListMembers(ctx context.Context, listID int64, members []*ListMember) (int, error)
 }
 
 // ListEngine is what the site asks of the list engine (internal/lists):

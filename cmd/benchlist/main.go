@@ -152,8 +152,8 @@ func run(n, size int, keep bool) error {
 	sample := func() {
 		runtime.ReadMemStats(&ms)
 		heapPeak = max(heapPeak, ms.HeapInuse)
-		if st, err := procstat.Self(); err == nil {
-			rssPeak = max(rssPeak, st.RSSMB)
+		if rss, _ := procstat.Memory(os.Getpid()); rss > 0 {
+			rssPeak = max(rssPeak, rss)
 		}
 	}
 

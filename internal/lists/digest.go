@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fanarchive"
-	"fanarchive/internal/listmail"
 )
 
 // digestEvery is how often RunDigests looks for lists whose digest is due.
@@ -35,19 +34,38 @@ func (e *Engine) RunDigests(ctx context.Context) {
 
 // QueueDigests queues the digests due now, and returns for how many lists.
 func (e *Engine) QueueDigests(ctx context.Context) (int, error) {
-	key, err := e.secret(ctx)
+	build, err := e.digestBuilder(ctx)
 	if err != nil {
 		return 0, err
 	}
+	return e.Store.QueueListDigests(ctx, e.now(), build)
+}
+
+// QueueDigestNow queues a list's digest at once, whatever its hour, with
+// the posts since its last, and returns to how many members.
+func (e *Engine) QueueDigestNow(ctx context.Context, l *fanarchive.List) (int, error) {
+	build, err := e.digestBuilder(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return e.Store.QueueListDigest(ctx, l.ID, e.now(), build)
+}
+
+// digestBuilder returns what builds the digests' mail: one body per list
+// and set of posts, shared by every chunk of its digest members, each
+// member with their own fields and return path.
+func (e *Engine) digestBuilder(ctx context.Context) (fanarchive.ListDigestBuilder, error) {
+	cfg, err := e.mail(ctx)
+	if err != nil {
+		return nil, err
+	}
 	now := e.now()
-	// One digest body per list and set of messages, shared by every
-	// chunk of its digest members.
 	type built struct {
 		list, last int64
 		body       *fanarchive.MailBody
 	}
 	var cur built
-	return e.Store.QueueListDigests(ctx, now, func(l *fanarchive.List, msgs []*fanarchive.ListMessage, members []*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
+	return func(l *fanarchive.List, msgs []*fanarchive.ListMessage, members []*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
 		if len(msgs) == 0 {
 			return nil, nil
 		}
@@ -62,7 +80,7 @@ func (e *Engine) QueueDigests(ctx context.Context) (int, error) {
 					m.Raw = raw
 				}
 			}
-			raw, err := listmail.BuildDigest(l, e.site(l), msgs, now)
+			raw, err := cfg.BuildDigest(l, msgs, now)
 			if err != nil {
 				return nil, err
 			}
@@ -70,19 +88,12 @@ func (e *Engine) QueueDigests(ctx context.Context) (int, error) {
 		}
 		mails := make([]*fanarchive.OutboundMail, 0, len(members))
 		for _, mem := range members {
-			h, err := listmail.MemberFields(key, e.site(l), l, mem)
+			m, err := cfg.MemberMail(fanarchive.MailKindListDigest, fmt.Sprintf("list-digest:%d:%d:%d", l.ID, last, mem.ID), l, mem, cur.body)
 			if err != nil {
 				return nil, err
 			}
-			mails = append(mails, &fanarchive.OutboundMail{
-				Kind:   fanarchive.MailKindListDigest,
-				Key:    fmt.Sprintf("list-digest:%d:%d:%d", l.ID, last, mem.ID),
-				From:   listmail.BounceAddress(key, l, mem.ID),
-				To:     mem.Address,
-				Header: h,
-				Body:   cur.body,
-			})
+			mails = append(mails, m)
 		}
 		return mails, nil
-	})
+	}, nil
 }

@@ -10,10 +10,6 @@ package lists
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base32"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -25,10 +21,6 @@ import (
 	"fanarchive/internal/listmail"
 	"fanarchive/internal/mail"
 )
-
-// SecretName is the store secret that signs the lists' tokens (VERP return
-// paths, unsubscribe links, moderation addresses).
-const SecretName = "lists"
 
 // StoryFiler files a posted message that may be a story as a work and says
 // which work and chapter it became (0, 0 for none). internal/records does
@@ -62,7 +54,7 @@ type Engine struct {
 	Now func() time.Time
 
 	mu  sync.Mutex
-	key []byte
+	cfg *listmail.Config
 }
 
 var _ fanarchive.ListEngine = (*Engine)(nil)
@@ -88,38 +80,22 @@ func (e *Engine) bounceLimit() int {
 	return fanarchive.DefaultBounceDisable
 }
 
-// secret returns the signing key, read from the store once.
-func (e *Engine) secret(ctx context.Context) ([]byte, error) {
+// mail returns what builds the lists' mail, with the signing key read
+// from the store once.
+func (e *Engine) mail(ctx context.Context) (*listmail.Config, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.key == nil {
-		k, err := e.Store.Secret(ctx, SecretName)
+	if e.cfg == nil {
+		k, err := e.Store.Secret(ctx, listmail.SecretName)
 		if err != nil {
 			return nil, fmt.Errorf("lists key: %w", err)
 		}
-		e.key = k
+		lookup := e.DMARC
+		if lookup == nil {
+			lookup = listmail.LookupDMARC
+		}
+		e.cfg = &listmail.Config{Key: k, BaseURL: strings.TrimRight(e.BaseURL, "/"), SiteName: e.SiteName,
+			DMARCPolicy: listmail.CacheDMARC(lookup, time.Hour), Now: e.Now}
 	}
-	return e.key, nil
-}
-
-// newSecret returns a confirmation secret for a link or a reply address
-// and the hash the store keeps.
-func newSecret() (secret, hash string) {
-	var b [20]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand does not fail on supported systems
-	}
-	secret = strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
-	return secret, hashSecret(secret)
-}
-
-// hashSecret is the hash of a confirmation secret the store keeps.
-func hashSecret(secret string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(secret))))
-	return hex.EncodeToString(sum[:])
-}
-
-// site is what listmail needs to know of the site for a list's mail.
-func (e *Engine) site(l *fanarchive.List) listmail.Site {
-	return listmail.Site{Name: e.SiteName, BaseURL: strings.TrimRight(e.BaseURL, "/")}
+	return e.cfg, nil
 }

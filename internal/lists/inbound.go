@@ -40,15 +40,27 @@ func (e *Engine) resolve(ctx context.Context, rcpt string) (*route, error) {
 	if e.Relay != nil && strings.HasPrefix(local, "reply+") && strings.EqualFold(domain, domainOf(e.From.Address)) {
 		return &route{relay: rcpt[len("reply+"):at]}, nil
 	}
-	r, ok := listmail.ParseRecipient(rcpt)
-	if !ok {
-		return nil, notOurs
+	var l *fanarchive.List
+	var lookErr error
+	r, ok := listmail.ParseRecipient(rcpt, func(name, domain string) bool {
+		found, err := e.Store.FindList(ctx, name)
+		if err != nil {
+			if fanarchive.ErrorCode(err) != fanarchive.ENOTFOUND {
+				lookErr = err
+			}
+			return false
+		}
+		if !strings.EqualFold(found.Domain(), domain) {
+			return false
+		}
+		l = found
+		return true
+	})
+	if lookErr != nil {
+		return nil, lookErr
 	}
-	l, err := e.Store.FindList(ctx, r.List)
-	if fanarchive.ErrorCode(err) == fanarchive.ENOTFOUND || (err == nil && !strings.EqualFold(l.Domain(), domain)) {
+	if !ok || l == nil {
 		return nil, notOurs
-	} else if err != nil {
-		return nil, err
 	}
 	return &route{list: l, rcpt: r}, nil
 }
@@ -61,7 +73,7 @@ func (e *Engine) CheckRecipient(ctx context.Context, rcpt string) (int64, error)
 	if err != nil {
 		return 0, err
 	}
-	if rt.list != nil && rt.rcpt.Command == listmail.CmdPost {
+	if rt.list != nil && rt.rcpt.Command == listmail.CommandPost {
 		return rt.list.MaxSize, nil
 	}
 	return maxCommandSize, nil
@@ -124,21 +136,21 @@ func (e *Engine) deliverTo(ctx context.Context, rt *route, env mailin.Envelope, 
 	}
 	l := rt.list
 	switch rt.rcpt.Command {
-	case listmail.CmdPost:
+	case listmail.CommandPost:
 		return e.receivePost(ctx, l, in)
-	case listmail.CmdSubscribe:
+	case listmail.CommandSubscribe:
 		return e.mailSubscribe(ctx, l, in, fanarchive.DeliverEach)
-	case listmail.CmdUnsubscribe:
+	case listmail.CommandUnsubscribe:
 		return e.mailUnsubscribe(ctx, l, in, rt.rcpt.Token)
-	case listmail.CmdRequest:
+	case listmail.CommandRequest:
 		return e.request(ctx, l, in)
-	case listmail.CmdConfirm:
+	case listmail.CommandConfirm:
 		return e.mailConfirm(ctx, l, in, rt.rcpt.Token)
-	case listmail.CmdBounces:
+	case listmail.CommandBounces:
 		return e.bounce(ctx, l, in, rt.rcpt.Token)
-	case listmail.CmdModerate:
+	case listmail.CommandModerate:
 		return e.mailModerate(ctx, l, in, rt.rcpt.Token)
-	case listmail.CmdOwner:
+	case listmail.CommandOwner:
 		return e.toOwners(ctx, l, in)
 	}
 	return fanarchive.Errorf(fanarchive.EINVALID, "Unknown list address.")

@@ -151,16 +151,15 @@ func (e *Engine) decide(ctx context.Context, l *fanarchive.List, in *inbound, m 
 // for all, with each member's own unsubscribe fields and return path. The
 // poster is not sent their own post.
 func (e *Engine) fanout(ctx context.Context, l *fanarchive.List, raw []byte, m *fanarchive.ListMessage) (fanarchive.ListFanout, error) {
-	key, err := e.secret(ctx)
+	cfg, err := e.mail(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rewrite := listmail.MustRewriteFrom(ctx, domainOf(m.FromAddress), e.dmarc())
-	built, err := listmail.BuildPost(raw, l, e.site(l), listmail.PostOptions{RewriteFrom: rewrite})
+	post, err := cfg.BuildPost(ctx, l, raw)
 	if err != nil {
 		return nil, err
 	}
-	body := &fanarchive.MailBody{Raw: built}
+	body := &fanarchive.MailBody{Raw: post.Raw}
 	poster := fanarchive.EmailKey(m.FromAddress)
 	return func(m *fanarchive.ListMessage, members []*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
 		mails := make([]*fanarchive.OutboundMail, 0, len(members))
@@ -168,29 +167,14 @@ func (e *Engine) fanout(ctx context.Context, l *fanarchive.List, raw []byte, m *
 			if fanarchive.EmailKey(mem.Address) == poster {
 				continue
 			}
-			h, err := listmail.MemberFields(key, e.site(l), l, mem)
+			mail, err := cfg.MemberMail(fanarchive.MailKindListPost, fmt.Sprintf("list-post:%d:%d", m.ID, mem.ID), l, mem, body)
 			if err != nil {
 				return nil, err
 			}
-			mails = append(mails, &fanarchive.OutboundMail{
-				Kind:   fanarchive.MailKindListPost,
-				Key:    fmt.Sprintf("list-post:%d:%d", m.ID, mem.ID),
-				From:   listmail.BounceAddress(key, l, mem.ID),
-				To:     mem.Address,
-				Header: h,
-				Body:   body,
-			})
+			mails = append(mails, mail)
 		}
 		return mails, nil
 	}, nil
-}
-
-// dmarc is the DMARC lookup to use.
-func (e *Engine) dmarc() func(context.Context, string) (string, error) {
-	if e.DMARC != nil {
-		return e.DMARC
-	}
-	return listmail.LookupDMARC
 }
 
 // file hands a posted message to the records room, and records the work
