@@ -162,4 +162,3 @@ func validName(s string) bool {
 func tokenAddress(l *fanarchive.List, suffix, token string) string {
 	return l.Name + suffix + "+" + token + "@" + l.Domain()
 }
-

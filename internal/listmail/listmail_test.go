@@ -163,7 +163,7 @@ func TestTokens(t *testing.T) {
 		check func() error
 	}{
 		{"bounce, other key", func() error { _, err := ParseBounceToken(other, tok); return err }},
-		{"bounce, other member", func() error { _, err := ParseBounceToken(key, "m1" + tok[strings.IndexByte(tok, '-'):]); return err }},
+		{"bounce, other member", func() error { _, err := ParseBounceToken(key, "m1"+tok[strings.IndexByte(tok, '-'):]); return err }},
 		{"bounce, short mac", func() error { _, err := ParseBounceToken(key, tok[:strings.IndexByte(tok, '-')+5]); return err }},
 		{"bounce, no mac", func() error { _, err := ParseBounceToken(key, "m1"); return err }},
 		{"bounce, leading zero", func() error { _, err := ParseBounceToken(key, "m0"+tok[1:]); return err }},
