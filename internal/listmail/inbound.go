@@ -117,9 +117,13 @@ var replyPrefix = regexp.MustCompile(`(?i)^\s*((re|aw|sv|fw|fwd|wg|tr)(\[\d+\]|\
 // tokenWord is what a token or secret may be: letters, digits, hyphens.
 var tokenWord = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
 
+// confirmInSubject finds a confirmation secret in a subject.
+var confirmInSubject = regexp.MustCompile(`\bconfirm ([a-z2-7]{26})\b`)
+
 // ParseRequest reads the command of a mail to a list's request address:
 // from the subject (after any "Re:" and tags), else from the first line of
-// the body that is neither blank nor quoted ('>'). Commands are
+// the body that is neither blank nor quoted ('>'); a subject holding
+// "confirm SECRET" anywhere answers a confirmation. Commands are
 // case-insensitive; a moderator's reply starts with approve, reject or
 // ban. The body is its decoded text (ingest.Post.Text). ok is false when
 // neither holds a command.
@@ -134,6 +138,11 @@ func ParseRequest(subject, body string) (Request, bool) {
 	}
 	if r, ok := parseCommand(s); ok {
 		return r, true
+	}
+	// A reply to a confirmation whose subject was reworded around its
+	// "(confirm SECRET)".
+	if m := confirmInSubject.FindStringSubmatch(strings.ToLower(s)); m != nil {
+		return Request{Kind: RequestConfirm, Token: m[1]}, true
 	}
 	for n, line := range strings.Split(strings.ToValidUTF8(body, ""), "\n") {
 		if n > 200 {
