@@ -133,7 +133,9 @@ func TestNoticeInjection(t *testing.T) {
 		func() (*fanarchive.OutboundMail, error) {
 			return c.WelcomeNotice(l, &fanarchive.ListMember{ID: 1, Address: "eve@example.com", Name: evil.Name})
 		},
-		func() (*fanarchive.OutboundMail, error) { return c.RefusalNotice(l, evil, strings.Repeat("long ", 500), RefusedBanned) },
+		func() (*fanarchive.OutboundMail, error) {
+			return c.RefusalNotice(l, evil, strings.Repeat("long ", 500), RefusedBanned)
+		},
 	} {
 		m, err := build()
 		if err != nil {
