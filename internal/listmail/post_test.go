@@ -225,3 +225,45 @@ func TestBuildPostInjection(t *testing.T) {
 		t.Errorf("subject not one line: %v", err)
 	}
 }
+
+// TestMemberMail: a member's mail passes the outbox's checks, and its
+// return path and unsubscribe token read back as the member's.
+func TestMemberMail(t *testing.T) {
+	c := testConfig()
+	l := testList()
+	p, err := c.BuildPost(context.Background(), l, []byte(storyPost))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := c.MemberMail(fanarchive.MailKindListPost, "list-post:1:1234", l, testMember(), &fanarchive.MailBody{Raw: p.Raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	rc, ok := ParseRecipient(m.From, func(n, d string) bool { return n == l.Name && d == l.Domain() })
+	if !ok || rc.Command != CommandBounces {
+		t.Fatalf("return path %q reads as %+v", m.From, rc)
+	}
+	if id, err := ParseBounceToken(c.Key, rc.Token); err != nil || id != 1234 {
+		t.Errorf("bounce token: %d %v", id, err)
+	}
+	r, err := gomail.CreateReader(bytes.NewReader(append(append([]byte(nil), m.Header...), p.Raw...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lu := r.Header.Get("List-Unsubscribe")
+	i := strings.Index(lu, "?t=")
+	j := strings.IndexByte(lu[i:], '>')
+	tok := lu[i+3 : i+j]
+	if lid, mid, err := ParseUnsubscribeToken(c.Key, tok, fixedNow); err != nil || lid != 7 || mid != 1234 {
+		t.Errorf("unsubscribe token %q: %d %d %v", tok, lid, mid, err)
+	}
+	if !strings.Contains(lu, "<mailto:level3-unsubscribe@lists.example.org?subject=unsubscribe%20"+tok+">") || r.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+		t.Errorf("List-Unsubscribe %q", lu)
+	}
+	if req, ok := ParseRequest("unsubscribe "+tok, ""); !ok || req.Kind != RequestUnsubscribe || req.Token != tok {
+		t.Errorf("the mailto's subject reads as %+v", req)
+	}
+}
