@@ -28,7 +28,7 @@ func (c *Config) notice(kind string, l *fanarchive.List, to mail.Address, subjec
 		Date:      c.now(),
 		MessageID: c.newMessageID(l.Domain()),
 		Extra: []mail.Field{
-			{Name: "List-Id", Value: mail.SingleLine(l.Title) + " <" + l.Name + "." + l.Domain() + ">"},
+			{Name: "List-Id", Value: noticeListID(l)},
 			{Name: "Auto-Submitted", Value: auto},
 			{Name: "X-Loop", Value: l.Address},
 		},
@@ -41,6 +41,16 @@ func (c *Config) notice(kind string, l *fanarchive.List, to mail.Address, subjec
 		return nil, err
 	}
 	return &fanarchive.OutboundMail{Kind: kind, From: l.CommandAddress("-bounces"), To: to.Address, Body: &fanarchive.MailBody{Raw: raw}}, nil
+}
+
+// noticeListID is the List-Id for mail.Build, which encodes non-ASCII text
+// itself (and would encode the angle brackets with it): the title only
+// when it is ASCII.
+func noticeListID(l *fanarchive.List) string {
+	if id := ListID(l); isASCII(id) && !strings.Contains(id, "=?") {
+		return id
+	}
+	return "<" + l.Name + "." + l.Domain() + ">"
 }
 
 // ConfirmURL is the link that answers a confirmation.

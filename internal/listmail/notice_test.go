@@ -184,3 +184,42 @@ func TestBuildAnnounce(t *testing.T) {
 		t.Errorf("no title: %v", err)
 	}
 }
+
+// TestNonASCIITitle: a title that is not ASCII is encoded as words in
+// List-Id, From names and subjects, and the <name.domain> stays readable.
+func TestNonASCIITitle(t *testing.T) {
+	c := testConfig()
+	l := testList()
+	l.Title = "Niveau Trois — Smallville"
+	c.DMARCPolicy = dmarc(map[string]string{"example.com": "reject"})
+	p, err := c.BuildPost(context.Background(), l, []byte(storyPost))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := gomail.CreateReader(bytes.NewReader(p.Raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := r.Header.Text("List-Id"); id != "Niveau Trois — Smallville <level3.lists.example.org>" {
+		t.Errorf("List-Id %q (raw %q)", id, r.Header.Get("List-Id"))
+	}
+	if from, _ := r.Header.AddressList("From"); len(from) != 1 || from[0].Name != "Chloe Sullivan via Niveau Trois — Smallville" {
+		t.Errorf("From %v", from)
+	}
+	n, err := c.HelpNotice(l, mail.Address{Address: "a@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := readNotice(t, n)
+	if h.Get("List-Id") != "<level3.lists.example.org>" {
+		t.Errorf("notice List-Id %q", h.Get("List-Id"))
+	}
+	d, err := c.BuildDigest(l, 2, 1, digestMessages())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dr, _ := gomail.CreateReader(bytes.NewReader(d.Raw))
+	if s, _ := dr.Header.Subject(); s != "Niveau Trois — Smallville digest, Vol 2, Issue 1" {
+		t.Errorf("digest subject %q", s)
+	}
+}

@@ -267,3 +267,32 @@ func TestMemberMail(t *testing.T) {
 		t.Errorf("the mailto's subject reads as %+v", req)
 	}
 }
+
+// BenchmarkMemberMail: the per-member cost of a fan-out (two MACs and the
+// header lines); the shared body is built once.
+func BenchmarkMemberMail(b *testing.B) {
+	c := testConfig()
+	l := testList()
+	body := &fanarchive.MailBody{Raw: []byte(storyPost)}
+	m := testMember()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		m.ID = int64(i + 1)
+		if _, err := c.MemberMail(fanarchive.MailKindListPost, "", l, m, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBuildPost: one received post made into the shared body.
+func BenchmarkBuildPost(b *testing.B) {
+	c := testConfig()
+	l := testList()
+	raw := []byte(storyPost + strings.Repeat("The Torch office smelled of old coffee and new theories.\n", 2000))
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if _, err := c.BuildPost(context.Background(), l, raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
