@@ -384,7 +384,9 @@ func TestBackendPanics(t *testing.T) {
 func TestHygiene(t *testing.T) {
 	be := newTestBackend("l3@lists.test")
 	ts := startServer(t, Config{Backend: be})
-	received := func(n int) string { return strings.Repeat("Received: from a by b; Thu, 3 Dec 2026 10:00:00 +0000\r\n", n) }
+	received := func(n int) string {
+		return strings.Repeat("Received: from a by b; Thu, 3 Dec 2026 10:00:00 +0000\r\n", n)
+	}
 	tests := []struct {
 		name, data string // data as sent after DATA, up to and with the end marker
 		want       string // the reply's start
