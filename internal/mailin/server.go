@@ -203,6 +203,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			ll.closeAll()
 		}
 		scancel()
+		// Closed already, unless Close came before go-smtp had the listener.
+		ll.Close()
 		err = <-errc
 	}
 	s.closing.Store(true)

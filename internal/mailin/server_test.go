@@ -648,3 +648,68 @@ func TestRecoverAtStart(t *testing.T) {
 		t.Errorf("recovered %+v, want key %s", d, key)
 	}
 }
+
+// TestClose stops the server at once: a message half sent is dropped
+// (the client has no 250, and nothing is kept), and Serve returns.
+func TestClose(t *testing.T) {
+	be := newTestBackend("l3@lists.test")
+	ts := startServer(t, Config{Backend: be})
+	busy := dialRaw(t, ts.addr)
+	busy.cmd("EHLO client.test\r\n")
+	busy.cmd("MAIL FROM:<a@example.net>\r\n")
+	busy.cmd("RCPT TO:<l3@lists.test>\r\n")
+	busy.cmd("DATA\r\n")
+	io.WriteString(busy.c, "Subject: half\r\n\r\nthe first half,\r\n")
+	time.Sleep(100 * time.Millisecond)
+	if err := ts.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	select {
+	case err := <-ts.done:
+		ts.done <- err
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after Close")
+	}
+	if _, err := busy.r.ReadString('\n'); err == nil {
+		t.Error("the connection is still open")
+	}
+	waitFor(t, 5*time.Second, "tmp to empty", func() bool { return len(files(t, filepath.Join(ts.spool, "tmp"))) == 0 })
+	if n := files(t, filepath.Join(ts.spool, "new")); len(n) != 0 || len(be.deliveries()) != 0 {
+		t.Errorf("a message half sent was kept: %v", n)
+	}
+}
+
+// TestCloseBeforeServe: a server closed before it serves does not serve.
+func TestCloseBeforeServe(t *testing.T) {
+	srv, err := NewServer(Config{Backend: newTestBackend(), Spool: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(context.Background(), ln) }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Serve after Close returned nil")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve after Close did not return")
+	}
+}
+
+func TestNewServerNeeds(t *testing.T) {
+	if _, err := NewServer(Config{Spool: t.TempDir()}); err == nil {
+		t.Error("no backend accepted")
+	}
+	if _, err := NewServer(Config{Backend: newTestBackend()}); err == nil {
+		t.Error("no spool accepted")
+	}
+}

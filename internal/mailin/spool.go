@@ -350,6 +350,7 @@ func (sp *Spool) pass(ctx context.Context, be Backend, all bool) error {
 	if err != nil {
 		return fmt.Errorf("mailin: spool: %w", err)
 	}
+	sp.prune(entries)
 	now := time.Now()
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
@@ -363,6 +364,25 @@ func (sp *Spool) pass(ctx context.Context, be Backend, all bool) error {
 		sp.release(key)
 	}
 	return nil
+}
+
+// prune forgets the schedule of keys gone from new (delivered by another
+// process, or moved away by hand).
+func (sp *Spool) prune(entries []fs.DirEntry) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if len(sp.retry) == 0 {
+		return
+	}
+	present := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		present[e.Name()] = true
+	}
+	for key := range sp.retry {
+		if !present[key] && !sp.claimed[key] {
+			delete(sp.retry, key)
+		}
+	}
 }
 
 // due reports whether key's next attempt has come.
