@@ -165,3 +165,39 @@ func TestValidKey(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCheckWriter: the streaming checks agree with a plain reading of the
+// whole message, however it is cut into writes.
+func FuzzCheckWriter(f *testing.F) {
+	f.Add(strings.Repeat("Received: x\r\n", 31)+"\r\nbody", 7)
+	f.Add("Subject: a\n\nReceived: b\n", 1)
+	f.Add("a\x00b", 2)
+	f.Add(strings.Repeat("received:", 40), 9)
+	f.Fuzz(func(t *testing.T, msg string, chunk int) {
+		if chunk <= 0 {
+			chunk = 1 + (-chunk)%64
+		}
+		const limit = 4096
+		want := len(msg) <= limit && !strings.ContainsRune(msg, 0)
+		n := 0
+		for _, line := range strings.Split(msg, "\n") {
+			if line == "" || line == "\r" {
+				break
+			}
+			if len(line) >= 9 && strings.EqualFold(line[:9], "received:") {
+				n++
+			}
+		}
+		want = want && n <= MaxReceived
+		c := &checkWriter{w: io.Discard, limit: limit}
+		var err error
+		for s := msg; s != "" && err == nil; {
+			k := min(chunk, len(s))
+			_, err = c.Write([]byte(s[:k]))
+			s = s[k:]
+		}
+		if (err == nil) != want {
+			t.Fatalf("in writes of %d: %v, want ok=%v (%d Received:)", chunk, err, want, n)
+		}
+	})
+}

@@ -65,7 +65,8 @@ func Inject(ctx context.Context, sp *Spool, be Backend, env Envelope, r io.Reade
 	defer sp.release(key)
 	head := receivedField(Envelope{Helo: orDefault(env.Helo, "local"), RemoteAddr: env.RemoteAddr, To: env.To, ReceivedAt: env.ReceivedAt},
 		sp.opts.Domain, key, "local", lineEnding(br))
-	if err := sp.store(key, env, head, br, limit); err != nil {
+	size, err := sp.store(key, env, head, br, limit)
+	if err != nil {
 		switch {
 		case errors.Is(err, errTooBig):
 			return "", 0, fanarchive.Errorf(fanarchive.EINVALID, "message larger than %d bytes", limit)
@@ -76,7 +77,7 @@ func Inject(ctx context.Context, sp *Spool, be Backend, env Envelope, r io.Reade
 		}
 		return "", 0, err
 	}
-	sp.log.Info("mailin: injected", "key", key, "from", env.From, "rcpts", env.To)
+	sp.log.Info("mailin: injected", "key", key, "size", size, "from", env.From, "rcpts", env.To)
 	return key, sp.deliver(ctx, be, key), nil
 }
 

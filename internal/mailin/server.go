@@ -340,12 +340,9 @@ func (ss *session) Data(r io.Reader) error {
 	sp.claim(key)
 	defer sp.release(key)
 	head := receivedField(env, ss.s.cfg.Domain, key, "ESMTP", "\r\n")
-	if err := sp.store(key, env, head, r, ss.limit); err != nil {
+	size, err := sp.store(key, env, head, r, ss.limit)
+	if err != nil {
 		return ss.refusal(err)
-	}
-	size := int64(0)
-	if info, err := os.Stat(sp.path("new", key)); err == nil {
-		size = info.Size()
 	}
 	ss.s.log.Info("mailin: accepted", "key", key, "size", size, "from", env.From, "rcpts", env.To, "remote", env.RemoteAddr)
 	// The backend's context is not the server's: a shutdown lets a

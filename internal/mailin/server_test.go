@@ -581,11 +581,13 @@ func TestGracefulShutdown(t *testing.T) {
 	idle.cmd("EHLO client.test\r\n")
 
 	ts.stop()
-	time.Sleep(200 * time.Millisecond)
-	if c, err := net.DialTimeout("tcp", ts.addr, time.Second); err == nil {
-		c.Close()
-		t.Error("a new connection was accepted during the shutdown")
-	}
+	waitFor(t, 10*time.Second, "the listener to close", func() bool {
+		c, err := net.DialTimeout("tcp", ts.addr, time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
 	if r := idle.cmd("MAIL FROM:<a@example.net>\r\n"); !strings.HasPrefix(r, "421") {
 		t.Errorf("MAIL during the shutdown: %q, want 421", r)
 	}

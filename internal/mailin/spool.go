@@ -165,20 +165,23 @@ func (sp *Spool) release(key string) {
 // store writes a message under key (which the caller has claimed): the
 // envelope line, then head (the Received: field), then r's bytes, checked
 // on the way (limit bytes at most, no NUL, not a loop). It returns only
-// when the message is durably in new. On any error nothing is left.
-func (sp *Spool) store(key string, env Envelope, head string, r io.Reader, limit int64) error {
+// when the message is durably in new, with the size of r's part. On any
+// error nothing is left.
+func (sp *Spool) store(key string, env Envelope, head string, r io.Reader, limit int64) (size int64, err error) {
 	tmp := sp.path("tmp", key)
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return fmt.Errorf("mailin: spool: %w", err)
+		return 0, fmt.Errorf("mailin: spool: %w", err)
 	}
+	cw := &checkWriter{limit: limit}
 	err = func() error {
 		bw := bufio.NewWriterSize(f, 64<<10)
 		if err := writeEnvelope(bw, env); err != nil {
 			return err
 		}
 		bw.WriteString(head)
-		if _, err := io.Copy(&checkWriter{w: bw, limit: limit}, r); err != nil {
+		cw.w = bw
+		if _, err := io.Copy(cw, r); err != nil {
 			return err
 		}
 		if err := bw.Flush(); err != nil {
@@ -199,9 +202,9 @@ func (sp *Spool) store(key string, env Envelope, head string, r io.Reader, limit
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return err
+		return 0, err
 	}
-	return syncDir(sp.path("new", ""))
+	return cw.n, syncDir(sp.path("new", ""))
 }
 
 // syncDir makes a rename into dir durable.
