@@ -24,6 +24,8 @@ type Store interface {
 	ClaimService
 	TakedownService
 	FeedbackService
+	ListService
+	ListStoryService
 
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error
