@@ -180,7 +180,9 @@ func parseCommand(line string) (Request, bool) {
 		}
 		return Request{Kind: RequestSubscribe, Mode: mode}, true
 	case "unsubscribe", "leave", "signoff":
-		if arg != "" && tokenWord.MatchString(arg) && len(arg) > 8 {
+		if tokenWord.MatchString(arg) && strings.Count(arg, "-") == 3 {
+			// Shaped like an UnsubscribeToken; "unsubscribe please" is
+			// no token.
 			return Request{Kind: RequestUnsubscribe, Token: arg}, true
 		}
 		return Request{Kind: RequestUnsubscribe}, true

@@ -75,6 +75,7 @@ func TestParseRequest(t *testing.T) {
 		{"subscribe sideways", "", Request{}, false},
 		{"", "subscribe digest\n\n-- \nsig", Request{Kind: RequestSubscribe, Mode: fanarchive.DeliverDigest}, true},
 		{"Hello", "\n\n  unsubscribe\n", Request{Kind: RequestUnsubscribe}, true},
+		{"unsubscribe immediately", "", Request{Kind: RequestUnsubscribe}, true},
 		{"unsubscribe 7-ya-g1i-6vsn4njksuzebrkx", "", Request{Kind: RequestUnsubscribe, Token: "7-ya-g1i-6vsn4njksuzebrkx"}, true},
 		{"help", "", Request{Kind: RequestHelp}, true},
 		{"", "HELP me", Request{Kind: RequestHelp}, true},
