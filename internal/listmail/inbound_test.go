@@ -91,6 +91,7 @@ func TestParseRequest(t *testing.T) {
 		{"Re: [level3] Held post: The Wall", "Approve\n\n> The post is held.", Request{Kind: RequestApprove}, true},
 		{"Re: Held post", "> quoted approve\n\nreject, it is spam", Request{Kind: RequestReject}, true},
 		{"ban", "", Request{Kind: RequestBan}, true},
+		{"Re: held", "On Thu, 3 Dec 2026, Level Three wrote:\n> A message is held.\n\nban\n", Request{Kind: RequestBan}, true},
 		{"Re: Held post", "Thanks!", Request{}, false},
 		{"", "", Request{}, false},
 		{"Re: Re: Re:", "> only quotes", Request{}, false},
