@@ -120,9 +120,14 @@ var tokenWord = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
 // confirmInSubject finds a confirmation secret in a subject.
 var confirmInSubject = regexp.MustCompile(`\bconfirm ([a-z2-7]{26})\b`)
 
+// attribution is the line before a quotation ("On …, X wrote:"), which a
+// reply written below the quotation starts with.
+var attribution = regexp.MustCompile(`(?i)(wrote|writes|schrieb|a écrit|escribió)\s*:\s*$`)
+
 // ParseRequest reads the command of a mail to a list's request address:
 // from the subject (after any "Re:" and tags), else from the first line of
-// the body that is neither blank nor quoted ('>'); a subject holding
+// the body that is neither blank, quoted ('>') nor an attribution ("On
+// …, X wrote:"); a subject holding
 // "confirm SECRET" anywhere answers a confirmation. Commands are
 // case-insensitive; a moderator's reply starts with approve, reject or
 // ban. The body is its decoded text (ingest.Post.Text). ok is false when
@@ -149,7 +154,7 @@ func ParseRequest(subject, body string) (Request, bool) {
 			break
 		}
 		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, ">") {
+		if line == "" || strings.HasPrefix(line, ">") || attribution.MatchString(line) {
 			continue
 		}
 		return parseCommand(line)
@@ -180,7 +185,9 @@ func parseCommand(line string) (Request, bool) {
 		}
 		return Request{Kind: RequestSubscribe, Mode: mode}, true
 	case "unsubscribe", "leave", "signoff":
-		if arg != "" && tokenWord.MatchString(arg) && len(arg) > 8 {
+		if tokenWord.MatchString(arg) && strings.Count(arg, "-") == 3 {
+			// Shaped like an UnsubscribeToken; "unsubscribe please" is
+			// no token.
 			return Request{Kind: RequestUnsubscribe, Token: arg}, true
 		}
 		return Request{Kind: RequestUnsubscribe}, true
