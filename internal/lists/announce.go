@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"fanarchive"
 	"fanarchive/internal/listmail"
+	"fanarchive/internal/mail"
 	"fanarchive/internal/prose"
 )
 
@@ -47,23 +50,51 @@ func (e *Engine) announceTo(ctx context.Context, w *fanarchive.Work, name string
 	if l.Announce == fanarchive.AnnounceNone {
 		return fanarchive.Errorf(fanarchive.EINVALID, "%s takes no announcements of works.", l.Title)
 	}
-	full := l.Announce == fanarchive.AnnounceFull
-	a := listmail.Announcement{
-		Work:  w,
-		URL:   fmt.Sprintf("%s/works/%d", e.site(l).BaseURL, w.ID),
-		Full:  full,
-		Names: w.AuthorNames(),
+	cfg, err := e.mail(ctx)
+	if err != nil {
+		return err
 	}
-	if full {
+	names := w.AuthorNames()
+	a := &listmail.Announcement{
+		From:    mail.Address{Name: strings.Join(names, ", ") + " via " + l.Title, Address: e.From.Address},
+		Title:   w.Title,
+		Authors: names,
+		Rating:  string(w.Rating),
+		Fandoms: w.TagsOf(fanarchive.TagFandom),
+		Tags:    append(w.TagsOf(fanarchive.TagRelationship), w.TagsOf(fanarchive.TagFreeform)...),
+		Summary: w.Summary,
+		URL:     fmt.Sprintf("%s/works/%d", strings.TrimRight(e.BaseURL, "/"), w.ID),
+		Words:   w.Words,
+	}
+	if n := len(w.Chapters); n > 0 {
+		of := "?"
+		if w.Complete {
+			of = strconv.Itoa(n)
+		}
+		a.Chapters = strconv.Itoa(n) + "/" + of
+	}
+	if prev, err := e.Store.FindWorkListPosts(ctx, w.ID); err == nil {
+		for _, p := range prev {
+			if p.ListID == l.ID {
+				a.Update = true
+			}
+		}
+	}
+	if l.Announce == fanarchive.AnnounceFull {
+		var text strings.Builder
 		for i := range w.Chapters {
 			c, err := e.Store.FindChapter(ctx, w.ID, i+1)
 			if err != nil {
 				return err
 			}
-			a.Chapters = append(a.Chapters, listmail.AnnouncedChapter{Title: c.Title, Text: prose.PlainText(c.Body)})
+			if c.Title != "" {
+				text.WriteString(c.Title + "\n\n")
+			}
+			text.WriteString(prose.PlainText(c.Body) + "\n\n")
 		}
+		a.Text = text.String()
 	}
-	raw, err := listmail.BuildAnnounce(e.site(l), l, a, e.now())
+	raw, err := cfg.BuildAnnounce(l, a)
 	if err != nil {
 		return err
 	}

@@ -6,23 +6,27 @@ import (
 
 	"fanarchive"
 	"fanarchive/internal/listmail"
+	"fanarchive/internal/mail"
 )
 
 // request answers a mail to NAME-request@: the commands in its subject or
 // first lines (subscribe, unsubscribe, set MODE, confirm, help).
 func (e *Engine) request(ctx context.Context, l *fanarchive.List, in *inbound) error {
-	if in.from == "" || listmail.IsAutoReply(in.raw) || listmail.IsLoop(in.raw, l) {
+	if in.from == "" || listmail.IsAutoReply(in.header) || listmail.IsLoop(in.header, l) {
 		return nil
 	}
-	req := listmail.ParseRequest(in.post.Subject, in.post.Text)
-	switch req.Command {
-	case listmail.ReqSubscribe:
+	req, ok := listmail.ParseRequest(in.post.Subject, in.post.Text)
+	if !ok {
+		return e.help(ctx, l, in)
+	}
+	switch req.Kind {
+	case listmail.RequestSubscribe:
 		return e.mailSubscribe(ctx, l, in, req.Mode)
-	case listmail.ReqUnsubscribe:
+	case listmail.RequestUnsubscribe:
 		return e.mailUnsubscribe(ctx, l, in, req.Token)
-	case listmail.ReqConfirm:
+	case listmail.RequestConfirm:
 		return e.mailConfirm(ctx, l, in, req.Token)
-	case listmail.ReqSet:
+	case listmail.RequestSet:
 		mem, err := e.Store.FindMember(ctx, l.ID, in.from)
 		if fanarchive.ErrorCode(err) == fanarchive.ENOTFOUND {
 			return e.help(ctx, l, in)
@@ -35,11 +39,14 @@ func (e *Engine) request(ctx context.Context, l *fanarchive.List, in *inbound) e
 			return err
 		}
 		mem.Mode = req.Mode
-		raw, err := e.build(l, listmail.ModeNotice(e.site(l), l, mem), mem.Address)
+		cfg, err := e.mail(ctx)
 		if err != nil {
 			return err
 		}
-		n := e.notice(l, fanarchive.MailKindListNotice, mem.Address, raw)
+		n, err := cfg.ModeNotice(l, mem)
+		if err != nil {
+			return err
+		}
 		n.Key = "list-mode:" + in.key
 		return e.queue(ctx, n)
 	}
@@ -51,11 +58,14 @@ func (e *Engine) help(ctx context.Context, l *fanarchive.List, in *inbound) erro
 	if ok, err := e.allowed(ctx, "list-help:"+strconv.FormatInt(l.ID, 36)+":"+fanarchive.EmailKey(in.from), subscribeAddressLimit); err != nil || !ok {
 		return err
 	}
-	raw, err := e.build(l, listmail.HelpNotice(e.site(l), l), in.from)
+	cfg, err := e.mail(ctx)
 	if err != nil {
 		return err
 	}
-	n := e.notice(l, fanarchive.MailKindListNotice, in.from, raw)
+	n, err := cfg.HelpNotice(l, mail.Address{Name: in.post.From.Name, Address: in.from})
+	if err != nil {
+		return err
+	}
 	n.Key = "list-help:" + in.key
 	return e.queue(ctx, n)
 }
@@ -63,17 +73,17 @@ func (e *Engine) help(ctx context.Context, l *fanarchive.List, in *inbound) erro
 // bounce counts a bounce of a member's mail (its VERP return path names
 // the member): a permanent failure counts, a delay does not.
 func (e *Engine) bounce(ctx context.Context, l *fanarchive.List, in *inbound, token string) error {
-	key, err := e.secret(ctx)
+	cfg, err := e.mail(ctx)
 	if err != nil {
 		return err
 	}
-	memberID, ok := listmail.ParseBounceToken(key, token)
-	if !ok {
+	memberID, err := listmail.ParseBounceToken(cfg.Key, token)
+	if err != nil {
 		e.logger().Info("list bounce without a valid return path", "list", l.Name, "key", in.key)
 		return nil
 	}
-	b := listmail.ParseBounce(in.raw)
-	if !b.Permanent {
+	b, err := listmail.ParseBounce(in.raw)
+	if err != nil || !b.Counts() {
 		e.logger().Info("list delivery delayed", "list", l.Name, "member", memberID)
 		return nil
 	}
@@ -97,12 +107,12 @@ func (e *Engine) bounce(ctx context.Context, l *fanarchive.List, in *inbound, to
 // (NAME-moderate+TOKEN@): approve, reject or ban, from the address of an
 // account that moderates the list.
 func (e *Engine) mailModerate(ctx context.Context, l *fanarchive.List, in *inbound, token string) error {
-	key, err := e.secret(ctx)
+	cfg, err := e.mail(ctx)
 	if err != nil {
 		return err
 	}
-	msgID, ok := listmail.ParseModerationToken(key, token)
-	if !ok || listmail.IsAutoReply(in.raw) {
+	msgID, err := listmail.ParseModerationToken(cfg.Key, token)
+	if err != nil || listmail.IsAutoReply(in.header) {
 		return nil
 	}
 	u, err := e.Store.FindUserByLogin(ctx, in.from)
@@ -110,14 +120,14 @@ func (e *Engine) mailModerate(ctx context.Context, l *fanarchive.List, in *inbou
 		e.logger().Info("list moderation reply from someone who does not moderate it", "list", l.Name, "key", in.key)
 		return nil
 	}
-	req := listmail.ParseRequest(in.post.Subject, in.post.Text)
+	req, _ := listmail.ParseRequest(in.post.Subject, in.post.Text)
 	var d fanarchive.ModerationDecision
-	switch req.Command {
-	case listmail.ReqApprove:
+	switch req.Kind {
+	case listmail.RequestApprove:
 		d = fanarchive.ModerationApprove
-	case listmail.ReqReject:
+	case listmail.RequestReject:
 		d = fanarchive.ModerationReject
-	case listmail.ReqBan:
+	case listmail.RequestBan:
 		d = fanarchive.ModerationBan
 	default:
 		return nil
@@ -165,7 +175,7 @@ func (e *Engine) Moderate(ctx context.Context, l *fanarchive.List, messageID int
 // and, unless it was a robot's, word to the poster that it waits. Their
 // keys name the message, so a retried delivery queues them once.
 func (e *Engine) heldNotices(ctx context.Context, l *fanarchive.List, in *inbound, m *fanarchive.ListMessage) ([]*fanarchive.OutboundMail, error) {
-	key, err := e.secret(ctx)
+	cfg, err := e.mail(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -173,22 +183,25 @@ func (e *Engine) heldNotices(ctx context.Context, l *fanarchive.List, in *inboun
 	if err != nil {
 		return nil, err
 	}
-	var out []*fanarchive.OutboundMail
-	for _, to := range mods {
-		raw, err := e.build(l, listmail.ModerationNotice(e.site(l), l, m, in.raw, listmail.ModerationAddress(key, l, m.ID)), to)
-		if err != nil {
-			return nil, err
-		}
-		n := e.notice(l, fanarchive.MailKindListModeration, to, raw)
-		n.Key = "list-moderation:" + strconv.FormatInt(m.ID, 10) + ":" + fanarchive.EmailKey(to)
-		out = append(out, n)
+	var to []mail.Address
+	for _, a := range mods {
+		to = append(to, mail.Address{Address: a})
+	}
+	if m.Raw == nil {
+		m.Raw = in.raw
+	}
+	out, err := cfg.ModerationNotice(l, to, m)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range out {
+		n.Key = "list-moderation:" + strconv.FormatInt(m.ID, 10) + ":" + fanarchive.EmailKey(n.To)
 	}
 	if in.from != "" && m.HoldReason != reasonAuto {
-		raw, err := e.build(l, listmail.HeldNotice(e.site(l), l, m), in.from)
+		n, err := cfg.HeldNotice(l, mail.Address{Name: in.post.From.Name, Address: in.from}, m.Subject, m.HoldReason)
 		if err != nil {
 			return nil, err
 		}
-		n := e.notice(l, fanarchive.MailKindListNotice, in.from, raw)
 		n.Key = "list-held:" + strconv.FormatInt(m.ID, 10)
 		out = append(out, n)
 	}
@@ -215,7 +228,7 @@ func (e *Engine) moderatorAddresses(ctx context.Context, l *fanarchive.List) ([]
 
 // toOwners forwards a mail to NAME-owner@ to the list's moderators.
 func (e *Engine) toOwners(ctx context.Context, l *fanarchive.List, in *inbound) error {
-	if listmail.IsLoop(in.raw, l) {
+	if listmail.IsLoop(in.header, l) {
 		return nil
 	}
 	mods, err := e.moderatorAddresses(ctx, l)

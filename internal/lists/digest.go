@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fanarchive"
+	"fanarchive/internal/listmail"
 )
 
 // digestEvery is how often RunDigests looks for lists whose digest is due.
@@ -51,49 +52,33 @@ func (e *Engine) QueueDigestNow(ctx context.Context, l *fanarchive.List) (int, e
 	return e.Store.QueueListDigest(ctx, l.ID, e.now(), build)
 }
 
-// digestBuilder returns what builds the digests' mail: one body per list
-// and set of posts, shared by every chunk of its digest members, each
-// member with their own fields and return path.
+// digestBuilder returns what builds the digests' mail (listmail's, one
+// body per digest shared by its members), with the received bytes of each
+// post, so the digest carries them as sent. Each mail's key names the list,
+// the digest's first post and the member, so a digest is queued once.
 func (e *Engine) digestBuilder(ctx context.Context) (fanarchive.ListDigestBuilder, error) {
 	cfg, err := e.mail(ctx)
 	if err != nil {
 		return nil, err
 	}
-	now := e.now()
-	type built struct {
-		list, last int64
-		body       *fanarchive.MailBody
-	}
-	var cur built
+	var first int64
+	inner := cfg.DigestBuilder(nil, func(l *fanarchive.List, _ *listmail.Digest, mem *fanarchive.ListMember) string {
+		return fmt.Sprintf("list-digest:%d:%d:%d", l.ID, first, mem.ID)
+	})
 	return func(l *fanarchive.List, msgs []*fanarchive.ListMessage, members []*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
 		if len(msgs) == 0 {
 			return nil, nil
 		}
-		last := msgs[len(msgs)-1].ID
-		if cur.body == nil || cur.list != l.ID || cur.last != last {
-			for _, m := range msgs {
-				if m.Raw == nil {
-					raw, err := e.Store.ListMessageRaw(ctx, m.ID)
-					if err != nil {
-						return nil, err
-					}
-					m.Raw = raw
+		for _, m := range msgs {
+			if m.Raw == nil {
+				raw, err := e.Store.ListMessageRaw(ctx, m.ID)
+				if err != nil {
+					return nil, err
 				}
+				m.Raw = raw
 			}
-			raw, err := cfg.BuildDigest(l, msgs, now)
-			if err != nil {
-				return nil, err
-			}
-			cur = built{list: l.ID, last: last, body: &fanarchive.MailBody{Raw: raw}}
 		}
-		mails := make([]*fanarchive.OutboundMail, 0, len(members))
-		for _, mem := range members {
-			m, err := cfg.MemberMail(fanarchive.MailKindListDigest, fmt.Sprintf("list-digest:%d:%d:%d", l.ID, last, mem.ID), l, mem, cur.body)
-			if err != nil {
-				return nil, err
-			}
-			mails = append(mails, m)
-		}
-		return mails, nil
+		first = msgs[0].ID
+		return inner(l, msgs, members)
 	}, nil
 }

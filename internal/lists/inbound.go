@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"strings"
 	"time"
 
@@ -112,13 +113,14 @@ type inbound struct {
 	env  mailin.Envelope
 	raw  []byte
 	key  string
-	post ingest.Post // the decoded message; zero when it is not mail at all
-	from string      // the author's address: From, else the envelope sender
+	post   ingest.Post   // the decoded message; zero when it is not mail at all
+	header netmail.Header // its header fields, for the loop and robot checks
+	from   string         // the author's address: From, else the envelope sender
 }
 
 // read decodes a message once for every route.
 func read(env mailin.Envelope, raw []byte, key string) *inbound {
-	in := &inbound{env: env, raw: raw, key: key}
+	in := &inbound{env: env, raw: raw, key: key, header: listmail.ParseHeader(raw)}
 	if posts, ok, err := ingest.SplitPosts(raw); err == nil && ok && len(posts) > 0 {
 		in.post = posts[0]
 	}

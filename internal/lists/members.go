@@ -61,16 +61,17 @@ func (e *Engine) Subscribe(ctx context.Context, l *fanarchive.List, address, nam
 			return nil
 		}
 	}
-	secret, hash := newSecret()
-	msg := listmail.ConfirmNotice(e.site(l), l, addr, secret)
-	raw, err := e.build(l, msg, addr)
+	cfg, err := e.mail(ctx)
+	if err != nil {
+		return err
+	}
+	secret, hash := listmail.NewConfirmSecret()
+	confirm, err := cfg.ConfirmNotice(l, mail.Address{Name: name, Address: addr}, secret, mode)
 	if err != nil {
 		return err
 	}
 	mem := &fanarchive.ListMember{ListID: l.ID, Address: addr, UserID: userID, Name: name, Mode: mode}
-	err = e.Store.Subscribe(ctx, mem, hash, e.now().Add(fanarchive.ListConfirmTokenLife), []*fanarchive.OutboundMail{
-		e.notice(l, fanarchive.MailKindListConfirm, addr, raw),
-	})
+	err = e.Store.Subscribe(ctx, mem, hash, e.now().Add(fanarchive.ListConfirmTokenLife), []*fanarchive.OutboundMail{confirm})
 	if fanarchive.ErrorCode(err) == fanarchive.ECONFLICT {
 		// Already a member, or banned: nothing is mailed, and the form
 		// says what it says to everyone.
@@ -82,21 +83,24 @@ func (e *Engine) Subscribe(ctx context.Context, l *fanarchive.List, address, nam
 
 // Confirm implements fanarchive.ListEngine.
 func (e *Engine) Confirm(ctx context.Context, secret string) (*fanarchive.List, *fanarchive.ListMember, error) {
+	if !listmail.WellFormedConfirmSecret(secret) {
+		return nil, nil, fanarchive.Errorf(fanarchive.ENOTFOUND, "That confirmation link is not valid, was used already or has expired.")
+	}
+	cfg, err := e.mail(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	var l *fanarchive.List
-	mem, err := e.Store.ConfirmSubscription(ctx, hashSecret(secret), func(m *fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
+	mem, err := e.Store.ConfirmSubscription(ctx, listmail.HashConfirmSecret(secret), func(m *fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
 		var err error
 		if l, err = e.Store.FindListByID(ctx, m.ListID); err != nil {
 			return nil, err
 		}
-		key, err := e.secret(ctx)
+		welcome, err := cfg.WelcomeNotice(l, m)
 		if err != nil {
 			return nil, err
 		}
-		raw, err := e.build(l, listmail.WelcomeNotice(e.site(l), l, m, listmail.UnsubscribeURL(key, e.site(l), l, m)), m.Address)
-		if err != nil {
-			return nil, err
-		}
-		return []*fanarchive.OutboundMail{e.notice(l, fanarchive.MailKindListNotice, m.Address, raw)}, nil
+		return []*fanarchive.OutboundMail{welcome}, nil
 	})
 	if err != nil {
 		return nil, nil, err
@@ -112,13 +116,13 @@ func (e *Engine) Confirm(ctx context.Context, secret string) (*fanarchive.List, 
 
 // CheckUnsubscribe implements fanarchive.ListEngine.
 func (e *Engine) CheckUnsubscribe(ctx context.Context, token string) (*fanarchive.List, *fanarchive.ListMember, error) {
-	key, err := e.secret(ctx)
+	cfg, err := e.mail(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	bad := fanarchive.Errorf(fanarchive.ENOTFOUND, "That unsubscribe link is not valid, or the membership has ended.")
-	listID, memberID, ok := listmail.ParseUnsubscribeToken(key, token)
-	if !ok {
+	listID, memberID, err := listmail.ParseUnsubscribeToken(cfg.Key, token, e.now())
+	if err != nil {
 		return nil, nil, bad
 	}
 	mem, err := e.Store.FindMemberByID(ctx, memberID)
@@ -164,12 +168,16 @@ func (e *Engine) Unsubscribe(ctx context.Context, l *fanarchive.List, memberID i
 
 // unsubscribe ends a membership and says goodbye.
 func (e *Engine) unsubscribe(ctx context.Context, l *fanarchive.List, addr string) (*fanarchive.ListMember, error) {
+	cfg, err := e.mail(ctx)
+	if err != nil {
+		return nil, err
+	}
 	mem, err := e.Store.Unsubscribe(ctx, l.ID, addr, func(m *fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
-		raw, err := e.build(l, listmail.GoodbyeNotice(e.site(l), l, m), m.Address)
+		bye, err := cfg.GoodbyeNotice(l, m)
 		if err != nil {
 			return nil, err
 		}
-		return []*fanarchive.OutboundMail{e.notice(l, fanarchive.MailKindListNotice, m.Address, raw)}, nil
+		return []*fanarchive.OutboundMail{bye}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -181,7 +189,7 @@ func (e *Engine) unsubscribe(ctx context.Context, l *fanarchive.List, addr strin
 // mailSubscribe answers a mail to NAME-subscribe@ (or "subscribe" to
 // NAME-request@): the sender's address is mailed a confirmation.
 func (e *Engine) mailSubscribe(ctx context.Context, l *fanarchive.List, in *inbound, mode fanarchive.DeliveryMode) error {
-	if in.from == "" || listmail.IsAutoReply(in.raw) {
+	if in.from == "" || listmail.IsAutoReply(in.header) {
 		return nil
 	}
 	err := e.Subscribe(ctx, l, in.from, in.post.From.Name, 0, mode, "mail")
@@ -194,7 +202,7 @@ func (e *Engine) mailSubscribe(ctx context.Context, l *fanarchive.List, in *inbo
 
 // mailConfirm answers a reply to a confirmation (NAME-confirm+SECRET@).
 func (e *Engine) mailConfirm(ctx context.Context, l *fanarchive.List, in *inbound, secret string) error {
-	if listmail.IsAutoReply(in.raw) {
+	if listmail.IsAutoReply(in.header) {
 		// An out-of-office reply is not consent.
 		return nil
 	}
@@ -212,7 +220,9 @@ func (e *Engine) mailConfirm(ctx context.Context, l *fanarchive.List, in *inboun
 // own unsubscribe link.
 func (e *Engine) mailUnsubscribe(ctx context.Context, l *fanarchive.List, in *inbound, token string) error {
 	if token == "" {
-		token = listmail.TokenInSubject(in.post.Subject)
+		if req, ok := listmail.ParseRequest(in.post.Subject, in.post.Text); ok && req.Kind == listmail.RequestUnsubscribe {
+			token = req.Token
+		}
 	}
 	if token != "" {
 		_, _, err := e.UnsubscribeToken(ctx, token)
@@ -220,7 +230,7 @@ func (e *Engine) mailUnsubscribe(ctx context.Context, l *fanarchive.List, in *in
 			return err
 		}
 	}
-	if in.from == "" || listmail.IsAutoReply(in.raw) {
+	if in.from == "" || listmail.IsAutoReply(in.header) {
 		return nil
 	}
 	mem, err := e.Store.FindMember(ctx, l.ID, in.from)
@@ -232,26 +242,21 @@ func (e *Engine) mailUnsubscribe(ctx context.Context, l *fanarchive.List, in *in
 	if ok, err := e.allowed(ctx, "list-unsub:"+strconv.FormatInt(mem.ID, 36), subscribeAddressLimit); err != nil || !ok {
 		return err
 	}
-	key, err := e.secret(ctx)
+	switch mem.State {
+	case fanarchive.MemberActive, fanarchive.MemberDisabled, fanarchive.MemberPending:
+	default:
+		return nil
+	}
+	cfg, err := e.mail(ctx)
 	if err != nil {
 		return err
 	}
-	raw, err := e.build(l, listmail.UnsubscribeNotice(e.site(l), l, mem, listmail.UnsubscribeURL(key, e.site(l), l, mem)), mem.Address)
+	n, err := cfg.UnsubscribeNotice(l, mem)
 	if err != nil {
 		return err
 	}
-	return e.queue(ctx, e.notice(l, fanarchive.MailKindListNotice, mem.Address, raw))
-}
-
-// build builds a notice of the list to one address.
-func (e *Engine) build(l *fanarchive.List, m *mail.Message, to string) ([]byte, error) {
-	m.To = []mail.Address{{Address: to}}
-	return mail.Build(m)
-}
-
-// notice is an outbound notice of a list, from its bounce address.
-func (e *Engine) notice(l *fanarchive.List, kind, to string, raw []byte) *fanarchive.OutboundMail {
-	return &fanarchive.OutboundMail{Kind: kind, From: l.CommandAddress("-bounces"), To: to, Body: &fanarchive.MailBody{Raw: raw}}
+	n.Key = "list-unsubscribe:" + in.key
+	return e.queue(ctx, n)
 }
 
 // queue queues mails in a transaction of their own.

@@ -112,10 +112,10 @@ func (e *Engine) message(ctx context.Context, l *fanarchive.List, in *inbound) *
 // are refused, banned senders too; empty and over-large posts, and posts
 // the policy does not let through, are held; the rest is posted.
 func (e *Engine) decide(ctx context.Context, l *fanarchive.List, in *inbound, m *fanarchive.ListMessage) (fanarchive.ListMessageState, string, error) {
-	if listmail.IsLoop(in.raw, l) {
+	if listmail.IsLoop(in.header, l) {
 		return fanarchive.ListMessageRejected, reasonLoop, nil
 	}
-	if listmail.IsAutoReply(in.raw) {
+	if listmail.IsAutoReply(in.header) {
 		return fanarchive.ListMessageRejected, reasonAuto, nil
 	}
 	member, err := e.Store.FindMember(ctx, l.ID, in.from)
