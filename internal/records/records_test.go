@@ -122,6 +122,10 @@ func TestFileOnePost(t *testing.T) {
 			if w.Title != tt.title || w.Rating != tt.rating || strings.Join(w.TagsOf(fanarchive.TagFandom), ",") != tt.fandoms {
 				t.Errorf("work = %q, %s, fandoms %v", w.Title, w.Rating, w.TagsOf(fanarchive.TagFandom))
 			}
+			if tt.name == "oneshot.eml" && (w.Summary != "The keeper's daughter keeps the lamp burning through the storm." ||
+				strings.Join(w.TagsOf(fanarchive.TagRelationship), ",") != "Wren/Ash" || w.RatingOriginal != "PG-13") {
+				t.Errorf("header fields: summary %q, relationships %v, rating %q", w.Summary, w.TagsOf(fanarchive.TagRelationship), w.RatingOriginal)
+			}
 			if tt.fandoms == "Smallville" && (!slices.ContainsFunc(w.Tags, func(tg fanarchive.Tag) bool { return tg.Inferred }) ||
 				w.Evidence[fanarchive.FieldFandoms].Via != "inferred:list-fandoms") {
 				t.Errorf("list fandom not marked inferred: %+v %+v", w.Tags, w.Evidence[fanarchive.FieldFandoms])
