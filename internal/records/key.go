@@ -28,7 +28,7 @@ func storyKey(title, poster string, raw []byte) string {
 }
 
 // titleKey normalises a title for keys: lower case, runs of anything but
-// letters and digits as one space.
+// letters and digits as one space, a leading article dropped.
 func titleKey(s string) string {
 	var b strings.Builder
 	space := false
@@ -46,7 +46,15 @@ func titleKey(s string) string {
 			break
 		}
 	}
-	return b.String()
+	key := b.String()
+	// "The Tide Table" in a header and "Tide Table (2/3)" in a subject
+	// name one story.
+	for _, article := range []string{"the ", "a ", "an "} {
+		if rest, ok := strings.CutPrefix(key, article); ok && rest != "" {
+			return rest
+		}
+	}
+	return key
 }
 
 // posterKey names who posted p without naming an address: their account,

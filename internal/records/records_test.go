@@ -122,6 +122,10 @@ func TestFileOnePost(t *testing.T) {
 			if w.Title != tt.title || w.Rating != tt.rating || strings.Join(w.TagsOf(fanarchive.TagFandom), ",") != tt.fandoms {
 				t.Errorf("work = %q, %s, fandoms %v", w.Title, w.Rating, w.TagsOf(fanarchive.TagFandom))
 			}
+			if tt.name == "oneshot.eml" && (w.Summary != "The keeper's daughter keeps the lamp burning through the storm." ||
+				strings.Join(w.TagsOf(fanarchive.TagRelationship), ",") != "Wren/Ash" || w.RatingOriginal != "PG-13") {
+				t.Errorf("header fields: summary %q, relationships %v, rating %q", w.Summary, w.TagsOf(fanarchive.TagRelationship), w.RatingOriginal)
+			}
 			if tt.fandoms == "Smallville" && (!slices.ContainsFunc(w.Tags, func(tg fanarchive.Tag) bool { return tg.Inferred }) ||
 				w.Evidence[fanarchive.FieldFandoms].Via != "inferred:list-fandoms") {
 				t.Errorf("list fandom not marked inferred: %+v %+v", w.Tags, w.Evidence[fanarchive.FieldFandoms])
@@ -426,3 +430,44 @@ func splitMbox(raw []byte) [][]byte {
 }
 
 func prosePlain(body string) string { return strings.TrimSpace(prose.PlainText(body)) }
+
+func TestStoryKey(t *testing.T) {
+	for _, tt := range []struct{ a, b string }{
+		{"The Tide Table", "tide table"},
+		{"Tide  Table!", "TIDE-TABLE"},
+		{"A Lamp", "lamp"},
+		{"Ähnlich Groß", "ähnlich groß"},
+	} {
+		if ka, kb := storyKey(tt.a, "p", nil), storyKey(tt.b, "p", nil); ka != kb {
+			t.Errorf("keys of %q and %q differ: %q, %q", tt.a, tt.b, ka, kb)
+		}
+	}
+	if storyKey("Lamp", "p1", nil) == storyKey("Lamp", "p2", nil) {
+		t.Error("two posters share a key")
+	}
+	if storyKey("", "p", []byte("a")) == storyKey("", "p", []byte("b")) {
+		t.Error("two untitled posts share a key")
+	}
+	if got := posterKey(Post{Raw: []byte("From: Wren <wren@tide.example.org>\r\nSubject: x\r\n\r\ny\r\n")}); strings.Contains(got, "wren") {
+		t.Errorf("poster key %q holds the address", got)
+	}
+}
+
+// TestWholeThenPart: a story posted whole, then a "(2/2)" of it, is one
+// work of two chapters, complete.
+func TestWholeThenPart(t *testing.T) {
+	ctx := context.Background()
+	r, _ := openRoom(t)
+	first, err := r.File(ctx, post(t, "oneshot.eml", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := r.File(ctx, post(t, "lamplight-2.eml", 2))
+	if err != nil || second.WorkID != first.WorkID || second.Chapter != 2 || second.New {
+		t.Fatalf("part 2 = %+v, %v; want chapter 2 of work %d", second, err, first.WorkID)
+	}
+	w := work(t, r, first.WorkID)
+	if len(w.Chapters) != 2 || !w.Complete || len(w.Problems) != 0 || w.Rating != fanarchive.RatingTeen {
+		t.Errorf("%d chapters, complete %v, problems %q, rating %s", len(w.Chapters), w.Complete, w.Problems, w.Rating)
+	}
+}

@@ -54,6 +54,15 @@ func (r *Room) fileStory(ctx context.Context, posts []Post, posters []string, a 
 	for _, sp := range parts {
 		part := listPart(sp.piece, prev)
 		if !sp.repeat {
+			// A message that holds several parts (a digest) holds them
+			// all: its first part's place, up to its last's number.
+			for _, p := range a.Pieces {
+				if p.Work.Sources[0] == sp.src && p.HasPart && p.Part.N > max(part.First, part.Last) {
+					part.Last = p.Part.N
+				}
+			}
+		}
+		if !sp.repeat {
 			prev = part.Order
 		}
 		if err := r.filePart(ctx, posts[sp.post], posters[sp.post], a, sp, part, out[sp.post]); err != nil {
@@ -63,10 +72,15 @@ func (r *Room) fileStory(ctx context.Context, posts []Post, posters []string, a 
 	return nil
 }
 
-// listPart is where a piece goes in its story: its part marker's place, or
-// for a post without one, just after the part before it (prev).
+// listPart is where a piece goes in its story: its part marker's place;
+// for a post without one, just after the part before it (prev), or, when
+// it comes first, part 1 (a story posted whole, which a later "(2/2)"
+// continues).
 func listPart(p *ingest.Piece, prev float64) fanarchive.ListStoryPart {
-	if !p.HasPart {
+	switch {
+	case !p.HasPart && prev == 0:
+		return fanarchive.ListStoryPart{Order: 1, First: 1}
+	case !p.HasPart:
 		return fanarchive.ListStoryPart{Order: prev + 0.001}
 	}
 	m := p.Part
@@ -94,8 +108,13 @@ func (r *Room) filePart(ctx context.Context, p Post, poster string, a *ingest.As
 			}
 			doubts = append(doubts, d...)
 		}
-	} else if p.UserID != 0 {
-		w.FeedbackContact = "" // the owner's account takes the feedback
+	} else {
+		// What this part alone did not find ("no fandom found") the work
+		// has, or lacks already; the importer's assembly drops these too.
+		w.Problems = slices.DeleteFunc(w.Problems, func(s string) bool { return strings.HasPrefix(s, "no ") })
+		if p.UserID != 0 {
+			w.FeedbackContact = "" // the owner's account takes the feedback
+		}
 	}
 	if e := a.Work.Evidence[fanarchive.FieldKind]; e.Confidence < fanarchive.ReviewThreshold {
 		doubts = append(doubts, "the classifier was unsure: "+kindDetail(a.Work))

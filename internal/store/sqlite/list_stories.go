@@ -291,14 +291,13 @@ func heldChapter(held []fanarchive.ListStoryPart, id int64) bool {
 // partsState works out from the parts a story holds and the most parts a
 // post named whether it is complete, which numbers are missing, and the
 // number they count to, as the importer does (ingest.Assemble). complete
-// is nil when nothing says: no part is numbered and no post named a total.
+// is nil when nothing says: no post named a total or a last part.
 func partsState(parts []fanarchive.ListStoryPart, of int) (complete *bool, missing []int, last int) {
 	have := map[int]bool{}
-	maxN, final, numbered := 0, false, false
+	maxN, final := 0, false
 	for _, p := range parts {
 		for n := p.First; n >= 1 && n <= max(p.First, p.Last); n++ {
 			have[n] = true
-			numbered = true
 		}
 		maxN = max(maxN, p.First, p.Last)
 		final = final || p.Final
@@ -309,10 +308,10 @@ func partsState(parts []fanarchive.ListStoryPart, of int) (complete *bool, missi
 			missing = append(missing, n)
 		}
 	}
-	if !numbered && of == 0 {
-		return nil, nil, 0
+	if of == 0 && !final {
+		return nil, missing, last
 	}
-	done := len(missing) == 0 && (final || (of > 0 && maxN >= of))
+	done := len(missing) == 0 && (final || maxN >= of)
 	return &done, missing, last
 }
 
