@@ -533,13 +533,12 @@ var threadSubjectRE = regexp.MustCompile(`(?i)^\s*(?:(?:re|fwd?|aw|sv)\s*(?:\[\d
 // road" thread together. Part markers such as "(2/7)" are kept: the parts
 // of a story are threads of their own. "" for a subject with nothing else.
 func ThreadSubject(subject string) string {
-	s := subject
+	s := strings.ToLower(strings.Join(strings.Fields(subject), " "))
 	for {
 		loc := threadSubjectRE.FindStringIndex(s)
 		if loc == nil || loc[1] == 0 {
-			break
+			return s
 		}
 		s = s[loc[1]:]
 	}
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }

@@ -69,6 +69,7 @@ func (m *Main) commands() []command {
 		{"review", "review what the importer was unsure of, and fix it", (*Main).reviewCommand},
 		{"mail", "test, list and send the archive's outbound mail", (*Main).mailCommand},
 		{"user", "accounts: add (the first admin), role, disable, list", (*Main).userCommand},
+		{"list", "mailing lists: create, set, show, ls, moderator, members", (*Main).listCommand},
 		{"backup", "write a checked copy of the whole archive while it serves", (*Main).backup},
 		{"restore", "put a backup in place of the archive's database", (*Main).restore},
 	}
