@@ -121,7 +121,7 @@ func ParseRecipient(rcpt string, isList func(name, domain string) bool) (Recipie
 		return Recipient{}, false
 	}
 	local, domain := rcpt[:at], rcpt[at+1:]
-	if strings.ContainsAny(domain, "@ \t\r\n<>\"\\,;:()[]") || strings.ContainsFunc(local, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+	if strings.ContainsAny(domain, "@ \t\r\n<>\"\\,;:()[]") || strings.ContainsFunc(local, func(r rune) bool { return r <= ' ' || r == 0x7f || strings.ContainsRune("@\"\\<>,;:()[]", r) }) {
 		return Recipient{}, false
 	}
 	base, token, _ := strings.Cut(local, "+")

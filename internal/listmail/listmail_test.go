@@ -101,6 +101,7 @@ func TestParseRecipient(t *testing.T) {
 		{"level3\r\n@lists.example.org", Recipient{}, false},
 		{"-request@lists.example.org", Recipient{}, false},
 		{"lev\"el3@lists.example.org", Recipient{}, false},
+		{"level3+@@x.example", Recipient{}, false},
 	}
 	for _, tt := range tests {
 		got, ok := ParseRecipient(tt.rcpt, isList)

@@ -296,3 +296,27 @@ func BenchmarkBuildPost(b *testing.B) {
 		}
 	}
 }
+
+// TestMemberFieldsChecks: MemberFields writes what mail.HeaderFields
+// would (folded), and refuses a base URL with a line break.
+func TestMemberFieldsChecks(t *testing.T) {
+	c := testConfig()
+	h, _, err := c.MemberFields(testList(), testMember())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := UnsubscribeToken(c.Key, 7, 1234, fixedNow)
+	want, err := mail.HeaderFields(
+		mail.Field{Name: "List-Unsubscribe", Value: "<https://archive.example.org/lists/level3/unsubscribe?t=" + tok + ">, <mailto:level3-unsubscribe@lists.example.org?subject=unsubscribe%20" + tok + ">"},
+		mail.Field{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bytes.ReplaceAll(h, []byte(",\r\n <"), []byte(", <")); !bytes.Equal(got, want) {
+		t.Errorf("MemberFields:\n%s\nHeaderFields:\n%s", got, want)
+	}
+	c.BaseURL = "https://x.example\r\nBcc: y@example.com"
+	if _, _, err := c.MemberFields(testList(), testMember()); fanarchive.ErrorCode(err) != fanarchive.EINVALID {
+		t.Errorf("bad base URL: %v", err)
+	}
+}
