@@ -510,3 +510,24 @@ type ListEngine interface {
 	// version twice to a list is ECONFLICT.
 	Announce(ctx context.Context, workID int64, lists []string, by int64) error
 }
+
+// threadSubjectRE matches what a reply or a forward puts before a subject:
+// "Re:", "Fwd:", "Fw:", "Re[2]:", "AW:" and "[tag]" list tags.
+var threadSubjectRE = regexp.MustCompile(`(?i)^\s*(?:(?:re|fwd?|aw|sv)\s*(?:\[\d+\]|\(\d+\))?\s*:|\[[^\]]*\])\s*`)
+
+// ThreadSubject reduces a subject to what threads a message by subject:
+// without the "Re:", "Fwd:" and "[tag]" prefixes replies and lists add,
+// spacing folded and lower-cased, so "Re: [level3] Re: The Road" and "the
+// road" thread together. Part markers such as "(2/7)" are kept: the parts
+// of a story are threads of their own. "" for a subject with nothing else.
+func ThreadSubject(subject string) string {
+	s := subject
+	for {
+		loc := threadSubjectRE.FindStringIndex(s)
+		if loc == nil || loc[1] == 0 {
+			break
+		}
+		s = s[loc[1]:]
+	}
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}

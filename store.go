@@ -24,6 +24,7 @@ type Store interface {
 	ClaimService
 	TakedownService
 	FeedbackService
+	ListService
 
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error
