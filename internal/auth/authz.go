@@ -26,6 +26,13 @@ const (
 	SendFeedback    Action = "send-feedback" // mail a work's authors through the relay
 	LeaveKudos      Action = "leave-kudos"   // not on one's own work: the handler and store refuse it
 	StopFeedback    Action = "stop-feedback" // follow a relayed mail's signed stop link
+	// SubscribeList asks to join a mailing list (a confirmation is
+	// mailed: double opt-in); ConfirmList answers it by the mailed link;
+	// UnsubscribeList follows a mail's signed unsubscribe link (RFC 8058
+	// one-click too: the token, not a session, is the authority).
+	SubscribeList   Action = "subscribe-list"
+	ConfirmList     Action = "confirm-list"
+	UnsubscribeList Action = "unsubscribe-list"
 
 	// Any logged-in user, on their own account.
 	LogOut          Action = "log-out"
@@ -50,6 +57,14 @@ const (
 	// AnswerCoAuthor accepts or declines an invitation to be shown as a
 	// work's co-author: its owner is the user whose pseud was invited.
 	AnswerCoAuthor Action = "answer-co-author"
+	// ListMembership changes one's own membership of a mailing list (its
+	// delivery mode, or leaving): its owner is the account the membership
+	// belongs to.
+	ListMembership Action = "list-membership"
+	// ModerateList decides on a list's held messages and manages its
+	// members: its owners are the list's moderators; the moderator role
+	// and admins moderate every list.
+	ModerateList Action = "moderate-list"
 	// ViewWorkHistory reads a posted work's revisions: its owners, and
 	// admins.
 	ViewWorkHistory Action = "view-work-history"
@@ -67,6 +82,7 @@ const (
 	RestoreWork  Action = "restore-work"  // admin: the trash of deleted works, and restoring one
 	GrantRole    Action = "grant-role"    // admin: grant or revoke a role
 	DisableUser  Action = "disable-user"  // admin: disable or enable an account
+	ManageLists  Action = "manage-lists"  // admin: create and edit mailing lists
 )
 
 // who may do an action.
@@ -91,6 +107,9 @@ var matrix = map[Action]rule{
 	SendFeedback:    {anyone: true},
 	LeaveKudos:      {anyone: true},
 	StopFeedback:    {anyone: true},
+	SubscribeList:   {anyone: true},
+	ConfirmList:     {anyone: true},
+	UnsubscribeList: {anyone: true},
 
 	LogOut:          {user: true},
 	ChangePassword:  {user: true},
@@ -110,6 +129,8 @@ var matrix = map[Action]rule{
 
 	AnswerCoAuthor:  {owner: true},
 	ViewWorkHistory: {owner: true, roles: []fanarchive.Role{fanarchive.RoleAdmin}},
+	ListMembership:  {owner: true},
+	ModerateList:    {owner: true, roles: []fanarchive.Role{fanarchive.RoleModerator}},
 
 	AssignClaim:  {roles: []fanarchive.Role{fanarchive.RoleArchivist}},
 	Takedown:     {roles: []fanarchive.Role{fanarchive.RoleArchivist}},
@@ -123,6 +144,7 @@ var matrix = map[Action]rule{
 	RestoreWork:  {roles: []fanarchive.Role{fanarchive.RoleAdmin}},
 	GrantRole:    {roles: []fanarchive.Role{fanarchive.RoleAdmin}},
 	DisableUser:  {roles: []fanarchive.Role{fanarchive.RoleAdmin}},
+	ManageLists:  {roles: []fanarchive.Role{fanarchive.RoleAdmin}},
 }
 
 // Actions returns every action, sorted, for tests and documentation.

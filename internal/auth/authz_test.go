@@ -29,17 +29,20 @@ func TestCan(t *testing.T) {
 		RequestReset: everyone, ResetPassword: everyone, AdultConsent: everyone,
 		ReadingSettings: everyone,
 		SendFeedback:    everyone, LeaveKudos: everyone, StopFeedback: everyone,
+		SubscribeList: everyone, ConfirmList: everyone, UnsubscribeList: everyone,
 
 		LogOut: users, ChangePassword: users, ChangeEmail: users, AddPseud: users,
 		DeleteAccount: users, PostWork: users, ClaimWork: users, RequestTakedown: users, FeedbackSetting: users,
 
 		RenamePseud: "owner", DeletePseud: "owner", EditWork: "owner", ConfirmClaim: "owner", DeleteWork: "owner admin",
 		AnswerCoAuthor: "owner", ViewWorkHistory: "owner admin",
+		ListMembership: "owner", ModerateList: "owner moderator admin",
 
 		AssignClaim: "archivist admin", Takedown: "archivist admin", Import: "archivist admin", Review: "archivist admin",
 		HideWork: "moderator admin", HideComment: "moderator admin", HandleReport: "moderator admin",
 		WrangleTags: "wrangler admin",
 		ViewUsers:   "admin", GrantRole: "admin", DisableUser: "admin", RestoreWork: "admin",
+		ManageLists: "admin",
 	}
 	if len(rows) != len(Actions()) {
 		t.Fatalf("the table has %d actions, the matrix %d: add a row for each new action", len(rows), len(Actions()))

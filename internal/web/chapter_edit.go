@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"fanarchive"
 	"fanarchive/internal/auth"
@@ -26,6 +27,9 @@ type chapterFormPage struct {
 	Error     string
 	Preview   *preview
 	Delete    string // the chapter's delete action, when editing one of several
+	// Announce are the mailing lists the work may be announced to
+	// (list_announce.go), on the form of a new chapter.
+	Announce []announceOption
 }
 
 func (s *Server) renderChapterForm(w http.ResponseWriter, r *http.Request, status int, p *chapterFormPage) {
@@ -34,6 +38,9 @@ func (s *Server) renderChapterForm(w http.ResponseWriter, r *http.Request, statu
 		p.Errors = map[string]string{}
 	}
 	p.Chapter.setFormats()
+	if strings.HasSuffix(p.Action, "/chapters/new") {
+		p.Announce = s.announceOptions(r)
+	}
 	s.render(w, r, status, "chapter_form", p)
 }
 
@@ -74,6 +81,9 @@ func (s *Server) handleNewChapter(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.store.AddChapter(r.Context(), work.ID, ch, currentUser(r).ID); err != nil {
 		s.chapterFailed(w, r, p, err)
+		return
+	}
+	if s.announceChosen(w, r, work, chapterURL(work.ID, ch.Number)) {
 		return
 	}
 	http.Redirect(w, r, chapterURL(work.ID, ch.Number), http.StatusSeeOther)

@@ -18,6 +18,9 @@ type ownerFunc func(r *http.Request) ([]int64, error)
 type WriteRoute struct {
 	Pattern string
 	Action  auth.Action
+	// Tokenless says the route takes no session CSRF token
+	// (postTokenless).
+	Tokenless bool
 }
 
 // maxFormBytes bounds every form a write route reads.
@@ -45,14 +48,24 @@ func (s *Server) post(mux *http.ServeMux, pattern string, action auth.Action, ow
 // (maxWorkFormBytes). A larger request is refused with 413.
 func (s *Server) postSized(mux *http.ServeMux, pattern string, action auth.Action, owner ownerFunc, limit int64, h http.HandlerFunc) {
 	s.writes = append(s.writes, WriteRoute{Pattern: pattern, Action: action})
-	mux.Handle(pattern, s.csrf.Handler(s.guard(action, owner, limit, h)))
+	mux.Handle(pattern, s.csrf.Handler(s.guard(action, owner, limit, true, h)))
+}
+
+// postTokenless registers a state-changing route as post does, but
+// without step 3, the session's CSRF token: for a request whose own
+// signed token is the authority and which other servers send without
+// the site's cookie or form (RFC 8058 one-click unsubscription). The
+// cross-origin check and the matrix still apply.
+func (s *Server) postTokenless(mux *http.ServeMux, pattern string, action auth.Action, h http.HandlerFunc) {
+	s.writes = append(s.writes, WriteRoute{Pattern: pattern, Action: action, Tokenless: true})
+	mux.Handle(pattern, s.csrf.Handler(s.guard(action, nil, maxFormBytes, false, h)))
 }
 
 // WriteRoutes lists every state-changing route with its action, in the
 // order they are registered: what the authorisation tests go through.
 func (s *Server) WriteRoutes() []WriteRoute { return append([]WriteRoute(nil), s.writes...) }
 
-func (s *Server) guard(action auth.Action, owner ownerFunc, limit int64, next http.HandlerFunc) http.HandlerFunc {
+func (s *Server) guard(action auth.Action, owner ownerFunc, limit int64, checkToken bool, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if err := r.ParseForm(); err != nil {
@@ -64,7 +77,7 @@ func (s *Server) guard(action auth.Action, owner ownerFunc, limit int64, next ht
 			return
 		}
 		v := visitOf(r)
-		if v.session != nil {
+		if v.session != nil && checkToken {
 			key, err := s.csrfKey(r)
 			if err != nil {
 				s.serverError(w, r, err)

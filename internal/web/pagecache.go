@@ -65,6 +65,11 @@ func (s *Server) cacheKey(r *http.Request) string {
 		strings.HasSuffix(p, "/source") || r.URL.Query().Get("view") == "full" {
 		return ""
 	}
+	if p == "/lists" || strings.HasPrefix(p, "/lists/") {
+		// A list's pages change with its members and messages, which the
+		// content version (the works' change log) does not follow.
+		return ""
+	}
 	consent := "0"
 	if c, err := r.Cookie(consentCookie); err == nil && c.Value == "1" {
 		consent = "1"

@@ -34,6 +34,10 @@ type RateLimits struct {
 	// Feedback sent through the relay: guests per IP and per work, users
 	// per account. Kudos from guests, per IP. Zero means the default.
 	FeedbackIP, FeedbackWork, FeedbackUser, KudosIP Limit
+	// List subscriptions from the web: per IP (over it, 429), and per
+	// list and address (over it, the same "check your mail" page and no
+	// mail). Zero means the default.
+	ListSubscribeIP, ListSubscribeAddress Limit
 }
 
 // DefaultRateLimits are what Options.Limits defaults to.
@@ -52,6 +56,9 @@ var DefaultRateLimits = RateLimits{
 	FeedbackWork:  Limit{30, time.Hour},
 	FeedbackUser:  Limit{20, time.Hour},
 	KudosIP:       Limit{100, time.Hour},
+
+	ListSubscribeIP:      Limit{10, time.Hour},
+	ListSubscribeAddress: Limit{3, time.Hour},
 }
 
 // hit is one counter a request is checked against.

@@ -74,6 +74,22 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /works/{id}/feedback", s.handleFeedbackForm)
 	mux.HandleFunc("GET /feedback/stop/{token}", s.handleFeedbackStopForm)
 
+	// Mailing lists (docs/lists.md).
+	mux.HandleFunc("GET /lists", s.handleLists)
+	mux.HandleFunc("GET /lists/{name}", s.handleListAbout)
+	mux.HandleFunc("GET /lists/{name}/confirm/{secret}", s.handleListConfirmForm)
+	mux.HandleFunc("GET /lists/{name}/unsubscribe", s.handleListUnsubscribeForm)
+	mux.HandleFunc("GET /lists/{name}/archive", s.handleListArchive)
+	mux.HandleFunc("GET /lists/{name}/archive/{month}", s.handleListMonth)
+	mux.HandleFunc("GET /lists/{name}/threads/{id}", s.handleListThread)
+	mux.HandleFunc("GET /lists/{name}/messages/{id}", s.handleListMessage)
+	mux.HandleFunc("GET /lists/{name}/moderation", s.handleListModeration)
+	mux.HandleFunc("GET /lists/{name}/members", s.handleListMembers)
+	mux.HandleFunc("GET /account/lists", s.handleAccountLists)
+	mux.HandleFunc("GET /admin/lists", s.handleAdminLists)
+	mux.HandleFunc("GET /admin/lists/new", s.handleNewListForm)
+	mux.HandleFunc("GET /admin/lists/{name}/edit", s.handleEditListForm)
+
 	// State-changing requests: each is checked, in post (guard.go), against
 	// cross-origin requests, the session's CSRF token and the
 	// authorisation matrix (internal/auth) for its action.
@@ -118,6 +134,16 @@ func (s *Server) routes() http.Handler {
 	s.post(mux, "POST /works/{id}/kudos", auth.LeaveKudos, nil, s.handleKudos)
 	s.post(mux, "POST /feedback/stop/{token}", auth.StopFeedback, nil, s.handleFeedbackStop)
 	s.post(mux, "POST /account/feedback", auth.FeedbackSetting, nil, s.handleFeedbackSetting)
+	s.post(mux, "POST /lists/{name}/subscribe", auth.SubscribeList, nil, s.handleListSubscribe)
+	s.post(mux, "POST /lists/{name}/confirm/{secret}", auth.ConfirmList, nil, s.handleListConfirm)
+	// RFC 8058 one-click: mail providers post without cookie or form
+	// token; the signed token in the request is the authority.
+	s.postTokenless(mux, "POST /lists/{name}/unsubscribe", auth.UnsubscribeList, s.handleListUnsubscribe)
+	s.post(mux, "POST /lists/{name}/moderation/{id}", auth.ModerateList, s.listModerators, s.handleModerateMessage)
+	s.post(mux, "POST /lists/{name}/members/{id}", auth.ModerateList, s.listModerators, s.handleMemberAction)
+	s.post(mux, "POST /account/lists/{id}", auth.ListMembership, s.membershipOwner, s.handleAccountListChange)
+	s.post(mux, "POST /admin/lists", auth.ManageLists, nil, s.handleCreateList)
+	s.post(mux, "POST /admin/lists/{name}/edit", auth.ManageLists, nil, s.handleUpdateList)
 
 	// Anything else, including other methods on known paths, is not here.
 	mux.HandleFunc("/", s.handleNotFound)

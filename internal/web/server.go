@@ -66,6 +66,12 @@ type Options struct {
 	// within it. 0 asks for every request.
 	PageCacheStaleness time.Duration
 
+	// Lists is the mailing lists' engine (internal/lists), which the list
+	// pages ask to subscribe, confirm, unsubscribe, moderate and announce.
+	// Without it those pages say the lists are not running; the lists'
+	// pages that only read (about, archive, members) still work.
+	Lists fanarchive.ListEngine
+
 	// Metrics, when set, counts every request by route pattern and status
 	// (internal/ops); serve shows them on --metrics-addr.
 	Metrics *ops.Metrics

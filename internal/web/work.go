@@ -44,6 +44,9 @@ type workPage struct {
 	Series   []seriesPlace
 	Owner    *ownerTools
 	Response *workResponse // kudos and the feedback link (feedback.go)
+	// ListPosts are the mailing-list posts the work's chapters came from
+	// (list_work.go).
+	ListPosts []workListPosts
 }
 
 // tagBlock is one row of the work's tag list, such as its fandoms.
@@ -185,6 +188,10 @@ func (s *Server) showChapter(w http.ResponseWriter, r *http.Request, work *fanar
 	}
 	p.Owner = newOwnerTools(r, work, ch)
 	if p.Response, err = s.workResponseFor(r, work); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if p.ListPosts, err = s.workListPostsFor(r, work); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -170,6 +170,10 @@ func (s *Server) handleEditWork(w http.ResponseWriter, r *http.Request) {
 	if !s.invite(w, r, id, invite) {
 		return
 	}
+	work.Draft = old.Draft
+	if s.announceChosen(w, r, work, workURL(id)) {
+		return
+	}
 	http.Redirect(w, r, workURL(id), http.StatusSeeOther)
 }
 

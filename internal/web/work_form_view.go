@@ -56,6 +56,9 @@ type workFormPage struct {
 	Error     string // what the store refused, or a summary of the fields' mistakes
 	Preview   *preview
 	Script    string // the optional tag-suggestion script's URL
+	// Announce are the mailing lists the work may be announced to
+	// (list_announce.go).
+	Announce []announceOption
 }
 
 // preview is the work as it would be stored, shown under the form.
@@ -102,6 +105,7 @@ func (s *Server) renderWorkForm(w http.ResponseWriter, r *http.Request, status i
 	}
 	s.suggestTags(r.Context(), p.Form)
 	p.Chapter.setFormats()
+	p.Announce = s.announceOptions(r)
 	s.render(w, r, status, "work_form", p)
 }
 

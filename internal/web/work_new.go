@@ -82,6 +82,9 @@ func (s *Server) handleNewWork(w http.ResponseWriter, r *http.Request) {
 	if !s.invite(w, r, work.ID, invite) {
 		return
 	}
+	if s.announceChosen(w, r, work, workURL(work.ID)) {
+		return
+	}
 	http.Redirect(w, r, workURL(work.ID), http.StatusSeeOther)
 }
 

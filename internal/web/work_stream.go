@@ -52,6 +52,10 @@ func (s *Server) streamWork(w http.ResponseWriter, r *http.Request, work *fanarc
 		s.serverError(w, r, err)
 		return
 	}
+	if p.ListPosts, err = s.workListPostsFor(r, work); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.decorate(r, p)
 	buf, err := s.execute("work", p)
 	if err != nil {
