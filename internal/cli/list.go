@@ -24,7 +24,10 @@ func (m *Main) listCommand(ctx context.Context, args []string) error {
 			"  show NAME [--json]                     show a list's settings, moderators and members count\n"+
 			"  ls [--json]                            list the lists\n"+
 			"  moderator NAME USER [--remove]         make an account a moderator of a list (or not)\n"+
-			"  members NAME [--state S] [--json]      list a list's members, with their addresses\n\n"+
+			"  members NAME [--state S] [--json]      list a list's members, with their addresses\n"+
+			"  post NAME [FILE]                       hand a message (FILE or stdin) to the list, as by SMTP (an MTA's pipe)\n"+
+			"  import NAME MBOX...                    fill the list's archive from an old list's mbox (nothing is mailed)\n"+
+			"  digest NAME                            queue the list's digest now\n\n"+
 			"Example: fanarchive list create level3 --address level3@lists.example.org --fandom Smallville\n")
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -48,6 +51,12 @@ func (m *Main) listCommand(ctx context.Context, args []string) error {
 		return m.listModerator(ctx, args[1:])
 	case "members":
 		return m.listMembers(ctx, args[1:])
+	case "post":
+		return m.listPost(ctx, args[1:])
+	case "import":
+		return m.listImport(ctx, args[1:])
+	case "digest":
+		return m.listDigest(ctx, args[1:])
 	}
 	usage(m.Stderr)
 	return &ExitError{Code: ExitUsage, Err: fmt.Errorf("unknown list subcommand %q", args[0])}
