@@ -16,6 +16,10 @@ import (
 	"fanarchive/internal/mailin"
 )
 
+// listMailValued are the flags of list post, import and digest that take
+// a value, for interleaved.
+var listMailValued = map[string]bool{"data": true, "to": true, "from": true, "mail-from": true, "base-url": true}
+
 // listEngineFlags registers the flags a list command's engine needs
 // (--mail-from, --base-url, as serve's) and returns what makes the engine
 // once they are parsed.
@@ -42,15 +46,16 @@ func (m *Main) listPost(ctx context.Context, args []string) error {
 	newEngine := m.listEngineFlags(fs)
 	to := fs.String("to", "", "the envelope `recipient` (default the list's address; e.g. NAME-request@DOMAIN for a command)")
 	from := fs.String("from", "", "the envelope `sender` (default the message's From)")
-	if done, err := m.parse(fs, args); done {
+	flags, pos := interleaved(args, listMailValued)
+	if done, err := m.parse(fs, flags); done {
 		return err
 	}
-	if fs.NArg() < 1 || fs.NArg() > 2 {
+	if len(pos) < 1 || len(pos) > 2 {
 		return &ExitError{Code: ExitUsage, Err: errors.New("list post takes a list's name and at most one file")}
 	}
 	var in io.Reader = m.Stdin
-	if fs.NArg() == 2 && fs.Arg(1) != "-" {
-		f, err := os.Open(fs.Arg(1))
+	if len(pos) == 2 && pos[1] != "-" {
+		f, err := os.Open(pos[1])
 		if err != nil {
 			return err
 		}
@@ -63,7 +68,7 @@ func (m *Main) listPost(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	l, err := store.FindList(ctx, fs.Arg(0))
+	l, err := store.FindList(ctx, pos[0])
 	if err != nil {
 		return err
 	}
@@ -100,10 +105,11 @@ func (m *Main) listImport(ctx context.Context, args []string) error {
 		"Importing a file again adds nothing.")
 	data := m.dataFlag(fs)
 	newEngine := m.listEngineFlags(fs)
-	if done, err := m.parse(fs, args); done {
+	flags, pos := interleaved(args, listMailValued)
+	if done, err := m.parse(fs, flags); done {
 		return err
 	}
-	if fs.NArg() < 2 {
+	if len(pos) < 2 {
 		return &ExitError{Code: ExitUsage, Err: errors.New("list import takes a list's name and one or more mbox files")}
 	}
 	logger := m.logger()
@@ -112,7 +118,7 @@ func (m *Main) listImport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	l, err := store.FindList(ctx, fs.Arg(0))
+	l, err := store.FindList(ctx, pos[0])
 	if err != nil {
 		return err
 	}
@@ -120,7 +126,7 @@ func (m *Main) listImport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, path := range fs.Args()[1:] {
+	for _, path := range pos[1:] {
 		raw, err := os.ReadFile(path)
 		if err != nil {
 			return err
@@ -140,10 +146,11 @@ func (m *Main) listDigest(ctx context.Context, args []string) error {
 		"A running serve sends it; or run `fanarchive mail send`.")
 	data := m.dataFlag(fs)
 	newEngine := m.listEngineFlags(fs)
-	if done, err := m.parse(fs, args); done {
+	flags, pos := interleaved(args, listMailValued)
+	if done, err := m.parse(fs, flags); done {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return &ExitError{Code: ExitUsage, Err: errors.New("list digest takes a list's name")}
 	}
 	logger := m.logger()
@@ -152,7 +159,7 @@ func (m *Main) listDigest(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	l, err := store.FindList(ctx, fs.Arg(0))
+	l, err := store.FindList(ctx, pos[0])
 	if err != nil {
 		return err
 	}
