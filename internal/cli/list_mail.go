@@ -178,4 +178,3 @@ func (m *Main) listDigest(ctx context.Context, args []string) error {
 	fmt.Fprintf(m.Stdout, "Queued %s's digest to %d members.\n", l.Title, n)
 	return nil
 }
-

@@ -110,10 +110,10 @@ func (e *Engine) Deliver(ctx context.Context, env mailin.Envelope, raw []byte, k
 
 // inbound is one message as the engine reads it.
 type inbound struct {
-	env  mailin.Envelope
-	raw  []byte
-	key  string
-	post   ingest.Post   // the decoded message; zero when it is not mail at all
+	env    mailin.Envelope
+	raw    []byte
+	key    string
+	post   ingest.Post    // the decoded message; zero when it is not mail at all
 	header netmail.Header // its header fields, for the loop and robot checks
 	from   string         // the author's address: From, else the envelope sender
 }
