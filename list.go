@@ -185,8 +185,8 @@ func (l *List) CommandAddress(suffix string) string {
 }
 
 // Validate checks a list's fields and fills in defaults (policy members,
-// announce none, size DefaultListMaxSize, subject tag "[NAME]" when
-// unset). Returns EINVALID.
+// announce none, size DefaultListMaxSize, and for a new list the subject
+// tag "[NAME]" when unset; a stored list may have none). Returns EINVALID.
 func (l *List) Validate() error {
 	if err := ValidateListName(l.Name); err != nil {
 		return err
@@ -218,6 +218,9 @@ func (l *List) Validate() error {
 	}
 	if l.Policy == "" {
 		l.Policy = ListMembersOnly
+	}
+	if l.ID == 0 && l.SubjectTag == "" {
+		l.SubjectTag = "[" + l.Name + "]"
 	}
 	if !l.Policy.Valid() {
 		return Errorf(EINVALID, "There is no posting policy %q: use members, moderated or open.", l.Policy)
@@ -423,7 +426,9 @@ type ListService interface {
 	RecordListBounce(ctx context.Context, memberID int64, at time.Time, limit int) (disabled bool, err error)
 
 	// ReceiveListMessage stores a message sent to the list m.ListID, as
-	// held (State held, with HoldReason) or posted. A posted message is
+	// held (State held, with HoldReason), refused (rejected, with
+	// HoldReason saying why: a loop, a robot, a banned sender; kept, never
+	// shown or sent) or posted. A posted message is
 	// threaded, put in the archive and its search index, and fanned out:
 	// fanout is called for chunks of the members that get each post, and
 	// what it returns is queued in the same transaction. notices (e.g. to

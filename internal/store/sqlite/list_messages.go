@@ -71,8 +71,8 @@ func validateListMessage(m *fanarchive.ListMessage) error {
 	switch {
 	case m.Key == "" || len(m.Key) > 500 || !utf8.ValidString(m.Key):
 		return fanarchive.Errorf(fanarchive.EINVALID, "A list message needs a key of at most 500 bytes.")
-	case m.State != fanarchive.ListMessageHeld && m.State != fanarchive.ListMessagePosted:
-		return fanarchive.Errorf(fanarchive.EINVALID, "A list message is received held or posted, not %q.", m.State)
+	case m.State != fanarchive.ListMessageHeld && m.State != fanarchive.ListMessagePosted && m.State != fanarchive.ListMessageRejected:
+		return fanarchive.Errorf(fanarchive.EINVALID, "A list message is received held, posted or refused, not %q.", m.State)
 	case !utf8.ValidString(m.Subject) || !utf8.ValidString(m.Text) || !utf8.ValidString(m.HTML) || !utf8.ValidString(m.FromName):
 		return fanarchive.Errorf(fanarchive.EINVALID, "A list message's subject, sender and text must be valid UTF-8.")
 	case len(m.MessageID) > maxMessageIDLen || len(m.InReplyTo) > maxMessageIDLen || strings.ContainsAny(m.MessageID+m.InReplyTo, " \t\r\n"):
@@ -115,12 +115,18 @@ func (s *Store) ReceiveListMessage(ctx context.Context, m *fanarchive.ListMessag
 		if date.IsZero() {
 			date = now
 		}
+		// A posted message is stored held and posted below; a refused one
+		// (a loop, a robot, a banned sender) is kept as refused.
+		initialState := fanarchive.ListMessageHeld
+		if m.State == fanarchive.ListMessageRejected {
+			initialState = fanarchive.ListMessageRejected
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO list_messages (list_id, key, message_id, in_reply_to, refs, subject,
 			subject_key, from_name, from_address, user_id, date, text, html, state, hold_reason, received_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held', ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			m.ListID, m.Key, m.MessageID, m.InReplyTo, strings.Join(m.References, " "), m.Subject,
 			fanarchive.ThreadSubject(m.Subject), m.FromName, m.FromAddress, nullID(m.UserID), formatTime(date), m.Text, m.HTML,
-			m.HoldReason, formatTime(now))
+			initialState, m.HoldReason, formatTime(now))
 		if err != nil {
 			return err
 		}
