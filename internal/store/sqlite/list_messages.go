@@ -298,7 +298,7 @@ func threadOf(ctx context.Context, tx *sql.Tx, m *fanarchive.ListMessage) (int64
 // clears those IDs again should tx not commit.
 func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, listID int64, mode fanarchive.DeliveryMode,
 	build func([]*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error)) (done, reset func(), err error) {
-	var dones []func()
+	queued := false
 	var bodies []*fanarchive.MailBody
 	reset = func() {
 		for _, b := range bodies {
@@ -347,18 +347,22 @@ func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, listID int64, mode fanar
 			m.Body.CreatedAt = now
 			bodies = append(bodies, m.Body)
 		}
-		d, err := s.queueAfter(ctx, tx, mails)
-		if err != nil {
-			return nil, reset, err
+		// The mails' IDs are not wanted: dropping what would set them
+		// after the commit keeps a fan-out to 100,000 members from
+		// holding every one of its mails until then.
+		if len(mails) > 0 {
+			if _, err := s.queueMail(ctx, tx, mails); err != nil {
+				return nil, reset, err
+			}
+			queued = true
 		}
-		dones = append(dones, d)
 		if len(members) < fanoutChunk {
 			break
 		}
 	}
 	return func() {
-		for _, d := range dones {
-			d()
+		if queued {
+			s.notifyMailQueued()
 		}
 	}, reset, nil
 }

@@ -693,7 +693,7 @@ func testListReceiveInvalid(t *testing.T, s fanarchive.Store, c *clock) {
 	}{
 		{func(m *fanarchive.ListMessage) { m.ListID = 999 }, fanarchive.ENOTFOUND},
 		{func(m *fanarchive.ListMessage) { m.Key = "" }, fanarchive.EINVALID},
-		{func(m *fanarchive.ListMessage) { m.State = fanarchive.ListMessageRejected }, fanarchive.EINVALID},
+		{func(m *fanarchive.ListMessage) { m.State = "deleted" }, fanarchive.EINVALID},
 		{func(m *fanarchive.ListMessage) { m.State = "" }, fanarchive.EINVALID},
 		{func(m *fanarchive.ListMessage) { m.Subject = "bad \xff" }, fanarchive.EINVALID},
 		{func(m *fanarchive.ListMessage) { m.MessageID = "<a@x> <b@x>" }, fanarchive.EINVALID},
@@ -711,6 +711,27 @@ func testListReceiveInvalid(t *testing.T, s fanarchive.Store, c *clock) {
 		t.Errorf("%d messages stored after refusals", n)
 	}
 	receive(t, s, newMessage(l, "k", "Subject")) // the key is still free
+
+	// A refused message (a loop, a robot) is kept as refused: its bytes
+	// stay, nobody is mailed, the archive does not show it.
+	r := newMessage(l, "refused", "Around again")
+	r.State, r.HoldReason = fanarchive.ListMessageRejected, "mail loop"
+	fanned := false
+	if err := s.ReceiveListMessage(ctx, r, func(*fanarchive.ListMessage, []*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
+		fanned = true
+		return nil, nil
+	}, nil); err != nil {
+		t.Fatalf("ReceiveListMessage(refused): %v", err)
+	}
+	if fanned || r.State != fanarchive.ListMessageRejected {
+		t.Errorf("a refused message: state %s, fanned out %v", r.State, fanned)
+	}
+	if raw, err := s.ListMessageRaw(ctx, r.ID); err != nil || len(raw) == 0 {
+		t.Errorf("a refused message's bytes: %d, %v", len(raw), err)
+	}
+	if _, n, _ := s.FindListMessages(ctx, fanarchive.ListMessageFilter{ListID: l.ID}); n != 1 {
+		t.Errorf("the archive shows %d messages, want the one posted", n)
+	}
 }
 
 func testListThreading(t *testing.T, s fanarchive.Store, c *clock) {
