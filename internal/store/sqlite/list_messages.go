@@ -167,7 +167,8 @@ func (s *Store) ReceiveListMessage(ctx context.Context, m *fanarchive.ListMessag
 	return nil
 }
 
-// ModerateListMessage decides on a held message.
+// ModerateListMessage decides on a held message. An approved message is
+// given to the fan-out, and returned, with its Raw bytes.
 func (s *Store) ModerateListMessage(ctx context.Context, id int64, d fanarchive.ModerationDecision, by int64, fanout fanarchive.ListFanout) (*fanarchive.ListMessage, error) {
 	switch d {
 	case fanarchive.ModerationApprove, fanarchive.ModerationReject, fanarchive.ModerationBan:
@@ -192,6 +193,10 @@ func (s *Store) ModerateListMessage(ctx context.Context, id int64, d fanarchive.
 			return err
 		}
 		if d == fanarchive.ModerationApprove {
+			// The fan-out builds the members' copies from the bytes as received.
+			if err := tx.QueryRowContext(ctx, `SELECT raw FROM list_message_raw WHERE message_id = ?`, id).Scan(&m.Raw); err != nil {
+				return err
+			}
 			m.State, m.HoldReason = fanarchive.ListMessagePosted, ""
 			done, reset, err = s.postListMessage(ctx, tx, m, fanout)
 			return err

@@ -919,8 +919,16 @@ func testListModerate(t *testing.T, s fanarchive.Store, c *clock) {
 	}
 	c.advance(time.Minute)
 	f := &postFanout{}
-	got, err := s.ModerateListMessage(ctx, a.ID, fanarchive.ModerationApprove, mod.ID, f.fanout)
+	var sawRaw, sawFrom string
+	fanout := func(m *fanarchive.ListMessage, members []*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
+		sawRaw, sawFrom = string(m.Raw), m.FromAddress
+		return f.fanout(m, members)
+	}
+	got, err := s.ModerateListMessage(ctx, a.ID, fanarchive.ModerationApprove, mod.ID, fanout)
 	must(t, err)
+	if sawRaw != string(a.Raw) || sawFrom != "new@example.net" {
+		t.Errorf("the approved message's fan-out saw raw %q from %q; want the bytes as received", sawRaw, sawFrom)
+	}
 	if got.State != fanarchive.ListMessagePosted || got.ModeratedBy != mod.ID || !got.ModeratedAt.Equal(c.now()) || got.HoldReason != "" {
 		t.Errorf("approved = %+v", got)
 	}
