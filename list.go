@@ -350,7 +350,8 @@ type ListMonth struct {
 // it inside the transaction that posts the message, as often as there are
 // chunks, and queues what it returns in it. Mails should share one
 // *MailBody (set its ID after the first chunk is queued: the store does
-// so) and carry each member's own header fields.
+// so) and carry each member's own header fields. The mails' own IDs are
+// not set afterwards (the store lets each chunk go once it is queued).
 type ListFanout func(m *ListMessage, members []*ListMember) ([]*OutboundMail, error)
 
 // ListDigestBuilder builds one digest of messages for a chunk of the

@@ -294,10 +294,11 @@ func threadOf(ctx context.Context, tx *sql.Tx, m *fanarchive.ListMessage) (int64
 // ID, and queues what it returns, all in tx. The scan pages by ID, so no
 // more than a chunk of members is in memory at once. A *MailBody stored
 // for one chunk gets its ID at once, so later chunks share the row; reset
-// clears those IDs again should tx not commit.
+// clears those IDs again should tx not commit. The mails' own IDs are not
+// set: keeping 100,000 of them until the commit is what the chunks avoid.
 func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, listID int64, mode fanarchive.DeliveryMode,
 	build func([]*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error)) (done, reset func(), err error) {
-	var dones []func()
+	queued := false
 	var bodies []*fanarchive.MailBody
 	reset = func() {
 		for _, b := range bodies {
@@ -346,18 +347,22 @@ func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, listID int64, mode fanar
 			m.Body.CreatedAt = now
 			bodies = append(bodies, m.Body)
 		}
-		d, err := s.queueAfter(ctx, tx, mails)
-		if err != nil {
-			return nil, reset, err
+		// queueMail's done would set the mails' IDs after the commit, and
+		// so keep every chunk's mails alive until then: not called. The
+		// bodies have their IDs already; the sender is woken once below.
+		if len(mails) > 0 {
+			if _, err := s.queueMail(ctx, tx, mails); err != nil {
+				return nil, reset, err
+			}
+			queued = true
 		}
-		dones = append(dones, d)
 		if len(members) < fanoutChunk {
 			break
 		}
 	}
 	return func() {
-		for _, d := range dones {
-			d()
+		if queued {
+			s.notifyMailQueued()
 		}
 	}, reset, nil
 }
