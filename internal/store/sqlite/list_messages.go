@@ -173,7 +173,8 @@ func (s *Store) ReceiveListMessage(ctx context.Context, m *fanarchive.ListMessag
 	return nil
 }
 
-// ModerateListMessage decides on a held message.
+// ModerateListMessage decides on a held message. An approved message is
+// given to the fan-out, and returned, with its Raw bytes.
 func (s *Store) ModerateListMessage(ctx context.Context, id int64, d fanarchive.ModerationDecision, by int64, fanout fanarchive.ListFanout) (*fanarchive.ListMessage, error) {
 	switch d {
 	case fanarchive.ModerationApprove, fanarchive.ModerationReject, fanarchive.ModerationBan:
@@ -198,6 +199,10 @@ func (s *Store) ModerateListMessage(ctx context.Context, id int64, d fanarchive.
 			return err
 		}
 		if d == fanarchive.ModerationApprove {
+			// The fan-out builds the members' copies from the bytes as received.
+			if err := tx.QueryRowContext(ctx, `SELECT raw FROM list_message_raw WHERE message_id = ?`, id).Scan(&m.Raw); err != nil {
+				return err
+			}
 			m.State, m.HoldReason = fanarchive.ListMessagePosted, ""
 			done, reset, err = s.postListMessage(ctx, tx, m, fanout)
 			return err
@@ -295,7 +300,8 @@ func threadOf(ctx context.Context, tx *sql.Tx, m *fanarchive.ListMessage) (int64
 // ID, and queues what it returns, all in tx. The scan pages by ID, so no
 // more than a chunk of members is in memory at once. A *MailBody stored
 // for one chunk gets its ID at once, so later chunks share the row; reset
-// clears those IDs again should tx not commit.
+// clears those IDs again should tx not commit. The mails' own IDs are not
+// set: keeping 100,000 of them until the commit is what the chunks avoid.
 func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, listID int64, mode fanarchive.DeliveryMode,
 	build func([]*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error)) (done, reset func(), err error) {
 	queued := false
@@ -347,9 +353,9 @@ func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, listID int64, mode fanar
 			m.Body.CreatedAt = now
 			bodies = append(bodies, m.Body)
 		}
-		// The mails' IDs are not wanted: dropping what would set them
-		// after the commit keeps a fan-out to 100,000 members from
-		// holding every one of its mails until then.
+		// queueMail's done would set the mails' IDs after the commit, and
+		// so keep every chunk's mails alive until then: not called. The
+		// bodies have their IDs already; the sender is woken once below.
 		if len(mails) > 0 {
 			if _, err := s.queueMail(ctx, tx, mails); err != nil {
 				return nil, reset, err

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -940,8 +941,16 @@ func testListModerate(t *testing.T, s fanarchive.Store, c *clock) {
 	}
 	c.advance(time.Minute)
 	f := &postFanout{}
-	got, err := s.ModerateListMessage(ctx, a.ID, fanarchive.ModerationApprove, mod.ID, f.fanout)
+	var sawRaw, sawFrom string
+	fanout := func(m *fanarchive.ListMessage, members []*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
+		sawRaw, sawFrom = string(m.Raw), m.FromAddress
+		return f.fanout(m, members)
+	}
+	got, err := s.ModerateListMessage(ctx, a.ID, fanarchive.ModerationApprove, mod.ID, fanout)
 	must(t, err)
+	if sawRaw != string(a.Raw) || sawFrom != "new@example.net" {
+		t.Errorf("the approved message's fan-out saw raw %q from %q; want the bytes as received", sawRaw, sawFrom)
+	}
 	if got.State != fanarchive.ListMessagePosted || got.ModeratedBy != mod.ID || !got.ModeratedAt.Equal(c.now()) || got.HoldReason != "" {
 		t.Errorf("approved = %+v", got)
 	}
@@ -1190,6 +1199,27 @@ func testListDigests(t *testing.T, s fanarchive.Store, c *clock) {
 	}
 	if n := run(six.AddDate(0, 0, 1)); n != 1 || len(d.messages[2]) != 1 || d.messages[2][0].Subject != "Two" {
 		t.Errorf("next day: %d digests", n)
+	}
+	// Two processes at the same hour at once: one digest between them.
+	receive(t, s, newMessage(l, "l2b", "Two and a half"))
+	var wg sync.WaitGroup
+	counts := make([]int, 4)
+	builders := make([]*digestBuilder, 4)
+	for i := range counts {
+		builders[i] = &digestBuilder{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := s.QueueListDigests(ctx, six.AddDate(0, 0, 2), builders[i].build)
+			if err != nil {
+				t.Errorf("concurrent QueueListDigests: %v", err)
+			}
+			counts[i] = n
+		}()
+	}
+	wg.Wait()
+	if total := counts[0] + counts[1] + counts[2] + counts[3]; total != 1 {
+		t.Errorf("concurrent calls queued %v digests, want 1 in all", counts)
 	}
 	// A day with no posts, then a post the morning after: one digest.
 	receive(t, s, newMessage(l, "l3", "Three"))
