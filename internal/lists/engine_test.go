@@ -26,7 +26,7 @@ import (
 // harness is a list archive taking mail over real SMTP on a loopback port:
 // a SQLite store, the engine and the inbound SMTP server.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	store  *sqlite.Store
 	engine *Engine
 	list   *fanarchive.List
@@ -34,7 +34,7 @@ type harness struct {
 	now    time.Time
 }
 
-func newHarness(t *testing.T, l *fanarchive.List) *harness {
+func newHarness(t testing.TB, l *fanarchive.List) *harness {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -134,8 +134,22 @@ func (h *harness) member(addr string) *fanarchive.ListMember {
 	return mem
 }
 
+// count counts the list's messages in every state.
+func (h *harness) count(t testing.TB) int {
+	t.Helper()
+	n := 0
+	for _, st := range []fanarchive.ListMessageState{fanarchive.ListMessagePosted, fanarchive.ListMessageHeld, fanarchive.ListMessageRejected} {
+		_, c, err := h.store.FindListMessages(context.Background(), fanarchive.ListMessageFilter{ListID: h.list.ID, State: st, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += c
+	}
+	return n
+}
+
 // header returns a field of a queued mail (its own fields, then its body's).
-func header(t *testing.T, m *fanarchive.OutboundMail, name string) string {
+func header(t testing.TB, m *fanarchive.OutboundMail, name string) string {
 	t.Helper()
 	r := textproto.NewReader(bufio.NewReader(bytes.NewReader(append(append([]byte{}, m.Header...), m.Body.Raw...))))
 	h, err := r.ReadMIMEHeader()
