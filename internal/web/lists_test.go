@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -642,5 +643,115 @@ func TestListPublicPagesShowOnlyListAddresses(t *testing.T) {
 				t.Errorf("GET %s shows the address %q", p, a)
 			}
 		}
+	}
+}
+
+// listPageRows are the list pages (GETs) and who may see them, for
+// TestListPagesAuthz; TestListPagesAuthzCoversRoutes keeps it in step
+// with routes.go. The owner is the list's moderator, or the member.
+var listPageRows = []struct {
+	pattern string
+	allowed []persona
+	path    func(c *cell, l *fanarchive.List) string
+}{
+	{"GET /lists", everyone, func(c *cell, l *fanarchive.List) string { return "/lists" }},
+	{"GET /lists/{name}", everyone, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name }},
+	{"GET /lists/{name}/confirm/{secret}", everyone, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name + "/confirm/abc" }},
+	{"GET /lists/{name}/unsubscribe", everyone, func(c *cell, l *fanarchive.List) string {
+		return "/lists/" + l.Name + "/unsubscribe?t=" + url.QueryEscape(c.f.listEngine.unsubscribeToken(c.f.member(l, "x@example.net", 0).ID))
+	}},
+	{"GET /lists/{name}/archive", everyone, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name + "/archive" }},
+	{"GET /lists/{name}/archive/{month}", everyone, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name + "/archive/2001-03" }},
+	{"GET /lists/{name}/threads/{id}", everyone, func(c *cell, l *fanarchive.List) string {
+		return fmt.Sprintf("/lists/%s/threads/%d", l.Name, c.f.firstPost(l).ThreadID)
+	}},
+	{"GET /lists/{name}/messages/{id}", everyone, func(c *cell, l *fanarchive.List) string {
+		return fmt.Sprintf("/lists/%s/messages/%d", l.Name, c.f.firstPost(l).ID)
+	}},
+	{"GET /lists/{name}/moderation", []persona{owner, moderator, admin}, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name + "/moderation" }},
+	{"GET /lists/{name}/members", []persona{owner, moderator, admin}, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name + "/members" }},
+	{"GET /account/lists", loggedIn, func(c *cell, l *fanarchive.List) string { return "/account/lists" }},
+	{"GET /admin/lists", []persona{admin}, func(c *cell, l *fanarchive.List) string { return "/admin/lists" }},
+	{"GET /admin/lists/new", []persona{admin}, func(c *cell, l *fanarchive.List) string { return "/admin/lists/new" }},
+	{"GET /admin/lists/{name}/edit", []persona{admin}, func(c *cell, l *fanarchive.List) string { return "/admin/lists/" + l.Name + "/edit" }},
+}
+
+// firstPost returns a posted message of l, posting one when it has none.
+func (f *fixture) firstPost(l *fanarchive.List) *fanarchive.ListMessage {
+	got, _, err := f.store.FindListMessages(context.Background(), fanarchive.ListMessageFilter{ListID: l.ID, Limit: 1})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if len(got) > 0 {
+		return got[0]
+	}
+	return f.postMessage(l, &fanarchive.ListMessage{Subject: "Hello", FromName: "Poster", FromAddress: "p@example.net", Text: "Hi.", Date: day(2001, 3, 2)})
+}
+
+// TestListPagesAuthz fetches every list page as each persona: the
+// allowed get 200, a refused guest is sent to log in, anyone else
+// refused gets 403.
+func TestListPagesAuthz(t *testing.T) {
+	f := newAccountFixture(t)
+	for _, row := range listPageRows {
+		t.Run(row.pattern, func(t *testing.T) {
+			for _, as := range personas {
+				f.t = t
+				c := &cell{f: f, as: as, owner: f.makeUser(uniqueName("Owner"))}
+				switch as {
+				case owner:
+					c.me = c.owner
+				case otherUser:
+					c.me = f.makeUser(uniqueName("Other"))
+				case moderator:
+					c.me = f.makeUser(uniqueName("Moderator"), fanarchive.RoleModerator)
+				case archivist:
+					c.me = f.makeUser(uniqueName("Archivist"), fanarchive.RoleArchivist)
+				case admin:
+					c.me = f.makeUser(uniqueName("Admin"), fanarchive.RoleAdmin)
+				}
+				c.client = f.anon()
+				if c.me != nil {
+					c.client = f.loginAs(c.me)
+				}
+				l := f.makeList("pages", c.owner)
+				f.firstPost(l)
+				p := row.path(c, l)
+				resp := c.client.get(p)
+				allowed := false
+				for _, a := range row.allowed {
+					allowed = allowed || a == as
+				}
+				switch {
+				case allowed && resp.status != http.StatusOK:
+					t.Errorf("GET %s as %s: %d, want 200\n%s", p, as, resp.status, mainText(resp.body))
+				case !allowed && as == anonymous && (resp.status != http.StatusSeeOther || !strings.HasPrefix(resp.header.Get("Location"), "/login?next=")):
+					t.Errorf("GET %s as a guest: %d %s, want the log-in redirect", p, resp.status, resp.header.Get("Location"))
+				case !allowed && as != anonymous && resp.status != http.StatusForbidden:
+					t.Errorf("GET %s as %s: %d, want 403", p, as, resp.status)
+				}
+			}
+		})
+	}
+}
+
+// TestListPagesAuthzCoversRoutes: every list page in routes.go has a row.
+func TestListPagesAuthzCoversRoutes(t *testing.T) {
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]bool{}
+	for _, r := range listPageRows {
+		rows[r.pattern] = true
+	}
+	for _, m := range regexp.MustCompile(`"(GET /(?:lists|account/lists|admin/lists)[^"]*)"`).FindAllStringSubmatch(string(src), -1) {
+		if !rows[m[1]] {
+			t.Errorf("list page %s has no row in listPageRows", m[1])
+		}
+		delete(rows, m[1])
+	}
+	for p := range rows {
+		t.Errorf("listPageRows has %s, which routes.go does not register", p)
 	}
 }
