@@ -185,8 +185,8 @@ func (l *List) CommandAddress(suffix string) string {
 }
 
 // Validate checks a list's fields and fills in defaults (policy members,
-// announce none, size DefaultListMaxSize, subject tag "[NAME]" when
-// unset). Returns EINVALID.
+// announce none, size DefaultListMaxSize, and for a new list the subject
+// tag "[NAME]" when unset; a stored list may have none). Returns EINVALID.
 func (l *List) Validate() error {
 	if err := ValidateListName(l.Name); err != nil {
 		return err
@@ -218,6 +218,9 @@ func (l *List) Validate() error {
 	}
 	if l.Policy == "" {
 		l.Policy = ListMembersOnly
+	}
+	if l.ID == 0 && l.SubjectTag == "" {
+		l.SubjectTag = "[" + l.Name + "]"
 	}
 	if !l.Policy.Valid() {
 		return Errorf(EINVALID, "There is no posting policy %q: use members, moderated or open.", l.Policy)
@@ -276,9 +279,10 @@ type MemberFilter struct {
 type ListMessage struct {
 	ID     int64 `json:"id"`
 	ListID int64 `json:"list_id"`
-	// Key is unique per received message (the inbound spool's name, or
-	// "site:…" for the site's own posts): receiving the same key twice
-	// stores one message.
+	// Key is unique per received message and list (the inbound spool's
+	// name, or "site:…" for the site's own posts): receiving the same key
+	// twice for a list stores one message; one spooled message sent to
+	// two lists may carry the same key to both.
 	Key string `json:"-"`
 	// MessageID, InReplyTo and References are as written, with angle
 	// brackets ("<id@host>").
@@ -348,7 +352,8 @@ type ListMonth struct {
 // it inside the transaction that posts the message, as often as there are
 // chunks, and queues what it returns in it. Mails should share one
 // *MailBody (set its ID after the first chunk is queued: the store does
-// so) and carry each member's own header fields.
+// so) and carry each member's own header fields. The mails' own IDs are
+// not set afterwards (the store lets each chunk go once it is queued).
 type ListFanout func(m *ListMessage, members []*ListMember) ([]*OutboundMail, error)
 
 // ListDigestBuilder builds one digest of messages for a chunk of the
@@ -423,12 +428,17 @@ type ListService interface {
 	RecordListBounce(ctx context.Context, memberID int64, at time.Time, limit int) (disabled bool, err error)
 
 	// ReceiveListMessage stores a message sent to the list m.ListID, as
-	// held (State held, with HoldReason) or posted. A posted message is
+	// held (State held, with HoldReason), refused (rejected, with
+	// HoldReason saying why: a loop, a robot, a banned sender; kept, never
+	// shown or sent) or posted. A posted message is
 	// threaded, put in the archive and its search index, and fanned out:
 	// fanout is called for chunks of the members that get each post, and
 	// what it returns is queued in the same transaction. notices (e.g. to
-	// moderators, or to the poster) are queued with it. Sets m's ID,
-	// ThreadID and ReceivedAt. Returns ENOTFOUND (no list), EINVALID, or
+	// moderators, or to the poster) are queued with it. A nil fanout
+	// mails no member (an imported archive). Members are given in chunks
+	// of at most 1,000, by ID. Sets m's ID, ThreadID, ReceivedAt and, when
+	// it was zero, Date. If anything fails (the fanout, a mail) nothing is
+	// stored and the key stays free. Returns ENOTFOUND (no list), EINVALID, or
 	// ECONFLICT when a message with m.Key was stored already (m is then
 	// set to the stored one's ID and state, so a retried delivery is
 	// harmless).
@@ -436,8 +446,10 @@ type ListService interface {
 	// ModerateListMessage decides on a held message: approve posts it
 	// (threaded, archived and fanned out as above), reject refuses it, ban
 	// refuses it and bans its sender's address. by is the moderator's
-	// account (0 for a moderator's mail reply from an address). Returns
-	// ENOTFOUND, or ECONFLICT when it is not held any more.
+	// account (0 for a moderator's mail reply from an address). The
+	// fanout gets, and the result has, the message's Raw bytes when it is
+	// approved. Returns ENOTFOUND, EINVALID for an unknown decision, or
+	// ECONFLICT when it is not held any more.
 	ModerateListMessage(ctx context.Context, id int64, d ModerationDecision, by int64, fanout ListFanout) (*ListMessage, error)
 	// FindListMessage returns a message, without Raw. Returns ENOTFOUND.
 	FindListMessage(ctx context.Context, id int64) (*ListMessage, error)
@@ -468,8 +480,26 @@ type ListService interface {
 	// ListDigestMaxMessages; the rest wait for the next), the list's
 	// digest mark moves past them, and the mails are queued, in one
 	// transaction per list, so a crash or a second process queues no
-	// digest twice. Returns how many digests (lists) it queued.
+	// digest twice. Messages come without Raw (ListMessageRaw reads them,
+	// on the read pool, even inside build). A list with more posts waiting
+	// stays due: the next call queues a second digest of the rest. build
+	// sets each mail's Key, unique per digest and member, e.g.
+	// "list-digest:LIST:FIRST-MESSAGE-ID:MEMBER" (not a date: one day may
+	// make two digests). Returns how many digests (lists whose digest went
+	// to at least one member) it queued.
 	QueueListDigests(ctx context.Context, now time.Time, build ListDigestBuilder) (int, error)
+	// QueueListDigest queues one list's digest now, whatever its hour, as
+	// QueueListDigests does (an operator's "send the digest now"), and
+	// returns how many mails it queued: 0 when there are no posts since
+	// the last digest or no digest members. Returns ENOTFOUND.
+	QueueListDigest(ctx context.Context, listID int64, now time.Time, build ListDigestBuilder) (int, error)
+	// AddListMembers makes addresses active members of a list at once,
+	// without confirmations: an operator moving an existing list's roster
+	// (whose members agreed on the old list) or a benchmark. Addresses
+	// already members are left as they are; it returns how many it added.
+	// Returns ENOTFOUND or EINVALID (a bad address or mode: nothing is
+	// added).
+	AddListMembers(ctx context.Context, listID int64, members []*ListMember) (int, error)
 }
 
 // ListEngine is what the site asks of the list engine (internal/lists):
@@ -521,13 +551,12 @@ var threadSubjectRE = regexp.MustCompile(`(?i)^\s*(?:(?:re|fwd?|aw|sv)\s*(?:\[\d
 // road" thread together. Part markers such as "(2/7)" are kept: the parts
 // of a story are threads of their own. "" for a subject with nothing else.
 func ThreadSubject(subject string) string {
-	s := subject
+	s := strings.ToLower(strings.Join(strings.Fields(subject), " "))
 	for {
 		loc := threadSubjectRE.FindStringIndex(s)
 		if loc == nil || loc[1] == 0 {
-			break
+			return s
 		}
 		s = s[loc[1]:]
 	}
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }

@@ -25,6 +25,7 @@ type Store interface {
 	TakedownService
 	FeedbackService
 	ListService
+	ListStoryService
 
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error

@@ -26,6 +26,9 @@ type Main struct {
 	// Listening, if set, is called with the address the server accepts
 	// connections on, once it does; tests serve on ":0" and learn the port.
 	Listening func(addr string)
+	// SMTPListening, if set, is called with the address serve's SMTP
+	// server (--smtp-addr) takes mail on, once it does.
+	SMTPListening func(addr string)
 }
 
 // New returns a Main on the process's streams and environment.
@@ -66,6 +69,7 @@ func (m *Main) commands() []command {
 		{"review", "review what the importer was unsure of, and fix it", (*Main).reviewCommand},
 		{"mail", "test, list and send the archive's outbound mail", (*Main).mailCommand},
 		{"user", "accounts: add (the first admin), role, disable, list", (*Main).userCommand},
+		{"list", "mailing lists: create, set, show, ls, moderator, members", (*Main).listCommand},
 		{"backup", "write a checked copy of the whole archive while it serves", (*Main).backup},
 		{"restore", "put a backup in place of the archive's database", (*Main).restore},
 	}

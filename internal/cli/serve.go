@@ -35,6 +35,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	metricsAddr := fs.String("metrics-addr", m.env("FANARCHIVE_METRICS_ADDR", ""), "serve Prometheus metrics on /metrics at this `address`, host:port, apart from the site\n"+
 		"(env FANARCHIVE_METRICS_ADDR; default none: keep it off the public network)")
 	mailSet := m.mailFlags(fs)
+	listSet := m.listFlags(fs)
 	if done, err := m.parse(fs, args); done {
 		return err
 	}
@@ -74,6 +75,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if *withDemo {
 		if err := loadDemo(ctx, store, logger); err != nil {
 			return err
+		}
+		if err := loadDemoList(ctx, store, logger); err != nil {
+			return err
+		}
+		if *listSet.smtpAddr == "" {
+			*listSet.smtpAddr = demoSMTPAddr
 		}
 	}
 
@@ -118,8 +125,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 		defer stop()
 	}
+	// The lists: digests, and mail in by SMTP when asked (docs/lists.md).
+	listEngine := newListEngine(store, "", *baseURL, from, logger)
+	stopLists, err := m.startLists(ctx, listEngine, *listSet.smtpAddr, *listSet.domain, *data, logger)
+	if err != nil {
+		return err
+	}
+	defer stopLists()
 	site := web.New(store, logger, web.Options{SecureCookies: *secure, Search: engine, BaseURL: *baseURL,
-		MailFrom: from, TrustedProxy: *trustedProxy, Metrics: metrics,
+		MailFrom: from, TrustedProxy: *trustedProxy, Metrics: metrics, Lists: listEngine,
 		// Anonymous readers' pages are kept while the change log stands
 		// still, trusted for 50 ms at a time (docs/web.md).
 		ContentVersion: func(ctx context.Context) (int64, error) {
@@ -270,5 +284,31 @@ func loadDemo(ctx context.Context, store fanarchive.Store, logger *slog.Logger) 
 		return fmt.Errorf("load demo stories: %d of %d failed to import", rep.Failed, len(names))
 	}
 	logger.Info("demo stories", "created", rep.Created, "already_present", rep.Present)
+	return nil
+}
+
+// demoList is the list `serve --demo` runs, open to posts from anyone so a
+// newcomer's story becomes a work at once (README).
+func demoList() *fanarchive.List {
+	return &fanarchive.List{
+		Name: "demo", Address: "demo@lists.localhost", Title: "The Demo List",
+		Description:  "A demonstration list: post a story to demo@lists.localhost and it becomes a work in the archive.",
+		Policy:       fanarchive.ListOpen,
+		ArchiveWorks: true,
+		Announce:     fanarchive.AnnounceSummary,
+	}
+}
+
+// loadDemoList creates the demo list once.
+func loadDemoList(ctx context.Context, store fanarchive.Store, logger *slog.Logger) error {
+	l := demoList()
+	err := store.CreateList(ctx, l)
+	switch fanarchive.ErrorCode(err) {
+	case "":
+		logger.Info("demo list created", "address", l.Address)
+	case fanarchive.ECONFLICT:
+	default:
+		return fmt.Errorf("create the demo list: %w", err)
+	}
 	return nil
 }

@@ -85,6 +85,28 @@ func ParseFile(name string, raw []byte, opts Options) ([]*Piece, error) {
 		}
 		return []*Piece{wholePiece(w, raw)}, nil
 	}
+	return parsePosts(name, raw, posts, opts)
+}
+
+// ParseMail reads raw, one message as a mailing list received it, into
+// pieces as ParseFile reads a mail file, but without first asking whether
+// it is an HTML page: a message whose body is HTML (which near its start
+// looks like a page) is still a message, whose headers say who posted it
+// and its subject. Input that is not mail at all is read as ParseFile
+// reads it.
+func ParseMail(name string, raw []byte, opts Options) ([]*Piece, error) {
+	if err := checkSize(raw, opts); err != nil {
+		return nil, err
+	}
+	if posts, ok, err := SplitPosts(raw); err == nil && ok && len(posts) > 0 && len(posts[0].Header) > 0 {
+		return parsePosts(name, raw, posts, opts)
+	}
+	return ParseFile(name, raw, opts)
+}
+
+// parsePosts reads the posts SplitPosts found in raw: a piece per post
+// with text.
+func parsePosts(name string, raw []byte, posts []Post, opts Options) ([]*Piece, error) {
 	src := fanarchive.NewSource(name, raw)
 	var pieces []*Piece
 	var firstErr error

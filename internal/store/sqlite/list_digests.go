@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -73,28 +74,46 @@ func (s *Store) QueueListDigests(ctx context.Context, now time.Time, build fanar
 	}
 	queued := 0
 	for _, d := range lists {
-		sent, err := s.queueListDigest(ctx, d.id, now, build)
+		sent, err := s.queueListDigest(ctx, d.id, now, false, build)
 		if err != nil {
 			return queued, fmt.Errorf("queue list digests: list %d: %w", d.id, err)
 		}
-		if sent {
+		if sent > 0 {
 			queued++
 		}
 	}
 	return queued, nil
 }
 
-// queueListDigest queues one list's digest if it is still due, in one
-// transaction, and reports whether any member got one.
-func (s *Store) queueListDigest(ctx context.Context, listID int64, now time.Time, build fanarchive.ListDigestBuilder) (bool, error) {
+// QueueListDigest queues one list's digest now, whatever its hour, and
+// returns how many mails it queued. The mark moves as for a digest at its
+// hour (to the last hour that began), so the next one at the hour has only
+// later posts.
+func (s *Store) QueueListDigest(ctx context.Context, listID int64, now time.Time, build fanarchive.ListDigestBuilder) (int, error) {
+	if build == nil {
+		return 0, fanarchive.Errorf(fanarchive.EINVALID, "Digests need a builder.")
+	}
+	n, err := s.queueListDigest(ctx, listID, now, true, build)
+	if err != nil {
+		return 0, fmt.Errorf("queue a list digest: %w", err)
+	}
+	return n, nil
+}
+
+// queueListDigest queues one list's digest if it is still due (or, with
+// force, at all), in one transaction, and returns how many members got it.
+func (s *Store) queueListDigest(ctx context.Context, listID int64, now time.Time, force bool, build fanarchive.ListDigestBuilder) (int, error) {
 	var done, reset func()
 	members := 0
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var seq int64
 		var hour int
 		var last sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT digest_seq, digest_hour, coalesce(digest_at, created_at) FROM lists WHERE id = ?`,
-			listID).Scan(&seq, &hour, &last); err != nil {
+		err := tx.QueryRowContext(ctx, `SELECT digest_seq, digest_hour, coalesce(digest_at, created_at) FROM lists WHERE id = ?`,
+			listID).Scan(&seq, &hour, &last)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fanarchive.Errorf(fanarchive.ENOTFOUND, "There is no list %d.", listID)
+		} else if err != nil {
 			return err
 		}
 		lastAt, err := parseTime(last)
@@ -102,7 +121,9 @@ func (s *Store) queueListDigest(ctx context.Context, listID int64, now time.Time
 			return err
 		}
 		at := digestHourBefore(now, hour)
-		if !at.After(lastAt) {
+		if force {
+			at = maxTime(at, lastAt)
+		} else if !at.After(lastAt) {
 			return nil // another process queued it meanwhile
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT `+listMessageColumns+`, g.post_seq FROM list_messages g
@@ -156,10 +177,17 @@ func (s *Store) queueListDigest(ctx context.Context, listID int64, now time.Time
 		if reset != nil {
 			reset()
 		}
-		return false, err
+		return 0, err
 	}
 	if done != nil {
 		done()
 	}
-	return members > 0, nil
+	return members, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

@@ -426,3 +426,57 @@ func (s *Store) RecordListBounce(ctx context.Context, memberID int64, at time.Ti
 	}
 	return disabled, nil
 }
+
+// AddListMembers makes addresses active members at once, in one
+// transaction: a roster moved from an old list, or a benchmark's.
+func (s *Store) AddListMembers(ctx context.Context, listID int64, members []*fanarchive.ListMember) (int, error) {
+	type row struct {
+		addr string
+		m    *fanarchive.ListMember
+	}
+	rows := make([]row, 0, len(members))
+	for _, m := range members {
+		addr, err := fanarchive.ValidateEmail(m.Address)
+		if err != nil {
+			return 0, err
+		}
+		if m.Mode == "" {
+			m.Mode = fanarchive.DeliverEach
+		}
+		if !m.Mode.Valid() {
+			return 0, fanarchive.Errorf(fanarchive.EINVALID, "There is no delivery mode %q: use each, digest or none.", m.Mode)
+		}
+		if len(m.Name) > 200 || strings.ContainsAny(m.Name, "\r\n") {
+			return 0, fanarchive.Errorf(fanarchive.EINVALID, "A member's name is one line of at most 200 bytes.")
+		}
+		rows = append(rows, row{addr, m})
+	}
+	now := formatTime(s.now().UTC())
+	added := 0
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := listExists(ctx, tx, listID); err != nil {
+			return err
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO list_members (list_id, address, email_key, user_id, name, mode, state,
+			created_at, confirmed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)
+			ON CONFLICT (list_id, email_key) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, r := range rows {
+			res, err := stmt.ExecContext(ctx, listID, r.addr, fanarchive.EmailKey(r.addr), nullID(r.m.UserID), r.m.Name, r.m.Mode, now, now, now)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				added++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("add list members: %w", err)
+	}
+	return added, nil
+}

@@ -71,8 +71,8 @@ func validateListMessage(m *fanarchive.ListMessage) error {
 	switch {
 	case m.Key == "" || len(m.Key) > 500 || !utf8.ValidString(m.Key):
 		return fanarchive.Errorf(fanarchive.EINVALID, "A list message needs a key of at most 500 bytes.")
-	case m.State != fanarchive.ListMessageHeld && m.State != fanarchive.ListMessagePosted:
-		return fanarchive.Errorf(fanarchive.EINVALID, "A list message is received held or posted, not %q.", m.State)
+	case m.State != fanarchive.ListMessageHeld && m.State != fanarchive.ListMessagePosted && m.State != fanarchive.ListMessageRejected:
+		return fanarchive.Errorf(fanarchive.EINVALID, "A list message is received held, posted or refused, not %q.", m.State)
 	case !utf8.ValidString(m.Subject) || !utf8.ValidString(m.Text) || !utf8.ValidString(m.HTML) || !utf8.ValidString(m.FromName):
 		return fanarchive.Errorf(fanarchive.EINVALID, "A list message's subject, sender and text must be valid UTF-8.")
 	case len(m.MessageID) > maxMessageIDLen || len(m.InReplyTo) > maxMessageIDLen || strings.ContainsAny(m.MessageID+m.InReplyTo, " \t\r\n"):
@@ -115,12 +115,18 @@ func (s *Store) ReceiveListMessage(ctx context.Context, m *fanarchive.ListMessag
 		if date.IsZero() {
 			date = now
 		}
+		// A posted message is stored held and posted below; a refused one
+		// (a loop, a robot, a banned sender) is kept as refused.
+		initialState := fanarchive.ListMessageHeld
+		if m.State == fanarchive.ListMessageRejected {
+			initialState = fanarchive.ListMessageRejected
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO list_messages (list_id, key, message_id, in_reply_to, refs, subject,
 			subject_key, from_name, from_address, user_id, date, text, html, state, hold_reason, received_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held', ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			m.ListID, m.Key, m.MessageID, m.InReplyTo, strings.Join(m.References, " "), m.Subject,
 			fanarchive.ThreadSubject(m.Subject), m.FromName, m.FromAddress, nullID(m.UserID), formatTime(date), m.Text, m.HTML,
-			m.HoldReason, formatTime(now))
+			initialState, m.HoldReason, formatTime(now))
 		if err != nil {
 			return err
 		}
@@ -167,7 +173,8 @@ func (s *Store) ReceiveListMessage(ctx context.Context, m *fanarchive.ListMessag
 	return nil
 }
 
-// ModerateListMessage decides on a held message.
+// ModerateListMessage decides on a held message. An approved message is
+// given to the fan-out, and returned, with its Raw bytes.
 func (s *Store) ModerateListMessage(ctx context.Context, id int64, d fanarchive.ModerationDecision, by int64, fanout fanarchive.ListFanout) (*fanarchive.ListMessage, error) {
 	switch d {
 	case fanarchive.ModerationApprove, fanarchive.ModerationReject, fanarchive.ModerationBan:
@@ -192,6 +199,10 @@ func (s *Store) ModerateListMessage(ctx context.Context, id int64, d fanarchive.
 			return err
 		}
 		if d == fanarchive.ModerationApprove {
+			// The fan-out builds the members' copies from the bytes as received.
+			if err := tx.QueryRowContext(ctx, `SELECT raw FROM list_message_raw WHERE message_id = ?`, id).Scan(&m.Raw); err != nil {
+				return err
+			}
 			m.State, m.HoldReason = fanarchive.ListMessagePosted, ""
 			done, reset, err = s.postListMessage(ctx, tx, m, fanout)
 			return err
@@ -289,10 +300,11 @@ func threadOf(ctx context.Context, tx *sql.Tx, m *fanarchive.ListMessage) (int64
 // ID, and queues what it returns, all in tx. The scan pages by ID, so no
 // more than a chunk of members is in memory at once. A *MailBody stored
 // for one chunk gets its ID at once, so later chunks share the row; reset
-// clears those IDs again should tx not commit.
+// clears those IDs again should tx not commit. The mails' own IDs are not
+// set: keeping 100,000 of them until the commit is what the chunks avoid.
 func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, listID int64, mode fanarchive.DeliveryMode,
 	build func([]*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error)) (done, reset func(), err error) {
-	var dones []func()
+	queued := false
 	var bodies []*fanarchive.MailBody
 	reset = func() {
 		for _, b := range bodies {
@@ -341,18 +353,22 @@ func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, listID int64, mode fanar
 			m.Body.CreatedAt = now
 			bodies = append(bodies, m.Body)
 		}
-		d, err := s.queueAfter(ctx, tx, mails)
-		if err != nil {
-			return nil, reset, err
+		// queueMail's done would set the mails' IDs after the commit, and
+		// so keep every chunk's mails alive until then: not called. The
+		// bodies have their IDs already; the sender is woken once below.
+		if len(mails) > 0 {
+			if _, err := s.queueMail(ctx, tx, mails); err != nil {
+				return nil, reset, err
+			}
+			queued = true
 		}
-		dones = append(dones, d)
 		if len(members) < fanoutChunk {
 			break
 		}
 	}
 	return func() {
-		for _, d := range dones {
-			d()
+		if queued {
+			s.notifyMailQueued()
 		}
 	}, reset, nil
 }

@@ -327,6 +327,22 @@ func renumber(ctx context.Context, tx *sql.Tx, workID int64, ids []int64) error 
 // ID.
 func (s *Store) chaptersChanged(ctx context.Context, tx *sql.Tx, w *fanarchive.Work, by int64, op string,
 	changes []fanarchive.FieldChange, known map[int64]string) error {
+	if err := recountChapters(ctx, tx, w, known); err != nil {
+		return err
+	}
+	w.Updated = s.now().UTC()
+	if err := s.saveWork(ctx, tx, w); err != nil {
+		return err
+	}
+	if err := s.reindexWorkText(ctx, tx, w.ID, known); err != nil { // logs the change too
+		return err
+	}
+	return s.recordRevision(ctx, tx, w.ID, op, by, changes)
+}
+
+// recountChapters sets a work's words and first words from its chapters
+// as stored; known holds the plain text of chapters just stored, by ID.
+func recountChapters(ctx context.Context, tx *sql.Tx, w *fanarchive.Work, known map[int64]string) error {
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(words), 0) FROM chapters WHERE work_id = ?`, w.ID).Scan(&w.Words); err != nil {
 		return fmt.Errorf("count words of work %d: %w", w.ID, err)
 	}
@@ -345,12 +361,5 @@ func (s *Store) chaptersChanged(ctx context.Context, tx *sql.Tx, w *fanarchive.W
 		text = prose.PlainText(first)
 	}
 	w.Begins = prose.Opening(text, beginsWords)
-	w.Updated = s.now().UTC()
-	if err := s.saveWork(ctx, tx, w); err != nil {
-		return err
-	}
-	if err := s.reindexWorkText(ctx, tx, w.ID, known); err != nil { // logs the change too
-		return err
-	}
-	return s.recordRevision(ctx, tx, w.ID, op, by, changes)
+	return nil
 }

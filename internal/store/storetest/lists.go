@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -693,7 +694,7 @@ func testListReceiveInvalid(t *testing.T, s fanarchive.Store, c *clock) {
 	}{
 		{func(m *fanarchive.ListMessage) { m.ListID = 999 }, fanarchive.ENOTFOUND},
 		{func(m *fanarchive.ListMessage) { m.Key = "" }, fanarchive.EINVALID},
-		{func(m *fanarchive.ListMessage) { m.State = fanarchive.ListMessageRejected }, fanarchive.EINVALID},
+		{func(m *fanarchive.ListMessage) { m.State = "deleted" }, fanarchive.EINVALID},
 		{func(m *fanarchive.ListMessage) { m.State = "" }, fanarchive.EINVALID},
 		{func(m *fanarchive.ListMessage) { m.Subject = "bad \xff" }, fanarchive.EINVALID},
 		{func(m *fanarchive.ListMessage) { m.MessageID = "<a@x> <b@x>" }, fanarchive.EINVALID},
@@ -711,6 +712,27 @@ func testListReceiveInvalid(t *testing.T, s fanarchive.Store, c *clock) {
 		t.Errorf("%d messages stored after refusals", n)
 	}
 	receive(t, s, newMessage(l, "k", "Subject")) // the key is still free
+
+	// A refused message (a loop, a robot) is kept as refused: its bytes
+	// stay, nobody is mailed, the archive does not show it.
+	r := newMessage(l, "refused", "Around again")
+	r.State, r.HoldReason = fanarchive.ListMessageRejected, "mail loop"
+	fanned := false
+	if err := s.ReceiveListMessage(ctx, r, func(*fanarchive.ListMessage, []*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
+		fanned = true
+		return nil, nil
+	}, nil); err != nil {
+		t.Fatalf("ReceiveListMessage(refused): %v", err)
+	}
+	if fanned || r.State != fanarchive.ListMessageRejected {
+		t.Errorf("a refused message: state %s, fanned out %v", r.State, fanned)
+	}
+	if raw, err := s.ListMessageRaw(ctx, r.ID); err != nil || len(raw) == 0 {
+		t.Errorf("a refused message's bytes: %d, %v", len(raw), err)
+	}
+	if _, n, _ := s.FindListMessages(ctx, fanarchive.ListMessageFilter{ListID: l.ID}); n != 1 {
+		t.Errorf("the archive shows %d messages, want the one posted", n)
+	}
 }
 
 func testListThreading(t *testing.T, s fanarchive.Store, c *clock) {
@@ -919,8 +941,16 @@ func testListModerate(t *testing.T, s fanarchive.Store, c *clock) {
 	}
 	c.advance(time.Minute)
 	f := &postFanout{}
-	got, err := s.ModerateListMessage(ctx, a.ID, fanarchive.ModerationApprove, mod.ID, f.fanout)
+	var sawRaw, sawFrom string
+	fanout := func(m *fanarchive.ListMessage, members []*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
+		sawRaw, sawFrom = string(m.Raw), m.FromAddress
+		return f.fanout(m, members)
+	}
+	got, err := s.ModerateListMessage(ctx, a.ID, fanarchive.ModerationApprove, mod.ID, fanout)
 	must(t, err)
+	if sawRaw != string(a.Raw) || sawFrom != "new@example.net" {
+		t.Errorf("the approved message's fan-out saw raw %q from %q; want the bytes as received", sawRaw, sawFrom)
+	}
 	if got.State != fanarchive.ListMessagePosted || got.ModeratedBy != mod.ID || !got.ModeratedAt.Equal(c.now()) || got.HoldReason != "" {
 		t.Errorf("approved = %+v", got)
 	}
@@ -1169,6 +1199,27 @@ func testListDigests(t *testing.T, s fanarchive.Store, c *clock) {
 	}
 	if n := run(six.AddDate(0, 0, 1)); n != 1 || len(d.messages[2]) != 1 || d.messages[2][0].Subject != "Two" {
 		t.Errorf("next day: %d digests", n)
+	}
+	// Two processes at the same hour at once: one digest between them.
+	receive(t, s, newMessage(l, "l2b", "Two and a half"))
+	var wg sync.WaitGroup
+	counts := make([]int, 4)
+	builders := make([]*digestBuilder, 4)
+	for i := range counts {
+		builders[i] = &digestBuilder{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := s.QueueListDigests(ctx, six.AddDate(0, 0, 2), builders[i].build)
+			if err != nil {
+				t.Errorf("concurrent QueueListDigests: %v", err)
+			}
+			counts[i] = n
+		}()
+	}
+	wg.Wait()
+	if total := counts[0] + counts[1] + counts[2] + counts[3]; total != 1 {
+		t.Errorf("concurrent calls queued %v digests, want 1 in all", counts)
 	}
 	// A day with no posts, then a post the morning after: one digest.
 	receive(t, s, newMessage(l, "l3", "Three"))
