@@ -38,9 +38,9 @@ func ownMembership(u *fanarchive.User, m *fanarchive.ListMember) bool {
 // membershipOwner names the owner of the membership in the path: the
 // logged-in user when it is theirs.
 func (s *Server) membershipOwner(r *http.Request) ([]int64, error) {
-	ls := s.listService()
+	ls := s.store
 	id, ok := parseID(r.PathValue("id"))
-	if ls == nil || !ok {
+	if !ok {
 		return nil, fanarchive.Errorf(fanarchive.ENOTFOUND, "No such membership.")
 	}
 	m, err := ls.FindMemberByID(r.Context(), id)
@@ -69,20 +69,18 @@ func (s *Server) handleAccountLists(w http.ResponseWriter, r *http.Request) {
 func (s *Server) accountLists(w http.ResponseWriter, r *http.Request, status int, done, errMsg string) {
 	noStore(w)
 	data := &accountListsPage{page: s.newPage("Your lists"), Modes: deliveryModes, Running: s.opts.Lists != nil, Done: done, Error: errMsg}
-	if ls := s.listService(); ls != nil {
-		members, err := ls.FindUserMemberships(r.Context(), currentUser(r).ID)
+	members, err := s.store.FindUserMemberships(r.Context(), currentUser(r).ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, m := range members {
+		l, err := s.store.FindListByID(r.Context(), m.ListID)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		for _, m := range members {
-			l, err := ls.FindListByID(r.Context(), m.ListID)
-			if err != nil {
-				s.serverError(w, r, err)
-				return
-			}
-			data.Memberships = append(data.Memberships, accountMembership{ListMember: m, Title: l.Title, URL: listURL(l.Name)})
-		}
+		data.Memberships = append(data.Memberships, accountMembership{ListMember: m, Title: l.Title, URL: listURL(l.Name)})
 	}
 	s.render(w, r, status, "account_lists", data)
 }
@@ -90,7 +88,7 @@ func (s *Server) accountLists(w http.ResponseWriter, r *http.Request, status int
 // handleAccountListChange changes the delivery of one of the user's
 // memberships, or ends it.
 func (s *Server) handleAccountListChange(w http.ResponseWriter, r *http.Request) {
-	ls := s.listService()
+	ls := s.store
 	id, _ := parseID(r.PathValue("id"))
 	m, err := ls.FindMemberByID(r.Context(), id) // membershipOwner found it: the route is the user's
 	if err != nil {

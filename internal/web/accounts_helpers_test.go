@@ -37,12 +37,13 @@ var generous = web.RateLimits{
 	SignUpIP: web.Limit{N: 100000, Per: time.Minute}, SignUpAccount: web.Limit{N: 100000, Per: time.Minute}, ResetIP: web.Limit{N: 100000, Per: time.Minute},
 	ResetAccount: web.Limit{N: 100000, Per: time.Minute}, ResendIP: web.Limit{N: 100000, Per: time.Minute},
 	ResendAccount: web.Limit{N: 100000, Per: time.Minute}, Password: web.Limit{N: 100000, Per: time.Minute},
-	Claims: web.Limit{N: 100000, Per: time.Minute},
+	Claims:          web.Limit{N: 100000, Per: time.Minute},
+	ListSubscribeIP: web.Limit{N: 100000, Per: time.Minute}, ListSubscribeAddress: web.Limit{N: 100000, Per: time.Minute},
 }
 
 func accountOptions() web.Options {
 	return web.Options{BaseURL: baseURL, Hasher: auth.NewHasher(fastHash, 0), Limits: &generous,
-		MailFrom: &netmail.Address{Name: "Test Archive", Address: "archive@archive.test"}}
+		MailFrom: &netmail.Address{Name: "Test Archive", Address: "archive@archive.test"}, Lists: listsEngineFor}
 }
 
 func newAccountFixture(t *testing.T) *fixture { return newFixture(t, accountOptions()) }

@@ -26,11 +26,7 @@ func (s *Server) handleAdminLists(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	noStore(w)
-	ls := s.listService()
-	if ls == nil {
-		s.listsNotRunning(w, r, nil)
-		return
-	}
+	ls := s.store
 	lists, err := ls.FindLists(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
@@ -164,11 +160,7 @@ func (s *Server) listFormFailed(w http.ResponseWriter, r *http.Request, isNew bo
 
 // handleCreateList makes a list from the form.
 func (s *Server) handleCreateList(w http.ResponseWriter, r *http.Request) {
-	ls := s.listService()
-	if ls == nil {
-		s.listsNotRunning(w, r, nil)
-		return
-	}
+	ls := s.store
 	f := postedListForm(r)
 	l := &fanarchive.List{Name: f.Name}
 	err := f.apply(l)

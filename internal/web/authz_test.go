@@ -220,6 +220,46 @@ var authzRows = []authzRow{
 	{"POST /account/feedback", loggedIn, func(c *cell) (string, map[string]string) {
 		return "/account/feedback", map[string]string{"relay": "off"}
 	}},
+	// Mailing lists (lists_test.go has the helpers); the owner is the
+	// list's moderator, or the member.
+	{"POST /lists/{name}/subscribe", everyone, func(c *cell) (string, map[string]string) {
+		return "/lists/" + c.f.makeList("authz").Name + "/subscribe", map[string]string{"email": "joiner@example.net", "mode": "each"}
+	}},
+	{"POST /lists/{name}/confirm/{secret}", everyone, func(c *cell) (string, map[string]string) {
+		l := c.f.makeList("authz")
+		if err := c.f.listEngine.Subscribe(context.Background(), l, "joiner@example.net", "", 0, fanarchive.DeliverEach, "test"); err != nil {
+			c.f.t.Fatal(err)
+		}
+		return c.f.confirmPath("joiner@example.net"), nil
+	}},
+	{"POST /lists/{name}/unsubscribe", everyone, func(c *cell) (string, map[string]string) {
+		l := c.f.makeList("authz")
+		m := c.f.member(l, "leaver@example.net", 0)
+		return "/lists/" + l.Name + "/unsubscribe?t=" + url.QueryEscape(c.f.listEngine.unsubscribeToken(m.ID)), map[string]string{"List-Unsubscribe": "One-Click"}
+	}},
+	{"POST /lists/{name}/moderation/{id}", []persona{owner, moderator, admin}, func(c *cell) (string, map[string]string) {
+		l := c.f.makeList("authz", c.owner)
+		m := c.f.postMessage(l, &fanarchive.ListMessage{Subject: "Held", FromName: "X", FromAddress: "x@example.net", Text: "x",
+			State: fanarchive.ListMessageHeld, HoldReason: "moderated list"})
+		return fmt.Sprintf("/lists/%s/moderation/%d", l.Name, m.ID), map[string]string{"decision": "reject"}
+	}},
+	{"POST /lists/{name}/members/{id}", []persona{owner, moderator, admin}, func(c *cell) (string, map[string]string) {
+		l := c.f.makeList("authz", c.owner)
+		m := c.f.member(l, "member@example.net", 0)
+		return fmt.Sprintf("/lists/%s/members/%d", l.Name, m.ID), map[string]string{"op": "mode", "mode": "digest"}
+	}},
+	{"POST /account/lists/{id}", []persona{owner}, func(c *cell) (string, map[string]string) {
+		m := c.f.member(c.f.makeList("authz"), c.owner.Email, c.owner.ID)
+		return fmt.Sprintf("/account/lists/%d", m.ID), map[string]string{"op": "mode", "mode": "none"}
+	}},
+	{"POST /admin/lists", []persona{admin}, func(c *cell) (string, map[string]string) {
+		name := fmt.Sprintf("made-%d", userSeq.Add(1))
+		return "/admin/lists", map[string]string{"name": name, "address": name + "@lists.example.net"}
+	}},
+	{"POST /admin/lists/{name}/edit", []persona{admin}, func(c *cell) (string, map[string]string) {
+		l := c.f.makeList("authz")
+		return "/admin/lists/" + l.Name + "/edit", map[string]string{"address": l.Address, "title": "Renamed"}
+	}},
 }
 
 // ownersWork posts a work by the cell's owner, straight in the store.

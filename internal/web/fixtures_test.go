@@ -45,6 +45,9 @@ type fixture struct {
 	hostile  *fanarchive.Work // a title and body that try to inject script
 	untitled *fanarchive.Work
 	adult    *fanarchive.Work // Explicit, two chapters
+	// listEngine is the list engine the site runs with, when the options
+	// asked for one (withListEngine).
+	listEngine *testListEngine
 }
 
 // newFixture opens a fresh store in t.TempDir(), seeds it and serves it.
@@ -60,6 +63,10 @@ func newFixture(t testing.TB, opts web.Options) *fixture {
 	t.Cleanup(func() { st.Close() })
 
 	f := &fixture{t: t, store: st, logs: &logs}
+	if opts.Lists == listsEngineFor {
+		f.listEngine = newTestListEngine(st)
+		opts.Lists = f.listEngine
+	}
 	f.seed(ctx)
 	if opts.Search == nil {
 		// Search sees the seed through its snapshot, and anything a test

@@ -23,8 +23,8 @@ type announceOption struct {
 // announceOptions are the lists that take announcements, checked as the
 // form was sent. None when the lists are not running.
 func (s *Server) announceOptions(r *http.Request) []announceOption {
-	ls := s.listService()
-	if ls == nil || s.opts.Lists == nil {
+	ls := s.store
+	if s.opts.Lists == nil {
 		return nil
 	}
 	lists, err := ls.FindLists(r.Context())

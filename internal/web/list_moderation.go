@@ -17,8 +17,8 @@ import (
 
 // listModerators names the owners of a list's moderation: its moderators.
 func (s *Server) listModerators(r *http.Request) ([]int64, error) {
-	ls := s.listService()
-	if ls == nil || fanarchive.ValidateListName(r.PathValue("name")) != nil {
+	ls := s.store
+	if fanarchive.ValidateListName(r.PathValue("name")) != nil {
 		return nil, fanarchive.Errorf(fanarchive.ENOTFOUND, "No such list.")
 	}
 	l, err := ls.FindList(r.Context(), r.PathValue("name"))

@@ -19,10 +19,7 @@ type workListPosts struct {
 
 // workListPostsFor reads the list posts the work's chapters came from.
 func (s *Server) workListPostsFor(r *http.Request, work *fanarchive.Work) ([]workListPosts, error) {
-	ls := s.listService()
-	if ls == nil {
-		return nil, nil
-	}
+	ls := s.store
 	posts, err := ls.FindWorkListPosts(r.Context(), work.ID)
 	if err != nil || len(posts) == 0 {
 		return nil, err

@@ -21,21 +21,15 @@ import (
 var listPages = []string{"lists", "list_about", "list_button", "list_archive", "list_thread", "list_message",
 	"list_moderation", "list_members", "admin_lists", "admin_list_form", "account_lists"}
 
-// listService returns the store's lists, nil when the store keeps none.
-func (s *Server) listService() fanarchive.ListService {
-	ls, _ := any(s.store).(fanarchive.ListService)
-	return ls
-}
-
 // listURL is the path of a list's about page.
 func listURL(name string) string { return "/lists/" + name }
 
 // loadList reads the list named in the path, answering 404 when there is
-// none (or the store keeps no lists).
+// none.
 func (s *Server) loadList(w http.ResponseWriter, r *http.Request) (*fanarchive.List, fanarchive.ListService, bool) {
-	ls := s.listService()
+	ls := s.store
 	name := r.PathValue("name")
-	if ls == nil || fanarchive.ValidateListName(name) != nil {
+	if fanarchive.ValidateListName(name) != nil {
 		s.notFound(w, r, "list")
 		return nil, nil, false
 	}
@@ -99,13 +93,10 @@ type listsPage struct {
 
 // handleLists lists every list.
 func (s *Server) handleLists(w http.ResponseWriter, r *http.Request) {
-	var lists []*fanarchive.List
-	if ls := s.listService(); ls != nil {
-		var err error
-		if lists, err = ls.FindLists(r.Context()); err != nil {
-			s.fail(w, r, err, "page")
-			return
-		}
+	lists, err := s.store.FindLists(r.Context())
+	if err != nil {
+		s.fail(w, r, err, "page")
+		return
 	}
 	data := &listsPage{page: s.newPage("Mailing lists")}
 	for _, l := range lists {
@@ -436,9 +427,9 @@ func (s *Server) handleListUnsubscribe(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		w.Write([]byte(text + "\n")) //nolint:errcheck // the client went away
 	}
-	ls := s.listService()
+	ls := s.store
 	name := r.PathValue("name")
-	if ls == nil || s.opts.Lists == nil || fanarchive.ValidateListName(name) != nil {
+	if s.opts.Lists == nil || fanarchive.ValidateListName(name) != nil {
 		if oneClick {
 			plain(http.StatusNotFound, "Not found.")
 			return
