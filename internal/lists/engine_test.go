@@ -425,7 +425,7 @@ func TestAnnounce(t *testing.T) {
 	}
 	w := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "The Night Ferry", Authors: []fanarchive.Author{{Name: "Wren"}},
 		Rating: fanarchive.RatingGeneral, Language: "en", Summary: "A ferry that only runs when nobody needs it.",
-		Tags: []fanarchive.Tag{{Kind: fanarchive.TagFandom, Name: "Original Work"}, {Kind: fanarchive.TagWarning, Name: "No Archive Warnings Apply"}},
+		Tags:  []fanarchive.Tag{{Kind: fanarchive.TagFandom, Name: "Original Work"}, {Kind: fanarchive.TagWarning, Name: "No Archive Warnings Apply"}},
 		Words: 5, Complete: true, PostedBy: u.ID,
 		Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>The ferry left at a quarter past nothing.</p>\n", Words: 9}}}
 	if err := h.store.CreateWork(ctx, w); err != nil {
