@@ -148,6 +148,7 @@ func serveForTest(t *testing.T, args ...string) string {
 	case a := <-addr:
 		return "http://" + a
 	case err := <-done:
+		done <- err // for the clean-up, which waits for it
 		t.Fatalf("serve exited: %v\n%s", err, errOut)
 	case <-time.After(30 * time.Second):
 		t.Fatalf("serve did not start:\n%s", errOut)

@@ -42,6 +42,7 @@ func serveWithSMTP(t *testing.T, args ...string) (base, smtpAddr string) {
 		case a := <-smtpc:
 			smtpAddr = a
 		case err := <-done:
+			done <- err // for the clean-up, which waits for it
 			t.Fatalf("serve exited: %v\n%s", err, errOut)
 		case <-time.After(30 * time.Second):
 			t.Fatalf("serve did not start:\n%s", errOut)

@@ -72,6 +72,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	defer stopMail()
 
+	demoSMTP := false // the SMTP address is the demo's default, not asked for
 	if *withDemo {
 		if err := loadDemo(ctx, store, logger); err != nil {
 			return err
@@ -81,6 +82,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 		if *listSet.smtpAddr == "" {
 			*listSet.smtpAddr = demoSMTPAddr
+			demoSMTP = true
 		}
 	}
 
@@ -127,7 +129,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	// The lists: digests, and mail in by SMTP when asked (docs/lists.md).
 	listEngine := newListEngine(store, "", *baseURL, from, logger)
-	stopLists, err := m.startLists(ctx, listEngine, *listSet.smtpAddr, *listSet.domain, *data, logger)
+	stopLists, err := m.startLists(ctx, listEngine, *listSet.smtpAddr, demoSMTP, *listSet.domain, *data, logger)
 	if err != nil {
 		return err
 	}

@@ -62,9 +62,10 @@ func newListEngine(store fanarchive.Store, siteName, baseURL string, from *mail.
 
 // startLists runs what the lists need while serve runs: the daily digests,
 // and, when addr is set, the SMTP server that takes the lists' mail (with
-// what a crash left in the spool delivered first). It returns how to stop
-// them.
-func (m *Main) startLists(ctx context.Context, engine *lists.Engine, addr, hostname, dataDir string, logger *slog.Logger) (stop func(), err error) {
+// what a crash left in the spool delivered first). When addr is only the
+// demo's default and is taken, a free port is used instead, so the demo
+// starts on any machine. It returns how to stop them.
+func (m *Main) startLists(ctx context.Context, engine *lists.Engine, addr string, demoDefault bool, hostname, dataDir string, logger *slog.Logger) (stop func(), err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	var waits []chan struct{}
 	run := func(f func()) {
@@ -91,6 +92,10 @@ func (m *Main) startLists(ctx context.Context, engine *lists.Engine, addr, hostn
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
+	if err != nil && demoDefault {
+		logger.Warn("the demo's SMTP port is taken; taking mail on a free port instead", "wanted", addr, "err", err)
+		ln, err = net.Listen("tcp", "localhost:0")
+	}
 	if err != nil {
 		stop()
 		return nil, fmt.Errorf("listen for mail on %s: %w", addr, err)
