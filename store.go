@@ -24,6 +24,8 @@ type Store interface {
 	ClaimService
 	TakedownService
 	FeedbackService
+	CommentService
+	SubscriptionService
 
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error
