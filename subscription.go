@@ -100,6 +100,9 @@ type NotificationRecipient struct {
 	UserID  int64
 	Name    string
 	Address string
+	// Digest is the day (YYYY-MM-DD, UTC) of the digest this mail is
+	// (SendDigests), "" for a mail per notification.
+	Digest string
 }
 
 // NotificationMailer builds the mails of notifications for one recipient:

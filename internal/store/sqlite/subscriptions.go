@@ -384,7 +384,7 @@ func (s *Store) SendDigests(ctx context.Context, limit int, mail fanarchive.Noti
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var r fanarchive.NotificationRecipient
+			r := fanarchive.NotificationRecipient{Digest: day}
 			var can bool
 			if err := rows.Scan(&r.UserID, &r.Name, &r.Address, &can); err != nil {
 				return err
