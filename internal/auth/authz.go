@@ -26,6 +26,10 @@ const (
 	SendFeedback    Action = "send-feedback" // mail a work's authors through the relay
 	LeaveKudos      Action = "leave-kudos"   // not on one's own work: the handler and store refuse it
 	StopFeedback    Action = "stop-feedback" // follow a relayed mail's signed stop link
+	PostComment     Action = "post-comment"  // a comment or reply; guests too (docs/comments.md)
+	// UnsubscribeLink follows a notification mail's signed unsubscribe
+	// link; the link names the account.
+	UnsubscribeLink Action = "unsubscribe-link"
 
 	// Any logged-in user, on their own account.
 	LogOut          Action = "log-out"
@@ -37,6 +41,11 @@ const (
 	ClaimWork       Action = "claim-work"       // ask to be recognised as a legacy author
 	RequestTakedown Action = "request-takedown" // ask archivists to take a work down
 	FeedbackSetting Action = "feedback-setting" // turn relayed feedback on or off
+	Subscribe       Action = "subscribe"        // to a work, author, series or tag
+	ManageInbox     Action = "manage-inbox"     // read, mark and delete one's notifications
+	// NotificationSettings: how notifications are mailed, and whether
+	// guests' comments on one's works wait for approval.
+	NotificationSettings Action = "notification-settings"
 
 	// The owner: the user whose pseud it is or whose pseud a work is by.
 	RenamePseud Action = "rename-pseud"
@@ -53,6 +62,14 @@ const (
 	// ViewWorkHistory reads a posted work's revisions: its owners, and
 	// admins.
 	ViewWorkHistory Action = "view-work-history"
+	// EditComment changes a comment: its owner is its writer.
+	EditComment Action = "edit-comment"
+	// DeleteComment: the owners of the work it is on, and moderators.
+	DeleteComment Action = "delete-comment"
+	// ApproveComment publishes a guest's held comment: the work's owners.
+	ApproveComment Action = "approve-comment"
+	// Unsubscribe deletes a subscription: its owner is its user.
+	Unsubscribe Action = "unsubscribe"
 
 	// Roles.
 	AssignClaim  Action = "assign-claim"  // archivist: settle a claim
@@ -91,6 +108,8 @@ var matrix = map[Action]rule{
 	SendFeedback:    {anyone: true},
 	LeaveKudos:      {anyone: true},
 	StopFeedback:    {anyone: true},
+	PostComment:     {anyone: true},
+	UnsubscribeLink: {anyone: true},
 
 	LogOut:          {user: true},
 	ChangePassword:  {user: true},
@@ -101,6 +120,10 @@ var matrix = map[Action]rule{
 	ClaimWork:       {user: true},
 	RequestTakedown: {user: true},
 	FeedbackSetting: {user: true},
+	Subscribe:       {user: true},
+	ManageInbox:     {user: true},
+
+	NotificationSettings: {user: true},
 
 	RenamePseud:  {owner: true},
 	DeletePseud:  {owner: true},
@@ -110,6 +133,10 @@ var matrix = map[Action]rule{
 
 	AnswerCoAuthor:  {owner: true},
 	ViewWorkHistory: {owner: true, roles: []fanarchive.Role{fanarchive.RoleAdmin}},
+	EditComment:     {owner: true},
+	DeleteComment:   {owner: true, roles: []fanarchive.Role{fanarchive.RoleModerator}},
+	ApproveComment:  {owner: true},
+	Unsubscribe:     {owner: true},
 
 	AssignClaim:  {roles: []fanarchive.Role{fanarchive.RoleArchivist}},
 	Takedown:     {roles: []fanarchive.Role{fanarchive.RoleArchivist}},

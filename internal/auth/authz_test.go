@@ -29,6 +29,9 @@ func TestCan(t *testing.T) {
 		RequestReset: everyone, ResetPassword: everyone, AdultConsent: everyone,
 		ReadingSettings: everyone,
 		SendFeedback:    everyone, LeaveKudos: everyone, StopFeedback: everyone,
+		PostComment: everyone, UnsubscribeLink: everyone,
+		Subscribe: users, ManageInbox: users, NotificationSettings: users,
+		EditComment: "owner", DeleteComment: "owner moderator admin", ApproveComment: "owner", Unsubscribe: "owner",
 
 		LogOut: users, ChangePassword: users, ChangeEmail: users, AddPseud: users,
 		DeleteAccount: users, PostWork: users, ClaimWork: users, RequestTakedown: users, FeedbackSetting: users,

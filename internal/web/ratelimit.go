@@ -34,6 +34,8 @@ type RateLimits struct {
 	// Feedback sent through the relay: guests per IP and per work, users
 	// per account. Kudos from guests, per IP. Zero means the default.
 	FeedbackIP, FeedbackWork, FeedbackUser, KudosIP Limit
+	// Comments: guests' per IP and per work, users' per account.
+	CommentIP, CommentWork, CommentUser Limit
 }
 
 // DefaultRateLimits are what Options.Limits defaults to.
@@ -52,6 +54,9 @@ var DefaultRateLimits = RateLimits{
 	FeedbackWork:  Limit{30, time.Hour},
 	FeedbackUser:  Limit{20, time.Hour},
 	KudosIP:       Limit{100, time.Hour},
+	CommentIP:     Limit{10, 10 * time.Minute},
+	CommentWork:   Limit{60, time.Hour},
+	CommentUser:   Limit{60, time.Hour},
 }
 
 // hit is one counter a request is checked against.

@@ -73,6 +73,10 @@ func (s *Server) routes() http.Handler {
 	// Feedback and kudos (docs/feedback.md).
 	mux.HandleFunc("GET /works/{id}/feedback", s.handleFeedbackForm)
 	mux.HandleFunc("GET /feedback/stop/{token}", s.handleFeedbackStopForm)
+	// Comments, subscriptions and the inbox (docs/comments.md).
+	mux.HandleFunc("GET /works/{id}/comments/{cid}", s.handleCommentPage)
+	mux.HandleFunc("GET /inbox", s.handleInbox)
+	mux.HandleFunc("GET /unsubscribe/{token}", s.handleUnsubscribeForm)
 
 	// State-changing requests: each is checked, in post (guard.go), against
 	// cross-origin requests, the session's CSRF token and the
@@ -118,6 +122,15 @@ func (s *Server) routes() http.Handler {
 	s.post(mux, "POST /works/{id}/kudos", auth.LeaveKudos, nil, s.handleKudos)
 	s.post(mux, "POST /feedback/stop/{token}", auth.StopFeedback, nil, s.handleFeedbackStop)
 	s.post(mux, "POST /account/feedback", auth.FeedbackSetting, nil, s.handleFeedbackSetting)
+	s.post(mux, "POST /works/{id}/comments", auth.PostComment, nil, s.handlePostComment)
+	s.post(mux, "POST /comments/{id}/edit", auth.EditComment, s.commentWriter, s.handleEditComment)
+	s.post(mux, "POST /comments/{id}/delete", auth.DeleteComment, s.commentWorkOwners, s.handleDeleteComment)
+	s.post(mux, "POST /comments/{id}/approve", auth.ApproveComment, s.commentWorkOwners, s.handleApproveComment)
+	s.post(mux, "POST /subscriptions", auth.Subscribe, nil, s.handleSubscribe)
+	s.post(mux, "POST /subscriptions/{id}/delete", auth.Unsubscribe, s.subscriptionOwner, s.handleUnsubscribe)
+	s.post(mux, "POST /unsubscribe/{token}", auth.UnsubscribeLink, nil, s.handleUnsubscribeLink)
+	s.post(mux, "POST /inbox", auth.ManageInbox, nil, s.handleInboxAction)
+	s.post(mux, "POST /account/notifications", auth.NotificationSettings, nil, s.handleNotificationSettings)
 
 	// Anything else, including other methods on known paths, is not here.
 	mux.HandleFunc("/", s.handleNotFound)

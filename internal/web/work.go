@@ -44,6 +44,10 @@ type workPage struct {
 	Series   []seriesPlace
 	Owner    *ownerTools
 	Response *workResponse // kudos and the feedback link (feedback.go)
+	// Comments is the page of comments (comments.go); Subscribe what a
+	// logged-in reader may subscribe to (inbox.go).
+	Comments  *commentsView
+	Subscribe *subscribeView
 }
 
 // tagBlock is one row of the work's tag list, such as its fandoms.
@@ -185,6 +189,18 @@ func (s *Server) showChapter(w http.ResponseWriter, r *http.Request, work *fanar
 	}
 	p.Owner = newOwnerTools(r, work, ch)
 	if p.Response, err = s.workResponseFor(r, work); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var onChapter int64 // the work page shows every comment; a chapter's page its own
+	if r.PathValue("n") != "" {
+		onChapter = ch.ID
+	}
+	if p.Comments, err = s.commentsFor(r, work, onChapter); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if p.Subscribe, err = s.subscribeFor(r, work); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
