@@ -24,7 +24,7 @@ type blurb struct {
 	Rating   fanarchive.Rating
 	Words    int
 	Chapters string
-	Comments int // published comments (docs/comments.md)
+	Comments int      // published comments (docs/comments.md)
 	Summary  []string // paragraphs; empty when the work has none
 	Begins   string   // the opening words, shown when there is no summary
 	Date     string
