@@ -143,6 +143,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			}
 		}
 	}()
+	// Subscribers hear of new works and chapters, and digests go out, from
+	// this loop (docs/comments.md).
+	notified := make(chan struct{})
+	defer func() { stopPurge(); <-notified }()
+	go func() {
+		defer close(notified)
+		site.RunNotifications(purgeCtx, 30*time.Second)
+	}()
 	srv := &http.Server{
 		Handler:           site,
 		ReadHeaderTimeout: 10 * time.Second,
