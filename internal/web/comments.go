@@ -59,6 +59,60 @@ type commentView struct {
 	When    string
 	Edited  bool
 	Chapter int
+	// HTML is the comment as the page shows it (commentHTML).
+	HTML template.HTML
+}
+
+// commentHTML writes a comment's article. It is written in Go rather than
+// as a template because a page holds hundreds of comments, and html/template's
+// escaping of each field was most of the cost of a work page with many
+// comments (docs/benchmarks.md, "Comments"); every text is escaped here
+// with template.HTMLEscapeString, and Body is stored sanitised.
+func commentHTML(v *commentView) template.HTML {
+	var b strings.Builder
+	esc := template.HTMLEscapeString
+	b.Grow(len(v.Body) + 400)
+	b.WriteString(`<article class="comment indent-`)
+	b.WriteString(strconv.Itoa(v.Indent))
+	if v.Held {
+		b.WriteString(` held`)
+	}
+	b.WriteString(`" id="`)
+	b.WriteString(v.Anchor)
+	b.WriteString("\">\n")
+	if v.Deleted {
+		b.WriteString(`<p class="comment-deleted">[deleted]</p>`)
+	} else {
+		b.WriteString(`<header class="comment-head">` + "\n" + `<span class="comment-by">`)
+		if v.UserURL != "" {
+			b.WriteString(`<a href="` + esc(v.UserURL) + `">` + esc(v.Name) + `</a>`)
+		} else {
+			b.WriteString(esc(v.Name) + ` <span class="guest">(guest)</span>`)
+		}
+		b.WriteString("</span>\n")
+		if v.ReplyTo != "" {
+			b.WriteString(`<span class="reply-to">in reply to ` + esc(v.ReplyTo) + "</span>\n")
+		}
+		if v.Chapter != 0 {
+			b.WriteString(`<span class="comment-chapter">on chapter ` + strconv.Itoa(v.Chapter) + "</span>\n")
+		}
+		b.WriteString(`<time>` + esc(v.When) + `</time>`)
+		if v.Edited {
+			b.WriteString(` <span class="edited">(edited)</span>`)
+		}
+		if v.Held {
+			b.WriteString(` <span class="held-note">waiting for approval</span>`)
+		}
+		b.WriteString("\n</header>\n" + `<div class="comment-body prose">`)
+		b.WriteString(string(v.Body))
+		b.WriteString(`</div>`)
+	}
+	label := "Reply"
+	if v.Deleted {
+		label = "Thread"
+	}
+	b.WriteString("\n" + `<p class="comment-links"><a href="` + esc(v.URL) + `">` + label + "</a></p>\n</article>")
+	return template.HTML(b.String()) //nolint:gosec // every text escaped above; Body stored sanitised
 }
 
 // commentsView is the comments section of a work page.
@@ -105,6 +159,7 @@ func newCommentViews(workID int64, cs []*fanarchive.Comment) []commentView {
 				v.ReplyTo = "[deleted]"
 			}
 		}
+		v.HTML = commentHTML(&v)
 		names[c.ID] = c.Name
 		if v.Deleted {
 			names[c.ID] = "[deleted]"
@@ -203,6 +258,7 @@ func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, work *fanar
 	u := currentUser(r)
 	views := newCommentViews(work.ID, []*fanarchive.Comment{c})
 	views[0].Indent = 0
+	views[0].HTML = commentHTML(&views[0])
 	p := &commentPage{page: s.newPage("Comment on " + work.DisplayTitle()), WorkURL: workURL(work.ID), WorkTitle: work.DisplayTitle(),
 		Comment: views[0], Input: c.Input, Format: string(c.Format), Guest: u == nil,
 		CanEdit:    u != nil && c.UserID == u.ID && c.State != fanarchive.CommentDeleted,
@@ -213,6 +269,7 @@ func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, work *fanar
 		if parent, err := s.store.FindComment(r.Context(), c.ParentID); err == nil {
 			pv := newCommentViews(work.ID, []*fanarchive.Comment{parent})[0]
 			pv.Indent = 0
+			pv.HTML = commentHTML(&pv)
 			p.Parent = &pv
 		}
 	}
