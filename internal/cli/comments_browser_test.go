@@ -53,7 +53,7 @@ func newCommentsSite(t *testing.T) *commentsSite {
 	}
 	s.work = &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "The Lantern Road", PostedBy: author.ID,
 		Authors: []fanarchive.Author{*pseud}, Rating: fanarchive.RatingGeneral, Language: "en", Words: 6,
-		Tags: []fanarchive.Tag{{Kind: fanarchive.TagFandom, Name: "Original Work"}, {Kind: fanarchive.TagWarning, Name: "No Archive Warnings Apply"}},
+		Tags:     []fanarchive.Tag{{Kind: fanarchive.TagFandom, Name: "Original Work"}, {Kind: fanarchive.TagWarning, Name: "No Archive Warnings Apply"}},
 		Chapters: []*fanarchive.Chapter{{Number: 1, Title: "Dusk", Body: "<p>The lanterns came on one by one.</p>", Words: 6}}}
 	if err := st.CreateWork(ctx, s.work); err != nil {
 		t.Fatal(err)

@@ -261,7 +261,7 @@ func (x *Service) notificationMail(key []byte, to fanarchive.NotificationRecipie
 		m.Extra = append(m.Extra, mail.Field{Name: "List-Unsubscribe", Value: "<" + stop + ">"},
 			mail.Field{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"})
 	}
-	fmt.Fprintf(&b, "Your inbox: %s/inbox\nHow you get these mails (each, a daily digest, or none): %s/account\n", x.BaseURL, x.BaseURL)
+	fmt.Fprintf(&b, "Your inbox: %s/inbox\nHow you get these mails (each, a daily digest, or none): %s/inbox\n", x.BaseURL, x.BaseURL)
 	m.Text = b.String()
 	raw, err := mail.Build(m)
 	if err != nil {
@@ -283,7 +283,7 @@ func (x *Service) digestMail(key []byte, to fanarchive.NotificationRecipient, ns
 			fmt.Fprintf(&b, "  Unsubscribe: %s/unsubscribe/%s\n", x.BaseURL, UnsubscribeToken(key, n.SubscriptionID, to.UserID))
 		}
 	}
-	fmt.Fprintf(&b, "\nYour inbox: %s/inbox\nHow you get these mails: %s/account\n", x.BaseURL, x.BaseURL)
+	fmt.Fprintf(&b, "\nYour inbox: %s/inbox\nHow you get these mails: %s/inbox\n", x.BaseURL, x.BaseURL)
 	day := to.Digest
 	raw, err := mail.Build(&mail.Message{From: x.From, To: []mail.Address{{Address: to.Address}}, Date: time.Now(),
 		Subject: mail.SingleLine(fmt.Sprintf("%s: your daily digest (%d)", x.SiteName, len(ns))), Text: b.String(),
