@@ -382,23 +382,23 @@ type ListService interface {
 	// Returns ENOTFOUND.
 	SetListModerator(ctx context.Context, listID, userID int64, on bool) error
 
-	// Subscribe records that m.Address asks to join m.ListID with m.Mode:
+	// SubscribeToList records that m.Address asks to join m.ListID with m.Mode:
 	// a new pending member, or a pending, unsubscribed or disabled one made
 	// pending again, keeping the hash of the secret its confirmation
 	// carries (until expires), and queues mails (the confirmation) in the
 	// same transaction. Sets m's ID, state and times. Returns ENOTFOUND (no
 	// list), EINVALID, ECONFLICT when the address is already an active
 	// member (nothing is mailed) or when it is banned (the message says which).
-	Subscribe(ctx context.Context, m *ListMember, confirmHash string, expires time.Time, mails []*OutboundMail) error
+	SubscribeToList(ctx context.Context, m *ListMember, confirmHash string, expires time.Time, mails []*OutboundMail) error
 	// ConfirmSubscription makes the pending member whose confirmation
 	// secret hashes to confirmHash active, uses the secret up, and queues
 	// mails (the welcome). Returns ENOTFOUND for an unknown, used or
 	// expired secret.
 	ConfirmSubscription(ctx context.Context, confirmHash string, mails func(*ListMember) ([]*OutboundMail, error)) (*ListMember, error)
-	// Unsubscribe ends a membership (state unsubscribed) and queues mails
+	// UnsubscribeFromList ends a membership (state unsubscribed) and queues mails
 	// (the goodbye). Returns ENOTFOUND when the address is not an active,
 	// pending or disabled member.
-	Unsubscribe(ctx context.Context, listID int64, address string, mails func(*ListMember) ([]*OutboundMail, error)) (*ListMember, error)
+	UnsubscribeFromList(ctx context.Context, listID int64, address string, mails func(*ListMember) ([]*OutboundMail, error)) (*ListMember, error)
 	// SetMemberMode changes how a member gets posts. Returns ENOTFOUND or
 	// EINVALID.
 	SetMemberMode(ctx context.Context, memberID int64, mode DeliveryMode) error

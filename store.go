@@ -27,6 +27,9 @@ type Store interface {
 	ListService
 	ListStoryService
 
+	CommentService
+	SubscriptionService
+
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error
 	// Close releases the database.

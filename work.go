@@ -127,6 +127,9 @@ type Work struct {
 	// on the byline (CoAuthor). Stores set it when they read a work; it is
 	// not read when storing.
 	Owners []int64 `json:"owners,omitempty"`
+	// Comments counts the work's published comments (docs/comments.md).
+	// Stores set it when they read a work; it is not read when storing.
+	Comments int `json:"comments,omitempty"`
 	// Draft works are not listed or searchable, and only their owners may
 	// see them; PublishWork publishes one.
 	Draft bool `json:"draft,omitempty"`

@@ -34,6 +34,11 @@ const (
 	ConfirmList     Action = "confirm-list"
 	UnsubscribeList Action = "unsubscribe-list"
 
+	PostComment Action = "post-comment" // a comment or reply; guests too (docs/comments.md)
+	// UnsubscribeLink follows a notification mail's signed unsubscribe
+	// link; the link names the account.
+	UnsubscribeLink Action = "unsubscribe-link"
+
 	// Any logged-in user, on their own account.
 	LogOut          Action = "log-out"
 	ChangePassword  Action = "change-password"
@@ -44,6 +49,11 @@ const (
 	ClaimWork       Action = "claim-work"       // ask to be recognised as a legacy author
 	RequestTakedown Action = "request-takedown" // ask archivists to take a work down
 	FeedbackSetting Action = "feedback-setting" // turn relayed feedback on or off
+	Subscribe       Action = "subscribe"        // to a work, author, series or tag
+	ManageInbox     Action = "manage-inbox"     // read, mark and delete one's notifications
+	// NotificationSettings: how notifications are mailed, and whether
+	// guests' comments on one's works wait for approval.
+	NotificationSettings Action = "notification-settings"
 
 	// The owner: the user whose pseud it is or whose pseud a work is by.
 	RenamePseud Action = "rename-pseud"
@@ -68,6 +78,14 @@ const (
 	// ViewWorkHistory reads a posted work's revisions: its owners, and
 	// admins.
 	ViewWorkHistory Action = "view-work-history"
+	// EditComment changes a comment: its owner is its writer.
+	EditComment Action = "edit-comment"
+	// DeleteComment: the owners of the work it is on, and moderators.
+	DeleteComment Action = "delete-comment"
+	// ApproveComment publishes a guest's held comment: the work's owners.
+	ApproveComment Action = "approve-comment"
+	// Unsubscribe deletes a subscription: its owner is its user.
+	Unsubscribe Action = "unsubscribe"
 
 	// Roles.
 	AssignClaim  Action = "assign-claim"  // archivist: settle a claim
@@ -111,6 +129,9 @@ var matrix = map[Action]rule{
 	ConfirmList:     {anyone: true},
 	UnsubscribeList: {anyone: true},
 
+	PostComment:     {anyone: true},
+	UnsubscribeLink: {anyone: true},
+
 	LogOut:          {user: true},
 	ChangePassword:  {user: true},
 	ChangeEmail:     {user: true},
@@ -120,6 +141,10 @@ var matrix = map[Action]rule{
 	ClaimWork:       {user: true},
 	RequestTakedown: {user: true},
 	FeedbackSetting: {user: true},
+	Subscribe:       {user: true},
+	ManageInbox:     {user: true},
+
+	NotificationSettings: {user: true},
 
 	RenamePseud:  {owner: true},
 	DeletePseud:  {owner: true},
@@ -131,6 +156,11 @@ var matrix = map[Action]rule{
 	ViewWorkHistory: {owner: true, roles: []fanarchive.Role{fanarchive.RoleAdmin}},
 	ListMembership:  {owner: true},
 	ModerateList:    {owner: true, roles: []fanarchive.Role{fanarchive.RoleModerator}},
+
+	EditComment:    {owner: true},
+	DeleteComment:  {owner: true, roles: []fanarchive.Role{fanarchive.RoleModerator}},
+	ApproveComment: {owner: true},
+	Unsubscribe:    {owner: true},
 
 	AssignClaim:  {roles: []fanarchive.Role{fanarchive.RoleArchivist}},
 	Takedown:     {roles: []fanarchive.Role{fanarchive.RoleArchivist}},

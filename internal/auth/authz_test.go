@@ -31,6 +31,10 @@ func TestCan(t *testing.T) {
 		SendFeedback:    everyone, LeaveKudos: everyone, StopFeedback: everyone,
 		SubscribeList: everyone, ConfirmList: everyone, UnsubscribeList: everyone,
 
+		PostComment: everyone, UnsubscribeLink: everyone,
+		Subscribe: users, ManageInbox: users, NotificationSettings: users,
+		EditComment: "owner", DeleteComment: "owner moderator admin", ApproveComment: "owner", Unsubscribe: "owner",
+
 		LogOut: users, ChangePassword: users, ChangeEmail: users, AddPseud: users,
 		DeleteAccount: users, PostWork: users, ClaimWork: users, RequestTakedown: users, FeedbackSetting: users,
 

@@ -106,7 +106,7 @@ func TestListCommands(t *testing.T) {
 	for i, addr := range []string{"kim@example.net", "pat@example.net"} {
 		m := &fanarchive.ListMember{ListID: l.ID, Address: addr, Name: "Member " + addr[:3], Mode: fanarchive.DeliverDigest}
 		hash := "hash-" + addr
-		if err := store.Subscribe(ctx, m, hash, time.Now().Add(time.Hour), nil); err != nil {
+		if err := store.SubscribeToList(ctx, m, hash, time.Now().Add(time.Hour), nil); err != nil {
 			t.Fatal(err)
 		}
 		if i == 0 {

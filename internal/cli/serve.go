@@ -129,11 +129,6 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	// The lists: digests, and mail in by SMTP when asked (docs/lists.md).
 	listEngine := newListEngine(store, "", *baseURL, from, logger)
-	stopLists, err := m.startLists(ctx, listEngine, *listSet.smtpAddr, demoSMTP, *listSet.domain, *data, logger)
-	if err != nil {
-		return err
-	}
-	defer stopLists()
 	site := web.New(store, logger, web.Options{SecureCookies: *secure, Search: engine, BaseURL: *baseURL,
 		MailFrom: from, TrustedProxy: *trustedProxy, Metrics: metrics, Lists: listEngine,
 		// Anonymous readers' pages are kept while the change log stands
@@ -143,6 +138,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return seq, err
 		},
 		PageCacheStaleness: 50 * time.Millisecond})
+	// Replies to comment notifications come in by the lists' SMTP server
+	// too (comment+TOKEN@, docs/comments.md).
+	listEngine.CommentReply = site.CommentService().ReplyByMail
+	stopLists, err := m.startLists(ctx, listEngine, *listSet.smtpAddr, demoSMTP, *listSet.domain, *data, logger)
+	if err != nil {
+		return err
+	}
+	defer stopLists()
 	// Feedback a settled claim released is mailed at once by the claim's
 	// page; this pass mails what a crash in between left (docs/feedback.md).
 	delivered := make(chan struct{})
@@ -158,6 +161,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			case <-t.C:
 			}
 		}
+	}()
+	// Subscribers hear of new works and chapters, and digests go out, from
+	// this loop (docs/comments.md).
+	notified := make(chan struct{})
+	defer func() { stopPurge(); <-notified }()
+	go func() {
+		defer close(notified)
+		site.RunNotifications(purgeCtx, 30*time.Second)
 	}()
 	srv := &http.Server{
 		Handler:           site,

@@ -71,7 +71,7 @@ func (e *Engine) Subscribe(ctx context.Context, l *fanarchive.List, address, nam
 		return err
 	}
 	mem := &fanarchive.ListMember{ListID: l.ID, Address: addr, UserID: userID, Name: name, Mode: mode}
-	err = e.Store.Subscribe(ctx, mem, hash, e.now().Add(fanarchive.ListConfirmTokenLife), []*fanarchive.OutboundMail{confirm})
+	err = e.Store.SubscribeToList(ctx, mem, hash, e.now().Add(fanarchive.ListConfirmTokenLife), []*fanarchive.OutboundMail{confirm})
 	if fanarchive.ErrorCode(err) == fanarchive.ECONFLICT {
 		// Already a member, or banned: nothing is mailed, and the form
 		// says what it says to everyone.
@@ -172,7 +172,7 @@ func (e *Engine) unsubscribe(ctx context.Context, l *fanarchive.List, addr strin
 	if err != nil {
 		return nil, err
 	}
-	mem, err := e.Store.Unsubscribe(ctx, l.ID, addr, func(m *fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
+	mem, err := e.Store.UnsubscribeFromList(ctx, l.ID, addr, func(m *fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
 		bye, err := cfg.GoodbyeNotice(l, m)
 		if err != nil {
 			return nil, err

@@ -179,6 +179,8 @@ type viewer struct {
 	Admin bool
 	// Archivist says the viewer may settle claims and takedowns.
 	Archivist bool
+	// Unread counts the viewer's unread notifications (the inbox).
+	Unread int
 }
 
 // decorate gives a page's data the reader's settings and the viewer,
@@ -199,8 +201,12 @@ func (s *Server) decorate(r *http.Request, data any) {
 	if err != nil {
 		return // a form posted without its token is refused; nothing worse
 	}
+	unread, err := s.store.CountUnread(r.Context(), v.user.ID)
+	if err != nil {
+		s.logger.Error("count unread notifications", "err", err)
+	}
 	p.setViewer(&viewer{Name: v.user.Name, URL: userURL(v.user.Name), CSRF: auth.CSRFToken(key, string(v.session.ID)),
-		Admin: v.user.HasRole(fanarchive.RoleAdmin), Archivist: auth.Can(v.user, auth.AssignClaim)})
+		Admin: v.user.HasRole(fanarchive.RoleAdmin), Archivist: auth.Can(v.user, auth.AssignClaim), Unread: unread})
 }
 
 func (p *page) setViewer(v *viewer) { p.Viewer = v }

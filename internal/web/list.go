@@ -24,6 +24,7 @@ type blurb struct {
 	Rating   fanarchive.Rating
 	Words    int
 	Chapters string
+	Comments int      // published comments (docs/comments.md)
 	Summary  []string // paragraphs; empty when the work has none
 	Begins   string   // the opening words, shown when there is no summary
 	Date     string
@@ -39,6 +40,7 @@ func newBlurb(w *fanarchive.Work) blurb {
 		Rating:   w.Rating,
 		Words:    w.Words,
 		Chapters: chapterCount(w),
+		Comments: w.Comments,
 		Summary:  paragraphs(w.Summary),
 	}
 	b.Date, _ = publishedDate(w)

@@ -70,7 +70,7 @@ func (e *testListEngine) Subscribe(ctx context.Context, l *fanarchive.List, addr
 		return err
 	}
 	m := &fanarchive.ListMember{ListID: l.ID, Address: address, Name: name, UserID: userID, Mode: mode}
-	err = e.store.Subscribe(ctx, m, hashListSecret(secret), time.Now().Add(fanarchive.ListConfirmTokenLife),
+	err = e.store.SubscribeToList(ctx, m, hashListSecret(secret), time.Now().Add(fanarchive.ListConfirmTokenLife),
 		[]*fanarchive.OutboundMail{{Kind: fanarchive.MailKindListConfirm, From: l.CommandAddress("-request"), To: address,
 			Body: &fanarchive.MailBody{Raw: raw}}})
 	if fanarchive.ErrorCode(err) == fanarchive.ECONFLICT {
@@ -121,7 +121,7 @@ func (e *testListEngine) UnsubscribeToken(ctx context.Context, token string) (*f
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err = e.store.Unsubscribe(ctx, l.ID, m.Address, func(*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) { return nil, nil })
+	m, err = e.store.UnsubscribeFromList(ctx, l.ID, m.Address, func(*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) { return nil, nil })
 	return l, m, err
 }
 
@@ -133,7 +133,7 @@ func (e *testListEngine) Unsubscribe(ctx context.Context, l *fanarchive.List, me
 	if m.ListID != l.ID {
 		return fanarchive.Errorf(fanarchive.ENOTFOUND, "No such member.")
 	}
-	_, err = e.store.Unsubscribe(ctx, l.ID, m.Address, func(*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) { return nil, nil })
+	_, err = e.store.UnsubscribeFromList(ctx, l.ID, m.Address, func(*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) { return nil, nil })
 	return err
 }
 

@@ -125,7 +125,7 @@ func (f *fixture) member(l *fanarchive.List, address string, userID int64) *fana
 	ctx := context.Background()
 	m := &fanarchive.ListMember{ListID: l.ID, Address: address, UserID: userID, Mode: fanarchive.DeliverEach}
 	secret := fmt.Sprintf("secret-%d", userSeq.Add(1))
-	if err := f.store.Subscribe(ctx, m, hashListSecret(secret), time.Now().Add(time.Hour), nil); err != nil {
+	if err := f.store.SubscribeToList(ctx, m, hashListSecret(secret), time.Now().Add(time.Hour), nil); err != nil {
 		f.t.Fatal(err)
 	}
 	got, err := f.store.ConfirmSubscription(ctx, hashListSecret(secret), func(*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) { return nil, nil })

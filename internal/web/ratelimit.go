@@ -38,6 +38,9 @@ type RateLimits struct {
 	// list and address (over it, the same "check your mail" page and no
 	// mail). Zero means the default.
 	ListSubscribeIP, ListSubscribeAddress Limit
+
+	// Comments: guests' per IP and per work, users' per account.
+	CommentIP, CommentWork, CommentUser Limit
 }
 
 // DefaultRateLimits are what Options.Limits defaults to.
@@ -59,6 +62,10 @@ var DefaultRateLimits = RateLimits{
 
 	ListSubscribeIP:      Limit{10, time.Hour},
 	ListSubscribeAddress: Limit{3, time.Hour},
+
+	CommentIP:   Limit{10, 10 * time.Minute},
+	CommentWork: Limit{60, time.Hour},
+	CommentUser: Limit{60, time.Hour},
 }
 
 // hit is one counter a request is checked against.

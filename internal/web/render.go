@@ -75,8 +75,10 @@ func parsePages() (map[string]*template.Template, error) {
 		"work_form", "chapter_form", "chapter_order", "work_delete", "work_history", "admin_trash"}
 	pageNames = append(pageNames, feedbackPages...) // feedback.go
 	pageNames = append(pageNames, listPages...)     // lists.go
+
+	pageNames = append(pageNames, commentPages...) // comments.go, inbox.go
 	base, err := template.New("").Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html",
-		"templates/posting_partials.html")
+		"templates/posting_partials.html", "templates/comments_partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}

@@ -73,6 +73,10 @@ func (s *Server) routes() http.Handler {
 	// Feedback and kudos (docs/feedback.md).
 	mux.HandleFunc("GET /works/{id}/feedback", s.handleFeedbackForm)
 	mux.HandleFunc("GET /feedback/stop/{token}", s.handleFeedbackStopForm)
+	// Comments, subscriptions and the inbox (docs/comments.md).
+	mux.HandleFunc("GET /works/{id}/comments/{cid}", s.handleCommentPage)
+	mux.HandleFunc("GET /inbox", s.handleInbox)
+	mux.HandleFunc("GET /unsubscribe/{token}", s.handleUnsubscribeForm)
 
 	// Mailing lists (docs/lists.md).
 	mux.HandleFunc("GET /lists", s.handleLists)
@@ -144,6 +148,16 @@ func (s *Server) routes() http.Handler {
 	s.post(mux, "POST /account/lists/{id}", auth.ListMembership, s.membershipOwner, s.handleAccountListChange)
 	s.post(mux, "POST /admin/lists", auth.ManageLists, nil, s.handleCreateList)
 	s.post(mux, "POST /admin/lists/{name}/edit", auth.ManageLists, nil, s.handleUpdateList)
+
+	s.post(mux, "POST /works/{id}/comments", auth.PostComment, nil, s.handlePostComment)
+	s.post(mux, "POST /comments/{id}/edit", auth.EditComment, s.commentWriter, s.handleEditComment)
+	s.post(mux, "POST /comments/{id}/delete", auth.DeleteComment, s.commentWorkOwners, s.handleDeleteComment)
+	s.post(mux, "POST /comments/{id}/approve", auth.ApproveComment, s.commentWorkOwners, s.handleApproveComment)
+	s.post(mux, "POST /subscriptions", auth.Subscribe, nil, s.handleSubscribe)
+	s.post(mux, "POST /subscriptions/{id}/delete", auth.Unsubscribe, s.subscriptionOwner, s.handleUnsubscribe)
+	s.post(mux, "POST /unsubscribe/{token}", auth.UnsubscribeLink, nil, s.handleUnsubscribeLink)
+	s.post(mux, "POST /inbox", auth.ManageInbox, nil, s.handleInboxAction)
+	s.post(mux, "POST /account/notifications", auth.NotificationSettings, nil, s.handleNotificationSettings)
 
 	// Anything else, including other methods on known paths, is not here.
 	mux.HandleFunc("/", s.handleNotFound)

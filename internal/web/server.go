@@ -19,6 +19,7 @@ import (
 	"fanarchive"
 	"fanarchive/internal/api"
 	"fanarchive/internal/auth"
+	"fanarchive/internal/comments"
 	"fanarchive/internal/feedback"
 	"fanarchive/internal/mail"
 	"fanarchive/internal/ops"
@@ -100,6 +101,9 @@ type Server struct {
 	csrfSecret []byte                      // the key of CSRF tokens (guard.go)
 	relayOnce  sync.Once                   // makes relay
 	relay      *feedback.Relay             // relayed feedback's mail (feedback.go)
+	// commentsOnce makes comments, the notification mail (comments.go).
+	commentsOnce sync.Once
+	comments     *comments.Service
 }
 
 // New returns a Server reading from store and logging to logger (nil logs

@@ -47,6 +47,10 @@ type workPage struct {
 	// ListPosts are the mailing-list posts the work's chapters came from
 	// (list_work.go).
 	ListPosts []workListPosts
+	// Comments is the page of comments (comments.go); Subscribe what a
+	// logged-in reader may subscribe to (inbox.go).
+	Comments  *commentsView
+	Subscribe *subscribeView
 }
 
 // tagBlock is one row of the work's tag list, such as its fandoms.
@@ -192,6 +196,18 @@ func (s *Server) showChapter(w http.ResponseWriter, r *http.Request, work *fanar
 		return
 	}
 	if p.ListPosts, err = s.workListPostsFor(r, work); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var onChapter int64 // the work page shows every comment; a chapter's page its own
+	if r.PathValue("n") != "" {
+		onChapter = ch.ID
+	}
+	if p.Comments, err = s.commentsFor(r, work, onChapter); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if p.Subscribe, err = s.subscribeFor(r, work); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -15,3 +15,11 @@ func TestFeedback(t *testing.T) {
 		return s
 	})
 }
+
+func TestComments(t *testing.T) {
+	storetest.RunComments(t, func(t *testing.T, now func() time.Time) fanarchive.Store {
+		s := openTest(t)
+		s.now = now
+		return s
+	})
+}

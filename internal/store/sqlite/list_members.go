@@ -60,8 +60,8 @@ func (s *Store) queueAfter(ctx context.Context, tx *sql.Tx, mails []*fanarchive.
 	return s.queueMail(ctx, tx, mails)
 }
 
-// Subscribe records a request to join a list, pending its confirmation.
-func (s *Store) Subscribe(ctx context.Context, m *fanarchive.ListMember, confirmHash string, expires time.Time, mails []*fanarchive.OutboundMail) error {
+// SubscribeToList records a request to join a list, pending its confirmation.
+func (s *Store) SubscribeToList(ctx context.Context, m *fanarchive.ListMember, confirmHash string, expires time.Time, mails []*fanarchive.OutboundMail) error {
 	addr, err := fanarchive.ValidateEmail(m.Address)
 	if err != nil {
 		return err
@@ -173,8 +173,8 @@ func (s *Store) memberMails(ctx context.Context, tx *sql.Tx, m *fanarchive.ListM
 	return err
 }
 
-// Unsubscribe ends a membership.
-func (s *Store) Unsubscribe(ctx context.Context, listID int64, address string, mails func(*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error)) (*fanarchive.ListMember, error) {
+// UnsubscribeFromList ends a membership.
+func (s *Store) UnsubscribeFromList(ctx context.Context, listID int64, address string, mails func(*fanarchive.ListMember) ([]*fanarchive.OutboundMail, error)) (*fanarchive.ListMember, error) {
 	now := s.now().UTC()
 	var m *fanarchive.ListMember
 	var done func()

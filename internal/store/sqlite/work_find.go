@@ -22,7 +22,7 @@ const (
 const workColumns = `w.id, w.kind, w.title, w.summary, w.notes, w.rating, w.rating_original, w.language,
 	w.words, w.complete, w.begins, w.published, w.updated, w.duplicate_of, w.evidence, w.problems,
 	w.created_at, w.updated_at, w.origin, w.feedback_contact,
-	w.end_notes, w.posted_by, w.draft, w.restricted, w.deleted_at, w.published_source`
+	w.end_notes, w.posted_by, w.draft, w.restricted, w.deleted_at, w.published_source, w.comments`
 
 // FindWorkByID returns a work with its chapters (bodies included), authors and
 // tags in their stored order, sources without their raw bytes, series and
@@ -267,7 +267,7 @@ func scanWork(row scanner) (*fanarchive.Work, error) {
 	err := row.Scan(&w.ID, &kind, &w.Title, &w.Summary, &notes, &rating, &w.RatingOriginal, &w.Language,
 		&w.Words, &w.Complete, &w.Begins, &published, &updated, &duplicateOf, &evidence, &problems,
 		&createdAt, &updatedAt, &origin, &w.FeedbackContact,
-		&endNotes, &postedBy, &w.Draft, &w.Restricted, &deletedAt, &publishedFrom)
+		&endNotes, &postedBy, &w.Draft, &w.Restricted, &deletedAt, &publishedFrom, &w.Comments)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	} else if err != nil {

@@ -91,7 +91,7 @@ func subscribe(t *testing.T, s fanarchive.Store, c *clock, l *fanarchive.List, a
 	t.Helper()
 	secret := fmt.Sprintf("secret-%d-%s", l.ID, addr)
 	m := &fanarchive.ListMember{ListID: l.ID, Address: addr, Mode: mode}
-	if err := s.Subscribe(context.Background(), m, confirmHash(secret), c.now().Add(fanarchive.ListConfirmTokenLife),
+	if err := s.SubscribeToList(context.Background(), m, confirmHash(secret), c.now().Add(fanarchive.ListConfirmTokenLife),
 		[]*fanarchive.OutboundMail{listMail(fanarchive.MailKindListConfirm, addr)}); err != nil {
 		t.Fatalf("Subscribe(%s): %v", addr, err)
 	}
@@ -243,7 +243,7 @@ func testListSubscribe(t *testing.T, s fanarchive.Store, c *clock) {
 	l := newList(t, s, "level3")
 	u := newUser(t, s, "Kim Reader")
 	m := &fanarchive.ListMember{ListID: l.ID, Address: " Kim@Example.NET ", UserID: u.ID, Name: "Kim", Mode: fanarchive.DeliverDigest}
-	must(t, s.Subscribe(ctx, m, confirmHash("one"), c.now().Add(time.Hour), []*fanarchive.OutboundMail{listMail(fanarchive.MailKindListConfirm, "Kim@Example.NET")}))
+	must(t, s.SubscribeToList(ctx, m, confirmHash("one"), c.now().Add(time.Hour), []*fanarchive.OutboundMail{listMail(fanarchive.MailKindListConfirm, "Kim@Example.NET")}))
 	if m.ID == 0 || m.State != fanarchive.MemberPending || m.CreatedAt.IsZero() || m.Address != "Kim@Example.NET" {
 		t.Errorf("Subscribe set %+v", m)
 	}
@@ -255,7 +255,7 @@ func testListSubscribe(t *testing.T, s fanarchive.Store, c *clock) {
 	}
 	// Asking again replaces the secret: only the newest confirms.
 	again := &fanarchive.ListMember{ListID: l.ID, Address: "kim@example.net", Mode: fanarchive.DeliverEach}
-	must(t, s.Subscribe(ctx, again, confirmHash("two"), c.now().Add(time.Hour), []*fanarchive.OutboundMail{listMail(fanarchive.MailKindListConfirm, "kim@example.net")}))
+	must(t, s.SubscribeToList(ctx, again, confirmHash("two"), c.now().Add(time.Hour), []*fanarchive.OutboundMail{listMail(fanarchive.MailKindListConfirm, "kim@example.net")}))
 	if again.ID != m.ID || again.UserID != u.ID || again.Name != "Kim" || !again.CreatedAt.Equal(m.CreatedAt) {
 		t.Errorf("second Subscribe = %+v, want member %d kept", again, m.ID)
 	}
@@ -283,7 +283,7 @@ func testListSubscribe(t *testing.T, s fanarchive.Store, c *clock) {
 	listCode(t, "ConfirmSubscription(unknown)", err, fanarchive.ENOTFOUND)
 
 	// An active member asking again is told so, and nothing is mailed.
-	err = s.Subscribe(ctx, &fanarchive.ListMember{ListID: l.ID, Address: "KIM@example.net"}, confirmHash("three"), c.now().Add(time.Hour),
+	err = s.SubscribeToList(ctx, &fanarchive.ListMember{ListID: l.ID, Address: "KIM@example.net"}, confirmHash("three"), c.now().Add(time.Hour),
 		[]*fanarchive.OutboundMail{listMail(fanarchive.MailKindListConfirm, "kim@example.net")})
 	listCode(t, "Subscribe(active member)", err, fanarchive.ECONFLICT)
 	if n := queuedOf(t, s, fanarchive.MailKindListConfirm); n != 2 {
@@ -327,11 +327,11 @@ func testListSubscribeInvalid(t *testing.T, s fanarchive.Store, c *clock) {
 		{fanarchive.ListMember{ListID: l.ID, Address: "a@example.net"}, "", fanarchive.EINVALID},
 		{fanarchive.ListMember{ListID: l.ID, Address: "a@example.net", Name: "two\nlines"}, "h", fanarchive.EINVALID},
 	} {
-		err := s.Subscribe(ctx, &tt.m, tt.hash, exp, []*fanarchive.OutboundMail{listMail(fanarchive.MailKindListConfirm, "a@example.net")})
+		err := s.SubscribeToList(ctx, &tt.m, tt.hash, exp, []*fanarchive.OutboundMail{listMail(fanarchive.MailKindListConfirm, "a@example.net")})
 		listCode(t, fmt.Sprintf("Subscribe(%+v)", tt.m), err, tt.code)
 	}
 	// A mail that does not validate stores no member.
-	err := s.Subscribe(ctx, &fanarchive.ListMember{ListID: l.ID, Address: "a@example.net"}, "h", exp,
+	err := s.SubscribeToList(ctx, &fanarchive.ListMember{ListID: l.ID, Address: "a@example.net"}, "h", exp,
 		[]*fanarchive.OutboundMail{{Kind: "bad kind", From: "x@example.org", To: "a@example.net"}})
 	listCode(t, "Subscribe with a bad mail", err, fanarchive.EINVALID)
 	_, err = s.FindMember(ctx, l.ID, "a@example.net")
@@ -345,20 +345,20 @@ func testListUnsubscribe(t *testing.T, s fanarchive.Store, c *clock) {
 	ctx := context.Background()
 	l := newList(t, s, "level3")
 	join(t, s, c, l, "kim@example.net", fanarchive.DeliverEach)
-	m, err := s.Unsubscribe(ctx, l.ID, "KIM@example.net", func(m *fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
+	m, err := s.UnsubscribeFromList(ctx, l.ID, "KIM@example.net", func(m *fanarchive.ListMember) ([]*fanarchive.OutboundMail, error) {
 		return []*fanarchive.OutboundMail{listMail(fanarchive.MailKindListNotice, m.Address)}, nil
 	})
 	must(t, err)
 	if m.State != fanarchive.MemberUnsubscribed || queuedOf(t, s, fanarchive.MailKindListNotice) != 1 {
 		t.Errorf("Unsubscribe = %+v", m)
 	}
-	_, err = s.Unsubscribe(ctx, l.ID, "kim@example.net", nil)
+	_, err = s.UnsubscribeFromList(ctx, l.ID, "kim@example.net", nil)
 	listCode(t, "Unsubscribe twice", err, fanarchive.ENOTFOUND)
-	_, err = s.Unsubscribe(ctx, l.ID, "nobody@example.net", nil)
+	_, err = s.UnsubscribeFromList(ctx, l.ID, "nobody@example.net", nil)
 	listCode(t, "Unsubscribe(non-member)", err, fanarchive.ENOTFOUND)
 	// A pending member may leave, and one who left may join again.
 	pending, secret := subscribe(t, s, c, l, "pat@example.net", fanarchive.DeliverEach)
-	if _, err := s.Unsubscribe(ctx, l.ID, "pat@example.net", nil); err != nil {
+	if _, err := s.UnsubscribeFromList(ctx, l.ID, "pat@example.net", nil); err != nil {
 		t.Errorf("Unsubscribe(pending): %v", err)
 	}
 	_, err = s.ConfirmSubscription(ctx, confirmHash(secret), nil)
@@ -379,7 +379,7 @@ func testListBans(t *testing.T, s fanarchive.Store, c *clock) {
 	if m.State != fanarchive.MemberBanned || m.Mode != fanarchive.DeliverNone {
 		t.Errorf("banned non-member = %+v", m)
 	}
-	err = s.Subscribe(ctx, &fanarchive.ListMember{ListID: l.ID, Address: "troll@example.net"}, confirmHash("x"), c.now().Add(time.Hour),
+	err = s.SubscribeToList(ctx, &fanarchive.ListMember{ListID: l.ID, Address: "troll@example.net"}, confirmHash("x"), c.now().Add(time.Hour),
 		[]*fanarchive.OutboundMail{listMail(fanarchive.MailKindListConfirm, "troll@example.net")})
 	listCode(t, "Subscribe(banned)", err, fanarchive.ECONFLICT)
 	if err == nil || !strings.Contains(fanarchive.ErrorMessage(err), "banned") {
@@ -388,7 +388,7 @@ func testListBans(t *testing.T, s fanarchive.Store, c *clock) {
 	if n, _ := s.CountMail(ctx); n.Queued != 0 {
 		t.Errorf("%d mails queued for a banned address", n.Queued)
 	}
-	_, err = s.Unsubscribe(ctx, l.ID, "troll@example.net", nil)
+	_, err = s.UnsubscribeFromList(ctx, l.ID, "troll@example.net", nil)
 	listCode(t, "Unsubscribe(banned)", err, fanarchive.ENOTFOUND)
 
 	// Banning a member, even a pending one, ends its confirmation too.
@@ -469,9 +469,9 @@ func testListUserMemberships(t *testing.T, s fanarchive.Store, c *clock) {
 	// with another address, and one left.
 	join(t, s, c, b, "Kim.Reader@example.net", fanarchive.DeliverEach)
 	m := &fanarchive.ListMember{ListID: a.ID, Address: "kim-other@example.org", UserID: u.ID, Mode: fanarchive.DeliverDigest}
-	must(t, s.Subscribe(ctx, m, confirmHash("k"), c.now().Add(time.Hour), nil))
+	must(t, s.SubscribeToList(ctx, m, confirmHash("k"), c.now().Add(time.Hour), nil))
 	join(t, s, c, z, "kim.reader@example.net", fanarchive.DeliverEach)
-	_, err := s.Unsubscribe(ctx, z.ID, "kim.reader@example.net", nil)
+	_, err := s.UnsubscribeFromList(ctx, z.ID, "kim.reader@example.net", nil)
 	must(t, err)
 	join(t, s, c, b, "someone@example.net", fanarchive.DeliverEach)
 	got, err := s.FindUserMemberships(ctx, u.ID)
@@ -821,7 +821,7 @@ func fanoutList(t *testing.T, s fanarchive.Store, c *clock, n int) (*fanarchive.
 			must(t, s.SetMemberState(ctx, m.ID, fanarchive.MemberDisabled))
 			continue
 		case 5:
-			_, err := s.Unsubscribe(ctx, l.ID, addr, nil)
+			_, err := s.UnsubscribeFromList(ctx, l.ID, addr, nil)
 			must(t, err)
 			continue
 		case 6:
