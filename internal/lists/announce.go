@@ -105,10 +105,6 @@ func (e *Engine) announceTo(ctx context.Context, w *fanarchive.Work, name string
 	m := e.message(ctx, l, in)
 	m.State = fanarchive.ListMessagePosted
 	m.UserID = 0
-	m.WorkID = w.ID
-	if len(w.Chapters) > 0 {
-		m.Chapter = 1
-	}
 	fanout, err := e.fanout(ctx, l, raw, m)
 	if err != nil {
 		return err
@@ -117,8 +113,13 @@ func (e *Engine) announceTo(ctx context.Context, w *fanarchive.Work, name string
 	if fanarchive.ErrorCode(err) == fanarchive.ECONFLICT {
 		return fanarchive.Errorf(fanarchive.ECONFLICT, "This version of %s was announced to %s already.", w.Title, l.Title)
 	}
-	if err == nil {
-		e.logger().Info("work announced to a list", "list", l.Name, "work", w.ID, "message", m.ID)
+	if err != nil {
+		return err
 	}
-	return err
+	// The post is the work's: linked, never filed again.
+	if err := e.Store.SetListMessageWork(ctx, m.ID, w.ID, 1); err != nil {
+		return err
+	}
+	e.logger().Info("work announced to a list", "list", l.Name, "work", w.ID, "message", m.ID)
+	return nil
 }

@@ -41,6 +41,10 @@ type Engine struct {
 	// Relay forwards replies to reply+TOKEN addresses (feedback); nil
 	// refuses them.
 	Relay *feedback.Relay
+	// CommentReply posts a reply to a comment notification, received at
+	// comment+TOKEN at the archive's domain (internal/comments); nil
+	// refuses those addresses.
+	CommentReply func(ctx context.Context, token string, raw []byte) error
 	// FileStory files stories; nil files none.
 	FileStory StoryFiler
 	// DMARC looks up a domain's DMARC policy for From rewriting; nil

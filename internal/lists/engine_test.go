@@ -26,7 +26,7 @@ import (
 // harness is a list archive taking mail over real SMTP on a loopback port:
 // a SQLite store, the engine and the inbound SMTP server.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	store  *sqlite.Store
 	engine *Engine
 	list   *fanarchive.List
@@ -34,7 +34,7 @@ type harness struct {
 	now    time.Time
 }
 
-func newHarness(t *testing.T, l *fanarchive.List) *harness {
+func newHarness(t testing.TB, l *fanarchive.List) *harness {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -134,8 +134,22 @@ func (h *harness) member(addr string) *fanarchive.ListMember {
 	return mem
 }
 
+// count counts the list's messages in every state.
+func (h *harness) count(t testing.TB) int {
+	t.Helper()
+	n := 0
+	for _, st := range []fanarchive.ListMessageState{fanarchive.ListMessagePosted, fanarchive.ListMessageHeld, fanarchive.ListMessageRejected} {
+		_, c, err := h.store.FindListMessages(context.Background(), fanarchive.ListMessageFilter{ListID: h.list.ID, State: st, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += c
+	}
+	return n
+}
+
 // header returns a field of a queued mail (its own fields, then its body's).
-func header(t *testing.T, m *fanarchive.OutboundMail, name string) string {
+func header(t testing.TB, m *fanarchive.OutboundMail, name string) string {
 	t.Helper()
 	r := textproto.NewReader(bufio.NewReader(bytes.NewReader(append(append([]byte{}, m.Header...), m.Body.Raw...))))
 	h, err := r.ReadMIMEHeader()
@@ -396,4 +410,57 @@ func mailsOf(ms []*fanarchive.OutboundMail) []string {
 		s = append(s, m.Kind+"→"+m.To)
 	}
 	return s
+}
+
+func TestAnnounce(t *testing.T) {
+	h := newHarness(t, &fanarchive.List{Name: "level3", Address: "level3@lists.example.org", Title: "Level Three", Announce: fanarchive.AnnounceSummary})
+	carol := h.member("carol@example.net")
+	ctx := context.Background()
+	if err := h.store.CreateList(ctx, &fanarchive.List{Name: "quiet", Address: "quiet@lists.example.org", Title: "Quiet"}); err != nil {
+		t.Fatal(err)
+	}
+	u := &fanarchive.User{Name: "Wren", Email: "wren@example.org", EmailConfirmed: true, PasswordHash: "x"}
+	if err := h.store.CreateUser(ctx, u, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	w := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "The Night Ferry", Authors: []fanarchive.Author{{Name: "Wren"}},
+		Rating: fanarchive.RatingGeneral, Language: "en", Summary: "A ferry that only runs when nobody needs it.",
+		Tags:  []fanarchive.Tag{{Kind: fanarchive.TagFandom, Name: "Original Work"}, {Kind: fanarchive.TagWarning, Name: "No Archive Warnings Apply"}},
+		Words: 5, Complete: true, PostedBy: u.ID,
+		Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>The ferry left at a quarter past nothing.</p>\n", Words: 9}}}
+	if err := h.store.CreateWork(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.PublishWork(ctx, w.ID, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.engine.Announce(ctx, w.ID, []string{"level3"}, u.ID+1); fanarchive.ErrorCode(err) != fanarchive.EINVALID {
+		t.Errorf("announcing someone else's work: %v", err)
+	}
+	if err := h.engine.Announce(ctx, w.ID, []string{"quiet"}, u.ID); fanarchive.ErrorCode(err) != fanarchive.EINVALID {
+		t.Errorf("announcing to a list that takes none: %v", err)
+	}
+	if err := h.engine.Announce(ctx, w.ID, []string{"level3"}, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	out := h.queued()
+	if len(out) != 1 || out[0].To != carol.Address {
+		t.Fatalf("the announcement queued %v", mailsOf(out))
+	}
+	body := string(out[0].Body.Raw)
+	for _, want := range []string{"The Night Ferry", "A ferry that only runs", "http://archive.example.org/works/", "[level3]"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the announcement lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "wren@example.org") {
+		t.Errorf("the announcement shows the author's address")
+	}
+	posts, err := h.store.FindWorkListPosts(ctx, w.ID)
+	if err != nil || len(posts) != 1 {
+		t.Errorf("the work's list posts: %d, %v", len(posts), err)
+	}
+	if err := h.engine.Announce(ctx, w.ID, []string{"level3"}, u.ID); fanarchive.ErrorCode(err) != fanarchive.ECONFLICT {
+		t.Errorf("announcing the same version twice: %v", err)
+	}
 }

@@ -23,9 +23,10 @@ var _ mailin.Backend = (*Engine)(nil)
 
 // route is what an inbound recipient address names.
 type route struct {
-	list  *fanarchive.List // nil for a relay address
-	rcpt  listmail.Recipient
-	relay string // the token of a reply+TOKEN feedback relay address
+	list    *fanarchive.List // nil for a relay or comment address
+	rcpt    listmail.Recipient
+	relay   string // the token of a reply+TOKEN feedback relay address
+	comment string // the token of a comment+TOKEN reply address
 }
 
 // resolve reads a recipient address: one of a list's addresses, or a
@@ -38,8 +39,12 @@ func (e *Engine) resolve(ctx context.Context, rcpt string) (*route, error) {
 		return nil, notOurs
 	}
 	local, domain := strings.ToLower(rcpt[:at]), strings.ToLower(rcpt[at+1:])
-	if e.Relay != nil && strings.HasPrefix(local, "reply+") && strings.EqualFold(domain, domainOf(e.From.Address)) {
+	own := strings.EqualFold(domain, domainOf(e.From.Address))
+	if e.Relay != nil && strings.HasPrefix(local, "reply+") && own {
 		return &route{relay: rcpt[len("reply+"):at]}, nil
+	}
+	if e.CommentReply != nil && strings.HasPrefix(local, "comment+") && own {
+		return &route{comment: rcpt[len("comment+"):at]}, nil
 	}
 	var l *fanarchive.List
 	var lookErr error
@@ -133,6 +138,15 @@ func read(env mailin.Envelope, raw []byte, key string) *inbound {
 
 func (e *Engine) deliverTo(ctx context.Context, rt *route, env mailin.Envelope, raw []byte, key string) error {
 	in := read(env, raw, key)
+	if rt.comment != "" {
+		err := e.CommentReply(ctx, rt.comment, raw)
+		switch fanarchive.ErrorCode(err) {
+		case fanarchive.ENOTFOUND, fanarchive.EINVALID:
+			e.logger().Info("comment reply by mail not posted", "key", key, "why", fanarchive.ErrorMessage(err))
+			return nil
+		}
+		return err
+	}
 	if rt.list == nil {
 		return e.relayReply(ctx, rt.relay, in)
 	}
