@@ -621,6 +621,16 @@ func TestAnnounceFromPostingForm(t *testing.T) {
 	if err != nil || len(got) != 1 {
 		t.Errorf("announcements in the archive: %d, %v", len(got), err)
 	}
+	// The chapter form offers the lists too, and adding a chapter
+	// announces the new version.
+	w := lf.postedWork(u, uniqueName("Serial"), nil)
+	if resp := c.get(workPath(w) + "/chapters/new"); !strings.Contains(resp.body, "Announce to lists") {
+		t.Errorf("the chapter form offers no list")
+	}
+	resp = c.post(workPath(w)+"/chapters/new", url.Values{"format": {"text"}, "body": {"Part two."}, "op": {"save"}, "announce": {lf.list.Name}})
+	if resp.status != http.StatusOK || !strings.Contains(resp.body, "Your work is saved.") {
+		t.Errorf("add a chapter and announce: %d\n%s", resp.status, mainText(resp.body))
+	}
 	// A draft is not announced.
 	v = lf.newWorkForm(u, "Draft Story", "draft")
 	v.Add("announce", lf.list.Name)
