@@ -430,6 +430,12 @@ func TestListModeration(t *testing.T) {
 	lf := newListFixture(t, true)
 	ctx := context.Background()
 	mod := lf.loginAs(lf.moderator)
+	if resp := mod.get(lf.path("")); !strings.Contains(resp.body, lf.path("/moderation")) {
+		t.Errorf("the about page does not link its moderator to the queue")
+	}
+	if resp := lf.anon().get(lf.path("")); strings.Contains(resp.body, lf.path("/moderation")) {
+		t.Errorf("the about page links a guest to the queue")
+	}
 	resp := mod.get(lf.path("/moderation"))
 	if resp.status != http.StatusOK || !strings.Contains(resp.body, "spam.sender@spam.test") || !strings.Contains(resp.body, "not a member") ||
 		!strings.Contains(resp.body, "Watches for sale.") {
