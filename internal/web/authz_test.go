@@ -230,12 +230,12 @@ var authzRows = []authzRow{
 		if err := c.f.listEngine.Subscribe(context.Background(), l, "joiner@example.net", "", 0, fanarchive.DeliverEach, "test"); err != nil {
 			c.f.t.Fatal(err)
 		}
-		return c.f.confirmPath("joiner@example.net"), nil
+		return c.f.confirmPath(l, "joiner@example.net"), nil
 	}},
 	{"POST /lists/{name}/unsubscribe", everyone, func(c *cell) (string, map[string]string) {
 		l := c.f.makeList("authz")
 		m := c.f.member(l, "leaver@example.net", 0)
-		return "/lists/" + l.Name + "/unsubscribe?t=" + url.QueryEscape(c.f.listEngine.unsubscribeToken(m.ID)), map[string]string{"List-Unsubscribe": "One-Click"}
+		return "/lists/" + l.Name + "/unsubscribe?t=" + url.QueryEscape(c.f.unsubscribeToken(m)), map[string]string{"List-Unsubscribe": "One-Click"}
 	}},
 	{"POST /lists/{name}/moderation/{id}", []persona{owner, moderator, admin}, func(c *cell) (string, map[string]string) {
 		l := c.f.makeList("authz", c.owner)

@@ -19,7 +19,8 @@ import (
 // TestBrowserNarrow opens the home page, the search page (its filter form
 // and excerpts) and work pages at a phone's width, 390 CSS pixels, with a
 // work full of 300-character strings that do not break — a rule of "=", a
-// URL, a word — and checks that none of them scrolls sideways.
+// URL, a word — and checks that none of them scrolls sideways; and the
+// mailing lists' pages, with such a message.
 func TestBrowserNarrow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping browser test in -short mode")
@@ -43,8 +44,14 @@ func TestBrowserNarrow(t *testing.T) {
 		Published: day(2002, 2, 2),
 	})
 
+	// A list whose message is as unbroken, for the list pages.
+	l := f.makeList("narrow")
+	msg := f.postMessage(l, &fanarchive.ListMessage{Subject: "Unbroken " + word[:150], FromName: "Wide " + word[:60],
+		FromAddress: "wide@example.net", Text: rule + "\n" + link + "\n\n" + word, Date: day(2002, 2, 2)})
 	pages := []string{"/", "/search", "/search?q=saltmarsh", workPath(long), workPath(long) + "?view=full",
-		workPath(f.multi), workPath(f.quiet), "/settings"}
+		workPath(f.multi), workPath(f.quiet), "/settings", "/lists", "/lists/" + l.Name, "/lists/" + l.Name + "/archive",
+		"/lists/" + l.Name + "/archive/2002-02", "/lists/" + l.Name + "/threads/" + strconv.FormatInt(msg.ThreadID, 10),
+		"/lists/" + l.Name + "/messages/" + strconv.FormatInt(msg.ID, 10)}
 	for _, path := range pages {
 		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
 		err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(f.url(path)),

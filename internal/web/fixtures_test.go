@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"fanarchive"
+	"fanarchive/internal/lists"
 	"fanarchive/internal/search"
 	"fanarchive/internal/store/sqlite"
 	"fanarchive/internal/web"
@@ -47,7 +48,7 @@ type fixture struct {
 	adult    *fanarchive.Work // Explicit, two chapters
 	// listEngine is the list engine the site runs with, when the options
 	// asked for one (withListEngine).
-	listEngine *testListEngine
+	listEngine *lists.Engine
 }
 
 // newFixture opens a fresh store in t.TempDir(), seeds it and serves it.

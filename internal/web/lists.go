@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"fanarchive"
+	"fanarchive/internal/auth"
 	"fanarchive/internal/prose"
 )
 
@@ -119,6 +120,9 @@ type listAboutPage struct {
 	Email, Mode, Error string
 	Threads            []threadLink
 	Works              []blurb
+	// Moderate says the viewer moderates the list: links to its queue
+	// and members.
+	Moderate bool
 }
 
 // threadLink is a link to a thread of the archive.
@@ -156,7 +160,8 @@ func (s *Server) handleListAbout(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listAbout(w http.ResponseWriter, r *http.Request, l *fanarchive.List, ls fanarchive.ListService, status int, errMsg string) {
 	data := &listAboutPage{page: s.newPage(l.Title, "Mailing lists"), List: newListSummary(l), Rules: listRules(l.Rules),
 		Request: l.CommandAddress("-request"), Join: l.CommandAddress("-subscribe"), MaxSize: formatSize(l.MaxSize),
-		Running: s.opts.Lists != nil, Mode: string(fanarchive.DeliverEach), Error: errMsg}
+		Running: s.opts.Lists != nil, Mode: string(fanarchive.DeliverEach), Error: errMsg,
+		Moderate: auth.Can(currentUser(r), auth.ModerateList, l.Moderators...)}
 	if u := currentUser(r); u != nil {
 		data.Email = u.Email
 	}

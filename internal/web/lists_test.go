@@ -29,7 +29,6 @@ const posterAddress = "clark.writer@smallville.test"
 // story filed as a work, and a reply), a held message, and its moderator.
 type listFixture struct {
 	*fixture
-	engine    *testListEngine
 	list      *fanarchive.List
 	moderator *fanarchive.User
 	story     *fanarchive.ListMessage
@@ -49,9 +48,6 @@ func newListFixture(t *testing.T, engine bool) *listFixture {
 		opts.Lists = listsEngineFor // made by newFixture once the store is open
 	}
 	lf.fixture = newFixture(t, opts)
-	if engine {
-		lf.engine = lf.fixture.listEngine
-	}
 	ctx := context.Background()
 	lf.moderator = lf.makeUser(uniqueName("List Moderator"))
 	lf.list = lf.makeList("level3", lf.moderator)
@@ -112,7 +108,8 @@ func (f *fixture) postMessage(l *fanarchive.List, m *fanarchive.ListMessage) *fa
 	if m.Date.IsZero() {
 		m.Date = time.Now()
 	}
-	m.Raw = []byte("Subject: " + m.Subject + "\r\n\r\n" + m.Text)
+	m.Raw = []byte("From: " + m.FromName + " <" + m.FromAddress + ">\r\nTo: " + l.Address + "\r\nSubject: " + m.Subject +
+		"\r\nMessage-ID: " + m.MessageID + "\r\nDate: " + m.Date.Format(time.RFC1123Z) + "\r\n\r\n" + m.Text + "\r\n")
 	if err := f.store.ReceiveListMessage(context.Background(), m, noFanout, nil); err != nil {
 		f.t.Fatalf("receive %q: %v", m.Subject, err)
 	}
@@ -205,10 +202,23 @@ func TestListPagesRender(t *testing.T) {
 	}
 }
 
-// confirmPath reads the confirmation link mailed to address.
-func (f *fixture) confirmPath(address string) string {
+// confirmPath reads the confirmation link of l mailed to address since
+// the last takeMail.
+func (f *fixture) confirmPath(l *fanarchive.List, address string) string {
 	f.t.Helper()
-	return f.linkIn(f.mailTo(address), "/lists/")
+	prefix := "/lists/" + l.Name + "/confirm/"
+	for _, m := range f.takeMail() {
+		if m.To != address {
+			continue
+		}
+		for _, match := range linkPattern.FindAllStringSubmatch(m.Text, -1) {
+			if strings.HasPrefix(match[1], prefix) {
+				return match[1]
+			}
+		}
+	}
+	f.t.Fatalf("no %s link mailed to %s", prefix, address)
+	return ""
 }
 
 // TestListSubscribe subscribes from the about page: the answer is "check
@@ -223,7 +233,7 @@ func TestListSubscribe(t *testing.T) {
 	if resp.status != http.StatusOK || !strings.Contains(resp.body, "Check your mail") {
 		t.Fatalf("subscribe: %d\n%s", resp.status, mainText(resp.body))
 	}
-	link := lf.confirmPath(addr)
+	link := lf.confirmPath(lf.list, addr)
 	if !strings.HasPrefix(link, lf.path("/confirm/")) {
 		t.Fatalf("confirmation link %s", link)
 	}
@@ -256,7 +266,7 @@ func TestListSubscribe(t *testing.T) {
 		t.Errorf("the form is not filled with the user's address")
 	}
 	c.post(lf.path("/subscribe"), form("email", u.Email, "mode", "each"))
-	c.post(lf.confirmPath(u.Email), nil)
+	c.post(lf.confirmPath(lf.list, u.Email), nil)
 	if m, _ := lf.store.FindMember(ctx, lf.list.ID, u.Email); m == nil || m.UserID != u.ID || m.State != fanarchive.MemberActive {
 		t.Errorf("the user's membership: %+v", m)
 	}
@@ -333,7 +343,7 @@ func TestListUnsubscribe(t *testing.T) {
 	ctx := context.Background()
 	anon := lf.anon()
 	m := lf.member(lf.list, "leaver@smallville.test", 0)
-	tok := lf.engine.unsubscribeToken(m.ID)
+	tok := lf.unsubscribeToken(m)
 	link := lf.path("/unsubscribe?t=" + url.QueryEscape(tok))
 	if resp := anon.get(link); resp.status != http.StatusOK || !strings.Contains(resp.body, `name="t"`) {
 		t.Fatalf("GET %s: %d\n%s", link, resp.status, mainText(resp.body))
@@ -374,7 +384,7 @@ func TestListUnsubscribe(t *testing.T) {
 	// The button's form, and a logged-in browser without the site's
 	// token (the route takes none); a cross-site POST is still refused.
 	m2 := lf.member(lf.list, "leaver2@smallville.test", 0)
-	tok2 := lf.engine.unsubscribeToken(m2.ID)
+	tok2 := lf.unsubscribeToken(m2)
 	c := lf.loginAs(lf.makeUser(uniqueName("Browser")))
 	if resp := c.postWith(lf.path("/unsubscribe"), form("t", tok2), map[string]string{"Sec-Fetch-Site": "cross-site"}); resp.status != http.StatusForbidden {
 		t.Errorf("cross-site unsubscribe: %d, want 403", resp.status)
@@ -386,7 +396,7 @@ func TestListUnsubscribe(t *testing.T) {
 	// Multipart, as some providers send it.
 	m3 := lf.member(lf.list, "leaver3@smallville.test", 0)
 	body := "--b\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b--\r\n"
-	req, _ := http.NewRequest(http.MethodPost, lf.url(lf.path("/unsubscribe?t="+url.QueryEscape(lf.engine.unsubscribeToken(m3.ID)))), strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, lf.url(lf.path("/unsubscribe?t="+url.QueryEscape(lf.unsubscribeToken(m3)))), strings.NewReader(body))
 	req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
 	if resp := lf.do(req); resp.status != http.StatusOK {
 		t.Errorf("multipart one-click: %d %q", resp.status, resp.body)
@@ -420,6 +430,12 @@ func TestListModeration(t *testing.T) {
 	lf := newListFixture(t, true)
 	ctx := context.Background()
 	mod := lf.loginAs(lf.moderator)
+	if resp := mod.get(lf.path("")); !strings.Contains(resp.body, lf.path("/moderation")) {
+		t.Errorf("the about page does not link its moderator to the queue")
+	}
+	if resp := lf.anon().get(lf.path("")); strings.Contains(resp.body, lf.path("/moderation")) {
+		t.Errorf("the about page links a guest to the queue")
+	}
 	resp := mod.get(lf.path("/moderation"))
 	if resp.status != http.StatusOK || !strings.Contains(resp.body, "spam.sender@spam.test") || !strings.Contains(resp.body, "not a member") ||
 		!strings.Contains(resp.body, "Watches for sale.") {
@@ -611,6 +627,16 @@ func TestAnnounceFromPostingForm(t *testing.T) {
 	if err != nil || len(got) != 1 {
 		t.Errorf("announcements in the archive: %d, %v", len(got), err)
 	}
+	// The chapter form offers the lists too, and adding a chapter
+	// announces the new version.
+	w := lf.postedWork(u, uniqueName("Serial"), nil)
+	if resp := c.get(workPath(w) + "/chapters/new"); !strings.Contains(resp.body, "Announce to lists") {
+		t.Errorf("the chapter form offers no list")
+	}
+	resp = c.post(workPath(w)+"/chapters/new", url.Values{"format": {"text"}, "body": {"Part two."}, "op": {"save"}, "announce": {lf.list.Name}})
+	if resp.status != http.StatusOK || !strings.Contains(resp.body, "Your work is saved.") {
+		t.Errorf("add a chapter and announce: %d\n%s", resp.status, mainText(resp.body))
+	}
 	// A draft is not announced.
 	v = lf.newWorkForm(u, "Draft Story", "draft")
 	v.Add("announce", lf.list.Name)
@@ -658,7 +684,7 @@ var listPageRows = []struct {
 	{"GET /lists/{name}", everyone, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name }},
 	{"GET /lists/{name}/confirm/{secret}", everyone, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name + "/confirm/abc" }},
 	{"GET /lists/{name}/unsubscribe", everyone, func(c *cell, l *fanarchive.List) string {
-		return "/lists/" + l.Name + "/unsubscribe?t=" + url.QueryEscape(c.f.listEngine.unsubscribeToken(c.f.member(l, "x@example.net", 0).ID))
+		return "/lists/" + l.Name + "/unsubscribe?t=" + url.QueryEscape(c.f.unsubscribeToken(c.f.member(l, "x@example.net", 0)))
 	}},
 	{"GET /lists/{name}/archive", everyone, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name + "/archive" }},
 	{"GET /lists/{name}/archive/{month}", everyone, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name + "/archive/2001-03" }},
