@@ -68,6 +68,7 @@ func (m *Main) commands() []command {
 		{"user", "accounts: add (the first admin), role, disable, list", (*Main).userCommand},
 		{"backup", "write a checked copy of the whole archive while it serves", (*Main).backup},
 		{"restore", "put a backup in place of the archive's database", (*Main).restore},
+		{"export", "write every work and original file to a portable folder", (*Main).exportArchive},
 	}
 }
 
