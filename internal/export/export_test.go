@@ -44,7 +44,8 @@ func archive(t *testing.T) *sqlite.Store {
 	plain := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "Written Here", Rating: fanarchive.RatingGeneral,
 		Authors:   []fanarchive.Author{{Name: "Ada Quill"}},
 		Published: time.Date(2020, 5, 6, 7, 8, 9, 0, time.UTC),
-		Chapters:  []*fanarchive.Chapter{{Number: 1, Title: "One", Body: "<p>Words &amp; more words.</p>", Words: 3}}}
+		Chapters: []*fanarchive.Chapter{{Number: 1, Title: "One", Body: "<p>Words &amp; more words.</p>", Words: 3},
+			{Number: 2, Title: "Long", Body: strings.Repeat("<p>A paragraph of a chapter long enough to be paged.</p>\n", 8000), Words: 80000}}}
 	if err := s.CreateWork(ctx, plain); err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +73,17 @@ func archive(t *testing.T) *sqlite.Store {
 		Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>one two three four</p>", Words: 4}}}
 	if err := s.CreateWork(ctx, dup); err != nil {
 		t.Fatal(err)
+	}
+	// A posted work is exported under its pseud's name; a draft is not
+	// exported at all.
+	for _, draft := range []bool{false, true} {
+		posted := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "Posted", Rating: fanarchive.RatingTeen,
+			Authors: []fanarchive.Author{{Name: "Pseud Posted"}}, Language: "en", Words: 2, PostedBy: 101, Draft: draft,
+			Tags:     []fanarchive.Tag{{Kind: fanarchive.TagFandom, Name: "Original Work"}, {Kind: fanarchive.TagWarning, Name: "No Archive Warnings Apply"}},
+			Chapters: []*fanarchive.Chapter{{Number: 1, Title: "Start", Body: "<p>Posted here.</p>\n", Words: 2}}}
+		if err := s.CreateWork(ctx, posted); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return s
 }
@@ -135,7 +147,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := folder.Manifest
-	if m.Works != 8 || m.Sources < 8 || m.ExportedAt != "" {
+	if m.Works != 9 || m.Sources < 8 || m.ExportedAt != "" {
 		t.Errorf("manifest: %d works, %d sources, exported_at %q", m.Works, m.Sources, m.ExportedAt)
 	}
 	b := openStore(t)

@@ -48,12 +48,16 @@ func Write(ctx context.Context, store Store, dir string, opts Options) (*Manifes
 	m := &Manifest{Format: Format, Version: Version, ExportedAt: formatTime(opts.ExportedAt)}
 	written := map[string]File{} // path → file, sources shared between works written once
 	byWork := map[string]string{}
-	works := make([]*fanarchive.Work, 0, len(ids))
+	// First the origins, read from outlines: a duplicate names its
+	// original by origin. Only a work with none (a posted work) is read
+	// whole here, to make one from what it holds.
+	origins := make(map[int64]string, len(ids))
+	var listed []int64
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		w, err := store.FindWorkByID(ctx, id)
+		w, err := store.FindWorkOutline(ctx, id)
 		if fanarchive.ErrorCode(err) == fanarchive.ENOTFOUND {
 			continue // deleted while the export ran
 		} else if err != nil {
@@ -62,23 +66,23 @@ func Write(ctx context.Context, store Store, dir string, opts Options) (*Manifes
 		if w.Draft {
 			continue
 		}
-		works = append(works, w)
-	}
-	// Origins first: a duplicate names its original by origin.
-	origins := make(map[int64]string, len(works))
-	for _, w := range works {
-		origins[w.ID] = w.Origin
+		listed = append(listed, id)
+		origins[id] = w.Origin
 		if w.Origin == "" {
-			rec := record(w, nil)
-			b, err := encode(rec)
-			if err != nil {
+			if origins[id], err = madeOrigin(ctx, store, id); err != nil {
 				return nil, err
 			}
-			sum := sha256.Sum256(append(b, "\x00"+strconv.FormatInt(w.ID, 10)...))
-			origins[w.ID] = "export:" + hex.EncodeToString(sum[:])
 		}
 	}
-	for i, w := range works {
+	// Then each work whole, one at a time.
+	for i, id := range listed {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		w, err := store.FindWorkByID(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("export work %d: %w", id, err)
+		}
 		rec := record(w, origins)
 		for j, s := range w.Sources {
 			f, err := writeSource(ctx, store, dir, s, written)
@@ -103,7 +107,7 @@ func Write(ctx context.Context, store Store, dir string, opts Options) (*Manifes
 		m.Works++
 		m.Chapters += len(rec.Chapters)
 		if opts.Progress != nil {
-			opts.Progress(i+1, len(works))
+			opts.Progress(i+1, len(listed))
 		}
 	}
 	for _, f := range written {
@@ -121,6 +125,23 @@ func Write(ctx context.Context, store Store, dir string, opts Options) (*Manifes
 		return nil, err
 	}
 	return m, nil
+}
+
+// madeOrigin returns the origin an export gives a work that has none:
+// "export:" and the SHA-256 of its record and its ID in this archive, so
+// that two posted works alike in every field stay two. Once imported the
+// work keeps it, so exports of the importing archive give the same.
+func madeOrigin(ctx context.Context, store Store, id int64) (string, error) {
+	w, err := store.FindWorkByID(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("export work %d: %w", id, err)
+	}
+	b, err := encode(record(w, nil))
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(append(b, "\x00"+strconv.FormatInt(id, 10)...))
+	return "export:" + hex.EncodeToString(sum[:]), nil
 }
 
 // prepareDir makes dir, or checks that it is an empty folder.
