@@ -281,3 +281,35 @@ func TestOpenRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestSeriesNotMadeAgain: a work's place in a series is exported, and the
+// import, which cannot make a series without its account, says so and
+// still imports the work.
+func TestSeriesNotMadeAgain(t *testing.T) {
+	ctx := context.Background()
+	a := openStore(t)
+	w := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "Part One", Rating: fanarchive.RatingTeen,
+		Authors: []fanarchive.Author{{Name: "Pseud"}}, Language: "en", Words: 1, PostedBy: 101,
+		Series:   []fanarchive.SeriesPart{{Title: "The Watch"}},
+		Tags:     []fanarchive.Tag{{Kind: fanarchive.TagFandom, Name: "Original Work"}, {Kind: fanarchive.TagWarning, Name: "No Archive Warnings Apply"}},
+		Chapters: []*fanarchive.Chapter{{Number: 1, Body: "<p>One.</p>\n", Words: 1}}}
+	if err := a.CreateWork(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	dir := write(t, a)
+	files, _ := filepath.Glob(filepath.Join(dir, "works", "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("%d work files", len(files))
+	}
+	if b, _ := os.ReadFile(files[0]); !bytes.Contains(b, []byte(`"title": "The Watch"`)) {
+		t.Errorf("the series is not in the export:\n%s", b)
+	}
+	folder, err := export.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := folder.Import(ctx, openStore(t), "import")
+	if err != nil || rep.Created != 1 || rep.SeriesDropped != 1 {
+		t.Errorf("import: %+v %v", rep, err)
+	}
+}
