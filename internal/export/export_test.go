@@ -79,8 +79,9 @@ func archive(t *testing.T) *sqlite.Store {
 	for _, draft := range []bool{false, true} {
 		posted := &fanarchive.Work{Kind: fanarchive.KindFiction, Title: "Posted", Rating: fanarchive.RatingTeen,
 			Authors: []fanarchive.Author{{Name: "Pseud Posted"}}, Language: "en", Words: 2, PostedBy: 101, Draft: draft,
-			Tags:     []fanarchive.Tag{{Kind: fanarchive.TagFandom, Name: "Original Work"}, {Kind: fanarchive.TagWarning, Name: "No Archive Warnings Apply"}},
-			Chapters: []*fanarchive.Chapter{{Number: 1, Title: "Start", Body: "<p>Posted here.</p>\n", Words: 2}}}
+			Tags: []fanarchive.Tag{{Kind: fanarchive.TagFandom, Name: "Original Work"}, {Kind: fanarchive.TagWarning, Name: "No Archive Warnings Apply"}},
+			Chapters: []*fanarchive.Chapter{{Number: 1, Title: "Start", Body: "<p>Posted <em>here</em>.</p>\n", Words: 2,
+				InputFormat: "markdown", Input: "Posted *here*."}}}
 		if err := s.CreateWork(ctx, posted); err != nil {
 			t.Fatal(err)
 		}
@@ -167,6 +168,9 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("%d works of fiction after importing twice, want %d", n, want)
 	}
 	sameTree(t, "export after importing twice", first, write(t, b))
+	if !bytes.Contains(readTree(t, first)["works/"+posted(t, first)], []byte(`"input": "Posted *here*."`)) {
+		t.Error("the posted chapter's text as written is not in the export")
+	}
 
 	// Every original, byte for byte, and no private contact.
 	for _, f := range m.Files {
@@ -191,6 +195,19 @@ func TestRoundTrip(t *testing.T) {
 			t.Errorf("%s holds an address:\n%s", p, data)
 		}
 	}
+}
+
+// posted returns the file name of the export's work with an export:
+// origin.
+func posted(t *testing.T, dir string) string {
+	t.Helper()
+	for p, b := range readTree(t, dir) {
+		if strings.HasPrefix(p, "works/") && bytes.Contains(b, []byte(`"origin": "export:`)) {
+			return strings.TrimPrefix(p, "works/")
+		}
+	}
+	t.Fatal("no work with an export: origin")
+	return ""
 }
 
 // TestOpenRefuses: a damaged folder is refused, with the reason, before

@@ -137,6 +137,10 @@ type Chapter struct {
 	// chapter came from; 0 for none.
 	Source int    `json:"source,omitempty"`
 	Body   string `json:"body"`
+	// InputFormat and Input are a posted chapter as its author wrote it
+	// (fanarchive.Chapter.Input), which Body was rendered from.
+	InputFormat string `json:"input_format,omitempty"`
+	Input       string `json:"input,omitempty"`
 }
 
 // encode returns v as the folder stores JSON: indented, HTML left
@@ -313,7 +317,8 @@ func (w *Work) domain() *fanarchive.Work {
 			Encoding: s.Encoding, Archive: s.Archive, List: s.List, ImportedAt: at})
 	}
 	for _, c := range w.Chapters {
-		ch := &fanarchive.Chapter{Number: c.Number, Title: c.Title, Words: c.Words, Body: c.Body}
+		ch := &fanarchive.Chapter{Number: c.Number, Title: c.Title, Words: c.Words, Body: c.Body,
+			InputFormat: c.InputFormat, Input: c.Input}
 		if c.Source > 0 {
 			ch.SourceID = -int64(c.Source)
 		} else if len(w.Sources) > 0 {

@@ -43,7 +43,7 @@ const seedWork = `{
   "evidence": {"title": {"confidence": 0.5, "via": "byline", "detail": "x"}},
   "problems": ["no rating found"],
   "sources": [{"file": "sources/0123456789abcdef-a.txt", "name": "in/a.txt", "sha256": "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "size": 3, "encoding": "windows-1252", "archive": "R", "list": "L", "imported_at": "2026-01-02T03:04:05Z"}],
-  "chapters": [{"number": 1, "title": "One", "words": 2, "source": 1, "body": "<p>one two</p>"}]
+  "chapters": [{"number": 1, "title": "One", "words": 2, "source": 1, "body": "<p>one two</p>", "input_format": "markdown", "input": "one *two*"}]
 }
 `
 

@@ -83,6 +83,9 @@ func Write(ctx context.Context, store Store, dir string, opts Options) (*Manifes
 		if err != nil {
 			return nil, fmt.Errorf("export work %d: %w", id, err)
 		}
+		if err := loadInputs(ctx, store, w); err != nil {
+			return nil, err
+		}
 		rec := record(w, origins)
 		for j, s := range w.Sources {
 			f, err := writeSource(ctx, store, dir, s, written)
@@ -127,6 +130,23 @@ func Write(ctx context.Context, store Store, dir string, opts Options) (*Manifes
 	return m, nil
 }
 
+// loadInputs reads the text as written of the chapters of a work with no
+// original file (a posted work, or one imported from an export), which
+// only FindChapter returns. Imported chapters have none.
+func loadInputs(ctx context.Context, store Store, w *fanarchive.Work) error {
+	if len(w.Sources) > 0 {
+		return nil
+	}
+	for _, c := range w.Chapters {
+		full, err := store.FindChapter(ctx, w.ID, c.Number)
+		if err != nil {
+			return fmt.Errorf("export work %d, chapter %d: %w", w.ID, c.Number, err)
+		}
+		c.InputFormat, c.Input = full.InputFormat, full.Input
+	}
+	return nil
+}
+
 // madeOrigin returns the origin an export gives a work that has none:
 // "export:" and the SHA-256 of its record and its ID in this archive, so
 // that two posted works alike in every field stay two. Once imported the
@@ -135,6 +155,9 @@ func madeOrigin(ctx context.Context, store Store, id int64) (string, error) {
 	w, err := store.FindWorkByID(ctx, id)
 	if err != nil {
 		return "", fmt.Errorf("export work %d: %w", id, err)
+	}
+	if err := loadInputs(ctx, store, w); err != nil {
+		return "", err
 	}
 	b, err := encode(record(w, nil))
 	if err != nil {
@@ -222,7 +245,7 @@ func record(w *fanarchive.Work, origins map[int64]string) *Work {
 	}
 	for _, c := range w.Chapters {
 		r.Chapters = append(r.Chapters, Chapter{Number: c.Number, Title: c.Title, Words: c.Words,
-			Source: index[c.SourceID], Body: c.Body})
+			Source: index[c.SourceID], Body: c.Body, InputFormat: c.InputFormat, Input: c.Input})
 	}
 	if len(r.Sources) == 0 {
 		r.Sources = nil
