@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"fanarchive"
+	"fanarchive/internal/export"
 	"fanarchive/internal/importer"
 	"fanarchive/internal/ingest"
 	"fanarchive/internal/tags"
@@ -27,6 +28,7 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		"Each file is parsed and stored as a work with its original bytes; a file whose bytes are\n"+
 		"already stored is reported as already present. A file that cannot be read is reported\n"+
 		"and skipped; the exit status is 1 if any file failed.\n"+
+		"A folder written by 'fanarchive export' (it holds manifest.json) is checked whole and read back.\n"+
 		"'fanarchive import efiction DUMP.sql' imports an eFiction archive's MySQL dump (import efiction --help).")
 	data := m.dataFlag(fs)
 	dryRun := fs.Bool("dry-run", false, "parse and report what would be imported; change nothing")
@@ -48,6 +50,15 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--max-size must be positive, got %d", *maxMB)}
 	}
 	opts.MaxBytes = *maxMB << 20
+	for _, a := range fs.Args() {
+		if !export.IsExport(a) {
+			continue
+		}
+		if fs.NArg() > 1 {
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s is an export folder: import it on its own", a)}
+		}
+		return m.importExport(ctx, *data, a, *dryRun) // export.go
+	}
 	logger := m.logger()
 
 	src, err := importer.Collect(fs.Args())

@@ -72,6 +72,7 @@ func (m *Main) commands() []command {
 		{"list", "mailing lists: create, set, show, ls, moderator, members", (*Main).listCommand},
 		{"backup", "write a checked copy of the whole archive while it serves", (*Main).backup},
 		{"restore", "put a backup in place of the archive's database", (*Main).restore},
+		{"export", "write every work and original file to a portable folder", (*Main).exportArchive},
 	}
 }
 

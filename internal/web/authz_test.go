@@ -235,7 +235,7 @@ var authzRows = []authzRow{
 	{"POST /lists/{name}/unsubscribe", everyone, func(c *cell) (string, map[string]string) {
 		l := c.f.makeList("authz")
 		m := c.f.member(l, "leaver@example.net", 0)
-		return "/lists/" + l.Name + "/unsubscribe?t=" + url.QueryEscape(c.f.unsubscribeToken(m)), map[string]string{"List-Unsubscribe": "One-Click"}
+		return "/lists/" + l.Name + "/unsubscribe?t=" + url.QueryEscape(c.f.listUnsubscribeToken(m)), map[string]string{"List-Unsubscribe": "One-Click"}
 	}},
 	{"POST /lists/{name}/moderation/{id}", []persona{owner, moderator, admin}, func(c *cell) (string, map[string]string) {
 		l := c.f.makeList("authz", c.owner)

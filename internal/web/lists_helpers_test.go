@@ -33,9 +33,9 @@ func newTestListEngine(st fanarchive.Store) *lists.Engine {
 		DMARC: func(context.Context, string) (string, error) { return "", nil }}
 }
 
-// unsubscribeToken signs a mail's unsubscribe link for a member, as the
+// listUnsubscribeToken signs a mail's unsubscribe link for a member, as the
 // engine's mail does.
-func (f *fixture) unsubscribeToken(m *fanarchive.ListMember) string {
+func (f *fixture) listUnsubscribeToken(m *fanarchive.ListMember) string {
 	f.t.Helper()
 	key, err := f.store.Secret(context.Background(), listmail.SecretName)
 	if err != nil {

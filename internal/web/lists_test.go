@@ -343,7 +343,7 @@ func TestListUnsubscribe(t *testing.T) {
 	ctx := context.Background()
 	anon := lf.anon()
 	m := lf.member(lf.list, "leaver@smallville.test", 0)
-	tok := lf.unsubscribeToken(m)
+	tok := lf.listUnsubscribeToken(m)
 	link := lf.path("/unsubscribe?t=" + url.QueryEscape(tok))
 	if resp := anon.get(link); resp.status != http.StatusOK || !strings.Contains(resp.body, `name="t"`) {
 		t.Fatalf("GET %s: %d\n%s", link, resp.status, mainText(resp.body))
@@ -384,7 +384,7 @@ func TestListUnsubscribe(t *testing.T) {
 	// The button's form, and a logged-in browser without the site's
 	// token (the route takes none); a cross-site POST is still refused.
 	m2 := lf.member(lf.list, "leaver2@smallville.test", 0)
-	tok2 := lf.unsubscribeToken(m2)
+	tok2 := lf.listUnsubscribeToken(m2)
 	c := lf.loginAs(lf.makeUser(uniqueName("Browser")))
 	if resp := c.postWith(lf.path("/unsubscribe"), form("t", tok2), map[string]string{"Sec-Fetch-Site": "cross-site"}); resp.status != http.StatusForbidden {
 		t.Errorf("cross-site unsubscribe: %d, want 403", resp.status)
@@ -396,7 +396,7 @@ func TestListUnsubscribe(t *testing.T) {
 	// Multipart, as some providers send it.
 	m3 := lf.member(lf.list, "leaver3@smallville.test", 0)
 	body := "--b\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b--\r\n"
-	req, _ := http.NewRequest(http.MethodPost, lf.url(lf.path("/unsubscribe?t="+url.QueryEscape(lf.unsubscribeToken(m3)))), strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, lf.url(lf.path("/unsubscribe?t="+url.QueryEscape(lf.listUnsubscribeToken(m3)))), strings.NewReader(body))
 	req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
 	if resp := lf.do(req); resp.status != http.StatusOK {
 		t.Errorf("multipart one-click: %d %q", resp.status, resp.body)
@@ -684,7 +684,7 @@ var listPageRows = []struct {
 	{"GET /lists/{name}", everyone, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name }},
 	{"GET /lists/{name}/confirm/{secret}", everyone, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name + "/confirm/abc" }},
 	{"GET /lists/{name}/unsubscribe", everyone, func(c *cell, l *fanarchive.List) string {
-		return "/lists/" + l.Name + "/unsubscribe?t=" + url.QueryEscape(c.f.unsubscribeToken(c.f.member(l, "x@example.net", 0)))
+		return "/lists/" + l.Name + "/unsubscribe?t=" + url.QueryEscape(c.f.listUnsubscribeToken(c.f.member(l, "x@example.net", 0)))
 	}},
 	{"GET /lists/{name}/archive", everyone, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name + "/archive" }},
 	{"GET /lists/{name}/archive/{month}", everyone, func(c *cell, l *fanarchive.List) string { return "/lists/" + l.Name + "/archive/2001-03" }},
