@@ -8,15 +8,14 @@ package comments
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fanarchive"
+	"fanarchive/internal/signing"
 	"fanarchive/internal/mail"
 	"fanarchive/internal/prose"
 )
@@ -49,31 +48,19 @@ type Service struct {
 	// (comment+TOKEN@domain).
 	From mail.Address
 
-	mu  sync.Mutex
-	key []byte
+	key signing.Key
 }
 
 // secret returns the signing key, read from the store once.
 func (x *Service) secret(ctx context.Context) ([]byte, error) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.key == nil {
-		k, err := x.Store.Secret(ctx, SecretName)
-		if err != nil {
-			return nil, fmt.Errorf("comments key: %w", err)
-		}
-		x.key = k
-	}
-	return x.key, nil
+	return x.key.Get(ctx, x.Store, SecretName)
 }
 
 // macLen is how many bytes of HMAC-SHA256 a token keeps (96 bits).
 const macLen = 12
 
 func sign(key []byte, purpose, payload string) string {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(purpose + "\x00" + payload))
-	return hex.EncodeToString(h.Sum(nil)[:macLen])
+	return hex.EncodeToString(signing.Sum(key, purpose, payload)[:macLen])
 }
 
 // makeToken signs two IDs for a purpose: "a-b-mac", base 36, lower case.

@@ -10,15 +10,14 @@ package feedback
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fanarchive"
+	"fanarchive/internal/signing"
 	"fanarchive/internal/mail"
 )
 
@@ -37,22 +36,12 @@ type Relay struct {
 	// relay addresses are at its domain (reply+TOKEN@domain).
 	From mail.Address
 
-	mu  sync.Mutex
-	key []byte
+	key signing.Key
 }
 
 // secret returns the signing key, read from the store once.
 func (r *Relay) secret(ctx context.Context) ([]byte, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.key == nil {
-		k, err := r.Store.Secret(ctx, SecretName)
-		if err != nil {
-			return nil, fmt.Errorf("feedback relay key: %w", err)
-		}
-		r.key = k
-	}
-	return r.key, nil
+	return r.key.Get(ctx, r.Store, SecretName)
 }
 
 // Direction says which way a relay address carries a reply.
@@ -70,9 +59,7 @@ const macLen = 12
 
 // sign returns the hex MAC of a payload for a purpose.
 func sign(key []byte, purpose, payload string) string {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(purpose + "\x00" + payload))
-	return hex.EncodeToString(h.Sum(nil)[:macLen])
+	return hex.EncodeToString(signing.Sum(key, purpose, payload)[:macLen])
 }
 
 // ReplyToken is the token of a relay address: direction, feedback ID and

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fanarchive"
+	"fanarchive/internal/signing"
 )
 
 // Tokens are HMAC-SHA256 under Config.Key of a purpose and a payload of
@@ -35,9 +36,7 @@ const UnsubscribeTokenLife = 400 * 24 * time.Hour
 
 // mac returns the full base32 MAC of payload for purpose.
 func mac(key []byte, purpose, payload string) string {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(purpose + "\x00" + payload))
-	return b32.EncodeToString(h.Sum(nil)[:macFull*5/8])
+	return b32.EncodeToString(signing.Sum(key, purpose, payload)[:macFull*5/8])
 }
 
 // checkMAC reports in constant time whether got is the MAC of payload, cut
