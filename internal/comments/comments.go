@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"fanarchive"
-	"fanarchive/internal/signing"
 	"fanarchive/internal/mail"
 	"fanarchive/internal/prose"
+	"fanarchive/internal/signing"
 )
 
 // SecretName is the store secret that signs reply addresses and

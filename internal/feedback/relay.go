@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"fanarchive"
-	"fanarchive/internal/signing"
 	"fanarchive/internal/mail"
+	"fanarchive/internal/signing"
 )
 
 // SecretName is the store secret (fanarchive.RateLimiter.Secret) that signs
