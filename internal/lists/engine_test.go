@@ -20,6 +20,7 @@ import (
 	"fanarchive/internal/listmail"
 	"fanarchive/internal/mail"
 	"fanarchive/internal/mailin"
+	"fanarchive/internal/records"
 	"fanarchive/internal/store/sqlite"
 )
 
@@ -462,5 +463,49 @@ func TestAnnounce(t *testing.T) {
 	}
 	if err := h.engine.Announce(ctx, w.ID, []string{"level3"}, u.ID); fanarchive.ErrorCode(err) != fanarchive.ECONFLICT {
 		t.Errorf("announcing the same version twice: %v", err)
+	}
+}
+
+func TestImportMbox(t *testing.T) {
+	h := newHarness(t, &fanarchive.List{Name: "level3", Address: "level3@lists.example.org", Title: "Level Three", Fandoms: []string{"Smallville"}, ArchiveWorks: true})
+	room := &records.Room{Store: h.store}
+	h.engine.FileStory = func(ctx context.Context, l *fanarchive.List, m *fanarchive.ListMessage, raw []byte) (int64, int, error) {
+		f, err := room.File(ctx, records.Post{ListID: l.ID, ListName: l.Name, ListTitle: l.Title, Fandoms: l.Fandoms, Raw: raw, ReceivedAt: m.ReceivedAt})
+		if err != nil || f.WorkID == 0 {
+			return 0, 0, err
+		}
+		return f.WorkID, f.Chapter, nil
+	}
+	h.member("carol@example.net")
+	story := "Title: The Lantern Year\nAuthor: Mira Holt\nRating: G\n\n" +
+		"The lanterns were lit at dusk, one for every name the town remembered. She walked the length of the quay with her taper and did not hurry.\n\n" +
+		"\"You missed one,\" her brother said. He pointed at the dark hook by the harbour-master's door.\n\n" +
+		"\"I didn't miss it,\" she said. \"I was saving it.\" She climbed the steps, lifted the taper, and held it there a long moment before the wick took.\n\n" +
+		"Out on the water a boat turned toward the light. They watched it come in, neither of them speaking, until it bumped against the stones and a man they had both stopped waiting for stepped ashore.\n\nTHE END\n"
+	mbox := "From mira@example.com Mon Mar  6 10:00:00 2000\nFrom: Mira Holt <mira@example.com>\nSubject: The Lantern Year\nMessage-ID: <lantern@example.com>\nDate: Mon, 6 Mar 2000 10:00:00 +0000\n\n" + story +
+		"\nFrom kai@example.org Tue Mar  7 09:00:00 2000\nFrom: Kai <kai@example.org>\nSubject: Re: The Lantern Year\nMessage-ID: <kai-1@example.org>\nIn-Reply-To: <lantern@example.com>\nReferences: <lantern@example.com>\nDate: Tue, 7 Mar 2000 09:00:00 +0000\n\nLovely. The last lantern got me.\n"
+	ctx := context.Background()
+	rep, err := h.engine.Import(ctx, h.list, []byte(mbox))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Messages != 2 || rep.Stored != 2 || rep.Works != 1 {
+		t.Errorf("import: %+v", rep)
+	}
+	if out := h.queued(); len(out) != 0 {
+		t.Errorf("an import mailed %v", mailsOf(out))
+	}
+	ms := h.messages(fanarchive.ListMessagePosted)
+	if len(ms) != 2 || ms[0].ThreadID != ms[1].ThreadID || ms[0].WorkID == 0 || ms[1].WorkID != 0 {
+		t.Fatalf("the imported messages: %+v", ms)
+	}
+	if months, err := h.store.ListArchiveMonths(ctx, h.list.ID); err != nil || len(months) != 1 || months[0].Month != "2000-03" {
+		t.Errorf("archive months %+v, %v", months, err)
+	}
+	if rep, err := h.engine.Import(ctx, h.list, []byte(mbox)); err != nil || rep.Stored != 0 || rep.Known != 2 {
+		t.Errorf("a second import: %+v, %v", rep, err)
+	}
+	if _, err := h.engine.Import(ctx, h.list, []byte("\x00\x01\x02 not mail")); err == nil {
+		t.Errorf("binary junk imported")
 	}
 }
