@@ -24,6 +24,10 @@ type Store interface {
 	ClaimService
 	TakedownService
 	FeedbackService
+	BookmarkService
+	MuteService
+	ReportService
+	HistoryService
 
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error

@@ -238,7 +238,16 @@ func serve(ctx context.Context, dir string, n int, seed uint64, perClass int, lo
 	out.HeapMB = round(float64(ms.HeapAlloc)/(1<<20), 1)
 	runtime.GC()
 	out.LoadAvg[0] = loadAvg()
-	if out.Classes, err = runMix(ctx, engine, seed, perClass); err != nil {
+	tagID := func(ctx context.Context, kind fanarchive.TagKind, name string) (int64, error) {
+		t, err := store.FindTag(ctx, kind, name)
+		if fanarchive.ErrorCode(err) == fanarchive.ENOTFOUND {
+			return 0, nil
+		} else if err != nil {
+			return 0, err
+		}
+		return t.ID, nil
+	}
+	if out.Classes, err = runMix(ctx, engine, tagID, seed, perClass); err != nil {
 		return nil, err
 	}
 	out.LoadAvg[1] = loadAvg()
