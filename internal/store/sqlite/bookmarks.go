@@ -188,7 +188,7 @@ func (s *Store) DeleteBookmark(ctx context.Context, userID, id int64) error {
 }
 
 // tagNamedSQL selects the IDs of the tags a name means: the tags of that
-// name (ignoring ASCII case; of kind ?2 unless it is ''), their canonicals
+// name (ignoring ASCII case; of kind ?2 unless it is ”), their canonicals
 // and every synonym of those. Its arguments are the name and the kind.
 const tagNamedSQL = `SELECT t2.id FROM tags t1 JOIN tags t2
 	ON t2.id = coalesce(t1.canonical_id, t1.id) OR t2.canonical_id = coalesce(t1.canonical_id, t1.id)
