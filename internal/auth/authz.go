@@ -37,11 +37,19 @@ const (
 	ClaimWork       Action = "claim-work"       // ask to be recognised as a legacy author
 	RequestTakedown Action = "request-takedown" // ask archivists to take a work down
 	FeedbackSetting Action = "feedback-setting" // turn relayed feedback on or off
+	Bookmark        Action = "bookmark"         // bookmark a work (docs/readers.md)
+	Mute            Action = "mute"             // mute tags and authors
+	Block           Action = "block"            // block a user from one's works
+	ReportWork      Action = "report-work"      // report a work to moderators
+	ReadingHistory  Action = "reading-history"  // the reading history's setting, clearing it
+	MarkForLater    Action = "mark-for-later"   // the later list
 
 	// The owner: the user whose pseud it is or whose pseud a work is by.
 	RenamePseud Action = "rename-pseud"
 	DeletePseud Action = "delete-pseud"
 	EditWork    Action = "edit-work"
+	// EditBookmark edits or deletes a bookmark: its reader's alone.
+	EditBookmark Action = "edit-bookmark"
 	// ConfirmClaim follows a mailed claim link: its owner is the user who
 	// asked for it, and only they may (not even an admin: archivists
 	// assign claims instead).
@@ -101,6 +109,13 @@ var matrix = map[Action]rule{
 	ClaimWork:       {user: true},
 	RequestTakedown: {user: true},
 	FeedbackSetting: {user: true},
+	Bookmark:        {user: true},
+	Mute:            {user: true},
+	Block:           {user: true},
+	ReportWork:      {user: true},
+	ReadingHistory:  {user: true},
+	MarkForLater:    {user: true},
+	EditBookmark:    {owner: true},
 
 	RenamePseud:  {owner: true},
 	DeletePseud:  {owner: true},

@@ -74,6 +74,7 @@ func parsePages() (map[string]*template.Template, error) {
 		"claim", "claim_confirm", "takedown", "admin_claims", "admin_takedowns", "settings",
 		"work_form", "chapter_form", "chapter_order", "work_delete", "work_history", "admin_trash"}
 	pageNames = append(pageNames, feedbackPages...) // feedback.go
+	pageNames = append(pageNames, readerPages...)   // readings.go
 	base, err := template.New("").Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html",
 		"templates/posting_partials.html")
 	if err != nil {

@@ -43,6 +43,8 @@ type workPage struct {
 	// Series are the series the work is in, with its place in each.
 	Series   []seriesPlace
 	Owner    *ownerTools
+	// Readers holds bookmarks, the later list and reports (readings.go).
+	Readers *workReaders
 	Response *workResponse // kudos and the feedback link (feedback.go)
 }
 
@@ -185,6 +187,10 @@ func (s *Server) showChapter(w http.ResponseWriter, r *http.Request, work *fanar
 	}
 	p.Owner = newOwnerTools(r, work, ch)
 	if p.Response, err = s.workResponseFor(r, work); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if p.Readers, err = s.workReadersFor(r, work, n); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
