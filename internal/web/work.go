@@ -41,10 +41,10 @@ type workPage struct {
 	// links a work's owners see (work_access.go).
 	Draft, Restricted bool
 	// Series are the series the work is in, with its place in each.
-	Series   []seriesPlace
-	Owner    *ownerTools
+	Series []seriesPlace
+	Owner  *ownerTools
 	// Readers holds bookmarks, the later list and reports (readings.go).
-	Readers *workReaders
+	Readers  *workReaders
 	Response *workResponse // kudos and the feedback link (feedback.go)
 }
 
