@@ -11,13 +11,27 @@ import (
 	"fanarchive"
 )
 
-// muted returns the bitmaps of the works m mutes, to take away from a
-// search's result before its total and facets are counted: each muted
-// tag's canonical bitmap (so its synonyms are muted too), and the muted
-// authors' works. They are the index's own bitmaps (never changed here)
-// and one small one built for the works, so muting 50 tags costs 50
-// AndNots of the result, not a union of the tags.
+// muted returns the works m mutes, to take away from a search's result
+// before its total and facets are counted: the union of each muted tag's
+// canonical bitmap (so its synonyms are muted too) and of the muted
+// authors' works, as one bitmap (none when nothing is muted). One union
+// and one AndNot cost far less than an AndNot per tag: the result is often
+// the index's run-length containers, which each AndNot would convert to
+// bitmaps and back (docs/benchmarks.md, "Muting").
 func (ix *index) muted(m *fanarchive.MuteSet) []*roaring.Bitmap {
+	bs := ix.mutedSets(m)
+	switch len(bs) {
+	case 0:
+		return nil
+	case 1:
+		return bs
+	}
+	return []*roaring.Bitmap{roaring.FastOr(bs...)}
+}
+
+// mutedSets returns the bitmaps whose union m mutes: the index's own
+// (never changed here) and one built for the works.
+func (ix *index) mutedSets(m *fanarchive.MuteSet) []*roaring.Bitmap {
 	if m.Empty() {
 		return nil
 	}
