@@ -388,7 +388,6 @@ func (ix *index) filter(r *request, hits *roaring.Bitmap, negative []*roaring.Bi
 		sets = append(sets, b)
 	}
 	excl = append(excl, negative...)
-	excl = append(excl, ix.muted(r.Muted)...)
 	if !r.IncludeRestricted && !ix.restricted.IsEmpty() {
 		excl = append(excl, ix.restricted) // a guest's search
 	}
@@ -407,6 +406,7 @@ func (ix *index) filter(r *request, hits *roaring.Bitmap, negative []*roaring.Bi
 	for _, b := range excl {
 		set.AndNot(b)
 	}
+	ix.takeMuted(set, r.Muted)
 	return ix.filterFields(r, set), notices
 }
 

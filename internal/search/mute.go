@@ -11,43 +11,22 @@ import (
 	"fanarchive"
 )
 
-// muted returns the works m mutes, to take away from a search's result
-// before its total and facets are counted: the union of each muted tag's
-// canonical bitmap (so its synonyms are muted too) and of the muted
-// authors' works, as one bitmap (none when nothing is muted). One union
-// and one AndNot cost far less than an AndNot per tag: the result is often
-// the index's run-length containers, which each AndNot would convert to
-// bitmaps and back (docs/benchmarks.md, "Muting").
-func (ix *index) muted(m *fanarchive.MuteSet) []*roaring.Bitmap {
-	bs := ix.mutedSets(m)
-	switch len(bs) {
-	case 0:
-		return nil
-	case 1:
-		return bs
+// takeMuted takes the works m mutes away from set, before its total and
+// facets are counted: works with a muted tag's canonical (so its synonyms
+// are muted too), and the muted authors' works. A small result is checked
+// work by work against the muted canonicals (the cost is the result's, not
+// the muted tags' sizes); a large one, often the index's run-length
+// containers, loses the union of the muted tags' bitmaps in one AndNot, not
+// one per tag, which would convert each container to a bitmap and back
+// (docs/benchmarks.md, "Muting").
+func (ix *index) takeMuted(set *roaring.Bitmap, m *fanarchive.MuteSet) {
+	if m.Empty() || set.IsEmpty() {
+		return
 	}
-	return []*roaring.Bitmap{roaring.FastOr(bs...)}
-}
-
-// mutedSets returns the bitmaps whose union m mutes: the index's own
-// (never changed here) and one built for the works.
-func (ix *index) mutedSets(m *fanarchive.MuteSet) []*roaring.Bitmap {
-	if m.Empty() {
-		return nil
-	}
-	var out []*roaring.Bitmap
-	seen := map[uint32]bool{}
+	canons := map[uint32]bool{}
 	for _, id := range m.Tags {
-		if id <= 0 || id > 1<<32-1 {
-			continue
-		}
-		c := ix.canonOf(uint32(id))
-		if seen[c] {
-			continue
-		}
-		seen[c] = true
-		if b := ix.canonBitmap(c); b != nil && !b.IsEmpty() {
-			out = append(out, b)
+		if id > 0 && id <= 1<<32-1 {
+			canons[ix.canonOf(uint32(id))] = true
 		}
 	}
 	if len(m.Works) > 0 {
@@ -58,9 +37,41 @@ func (ix *index) mutedSets(m *fanarchive.MuteSet) []*roaring.Bitmap {
 			}
 		}
 		slices.Sort(ids)
-		out = append(out, roaring.BitmapOf(ids...))
+		set.AndNot(roaring.BitmapOf(ids...))
 	}
-	return out
+	if len(canons) == 0 {
+		return
+	}
+	if set.GetCardinality() <= uint64(ix.scanLimit) { // as facets are counted (facet.go)
+		var drop []uint32
+		it := set.Iterator()
+		for it.HasNext() {
+			id := it.Next()
+			for _, t := range ix.docTags(&ix.docs[id]) {
+				if canons[ix.canonOf(t)] {
+					drop = append(drop, id)
+					break
+				}
+			}
+		}
+		if len(drop) > 0 {
+			set.AndNot(roaring.BitmapOf(drop...))
+		}
+		return
+	}
+	var bs []*roaring.Bitmap
+	for c := range canons {
+		if b := ix.canonBitmap(c); b != nil && !b.IsEmpty() {
+			bs = append(bs, b)
+		}
+	}
+	switch len(bs) {
+	case 0:
+	case 1:
+		set.AndNot(bs[0])
+	default:
+		set.AndNot(roaring.FastOr(bs...))
+	}
 }
 
 // muteKey identifies a mute set for the text cache's keys: a hash, since a
