@@ -15,6 +15,7 @@ const (
 	ECONFLICT       = "conflict"        // e.g. the same original bytes are already stored
 	EINTERNAL       = "internal"        // anything unexpected
 	EINVALID        = "invalid"         // validation failed
+	EFORBIDDEN      = "forbidden"       // refused to this actor, e.g. a blocked user's kudos
 	ENOTFOUND       = "not_found"       // no such work, chapter, author, tag or source
 	ENOTIMPLEMENTED = "not_implemented" // feature not available on this storage backend
 	EUNREADABLE     = "unreadable"      // an input file cannot be turned into a work

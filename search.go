@@ -95,6 +95,12 @@ type SearchQuery struct {
 	// a logged-in reader. Guests leave it false.
 	IncludeRestricted bool
 
+	// Muted leaves out what the reader muted (docs/readers.md): works
+	// with a muted tag or by a muted author are gone before Total and
+	// the facets are counted, as if they were not in the archive. It is
+	// not counted against MaxSearchTags.
+	Muted *MuteSet
+
 	// After and Before are cursors from a previous SearchResult (Next and
 	// Prev); at most one may be set. A cursor stays valid while works are
 	// added and deleted: the page after it starts after the work it names.

@@ -30,6 +30,11 @@ type Store interface {
 	CommentService
 	SubscriptionService
 
+	BookmarkService
+	MuteService
+	ReportService
+	HistoryService
+
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error
 	// Close releases the database.

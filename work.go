@@ -130,6 +130,10 @@ type Work struct {
 	// Comments counts the work's published comments (docs/comments.md).
 	// Stores set it when they read a work; it is not read when storing.
 	Comments int `json:"comments,omitempty"`
+
+	// Bookmarks counts the work's public bookmarks (docs/readers.md);
+	// stores set it when they read a work, and do not read it.
+	Bookmarks int `json:"bookmarks,omitempty"`
 	// Draft works are not listed or searchable, and only their owners may
 	// see them; PublishWork publishes one.
 	Draft bool `json:"draft,omitempty"`
@@ -485,6 +489,9 @@ type WorkFilter struct {
 	// restricted ones included, with DeletedAt set: for an admin to
 	// restore them.
 	Deleted bool
+	// Muted leaves out the works a reader muted (docs/readers.md), before
+	// they are counted.
+	Muted *MuteSet
 
 	Offset int
 	Limit  int // defaults to 20, at most 100

@@ -44,7 +44,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the data directory")
 	batch := flag.Int("batch", 200, "works per transaction while building: 1 is CreateWork per work, as an import does; more uses CreateWorks")
 	cpuProfile := flag.String("cpuprofile", "", "with -serve: write a CPU profile of the queries to `file`")
-	only := flag.String("only", "", "with -serve: run only this query class (for profiling)")
+	only := flag.String("only", "", "with -serve: run only these query classes, comma-separated (for profiling, or to compare two)")
 	rebuildOnly := flag.Bool("rebuild", false, "only rebuild the impact lists of the archive in -dir while another handle stores works, and measure those writes (adds works: use a copy)")
 	flag.Parse()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -64,7 +64,7 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 		if *only != "" {
-			classes = []string{*only}
+			classes = strings.Split(*only, ",")
 		}
 		out, err := serve(ctx, *dir, *works, *seed, *queries, logger)
 		check(err)
@@ -238,7 +238,16 @@ func serve(ctx context.Context, dir string, n int, seed uint64, perClass int, lo
 	out.HeapMB = round(float64(ms.HeapAlloc)/(1<<20), 1)
 	runtime.GC()
 	out.LoadAvg[0] = loadAvg()
-	if out.Classes, err = runMix(ctx, engine, seed, perClass); err != nil {
+	tagID := func(ctx context.Context, kind fanarchive.TagKind, name string) (int64, error) {
+		t, err := store.FindTag(ctx, kind, name)
+		if fanarchive.ErrorCode(err) == fanarchive.ENOTFOUND {
+			return 0, nil
+		} else if err != nil {
+			return 0, err
+		}
+		return t.ID, nil
+	}
+	if out.Classes, err = runMix(ctx, engine, tagID, seed, perClass); err != nil {
 		return nil, err
 	}
 	out.LoadAvg[1] = loadAvg()

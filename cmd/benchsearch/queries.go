@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"fanarchive"
@@ -43,9 +44,23 @@ import (
 //   - deep: a page in the middle of a large result (all works, or a top-5
 //     fandom), newest or longest first, reached with a cursor as the Next
 //     link would carry it.
-var classes = []string{"text", "text_tags", "tag_text", "text_rating", "text_fields", "text_page2", "tags", "facets", "deep"}
+//   - mute50_text, mute50_tags, mute50_facets: a text, tags or facets
+//     query as above by a reader who muted 50 tags (SearchQuery.Muted),
+//     drawn from the 300 most used relationships, characters and
+//     freeform tags (muting popular tags is the costly case: their
+//     bitmaps are the largest). Their p95 less their base class's is what
+//     muting adds.
+var classes = []string{"text", "text_tags", "tag_text", "text_rating", "text_fields", "text_page2", "tags", "facets", "deep",
+	"mute50_text", "mute50_tags", "mute50_facets"}
 
-func runMix(ctx context.Context, engine *search.Engine, seed uint64, perClass int) (map[string]*latency, error) {
+// mutedTags is how many tags the mute50 classes mute.
+const mutedTags = 50
+
+// tagIDFunc returns a tag's ID, 0 for none: the mute50 classes' tags are
+// muted by ID, as the store's MuteSet names them.
+type tagIDFunc func(ctx context.Context, kind fanarchive.TagKind, name string) (int64, error)
+
+func runMix(ctx context.Context, engine *search.Engine, tagID tagIDFunc, seed uint64, perClass int) (map[string]*latency, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x9e))
 	vocab, tags := vocabulary(), tagNames()
 	word := func() string { return vocab[100+rng.IntN(2900)] }
@@ -58,6 +73,26 @@ func runMix(ctx context.Context, engine *search.Engine, seed uint64, perClass in
 			return word() + " " + word()
 		}
 		return word()
+	}
+	ids := map[fanarchive.Tag]int64{}
+	muteKinds := []fanarchive.TagKind{fanarchive.TagRelationship, fanarchive.TagCharacter, fanarchive.TagFreeform}
+	mute := func() (*fanarchive.MuteSet, error) {
+		m := &fanarchive.MuteSet{}
+		for len(m.Tags) < mutedTags {
+			t := tag(muteKinds[rng.IntN(len(muteKinds))], 300)
+			id, ok := ids[t]
+			if !ok {
+				var err error
+				if id, err = tagID(ctx, t.Kind, t.Name); err != nil {
+					return nil, err
+				}
+				ids[t] = id
+			}
+			if id != 0 && !slices.Contains(m.Tags, id) {
+				m.Tags = append(m.Tags, id)
+			}
+		}
+		return m, nil
 	}
 	var make1 func(class string) fanarchive.SearchQuery
 	make1 = func(class string) fanarchive.SearchQuery {
@@ -124,6 +159,12 @@ func runMix(ctx context.Context, engine *search.Engine, seed uint64, perClass in
 	// query makes a query of a class. A second page's is made by asking
 	// for a first page, untimed, until one has a next page.
 	query := func(class string) (fanarchive.SearchQuery, error) {
+		if base, ok := strings.CutPrefix(class, "mute50_"); ok {
+			q := make1(base)
+			var err error
+			q.Muted, err = mute()
+			return q, err
+		}
 		if class != "text_page2" {
 			return make1(class), nil
 		}

@@ -55,10 +55,19 @@ const (
 	// guests' comments on one's works wait for approval.
 	NotificationSettings Action = "notification-settings"
 
+	Bookmark       Action = "bookmark"        // bookmark a work (docs/readers.md)
+	Mute           Action = "mute"            // mute tags and authors
+	Block          Action = "block"           // block a user from one's works
+	ReportWork     Action = "report-work"     // report a work to moderators
+	ReadingHistory Action = "reading-history" // the reading history's setting, clearing it
+	MarkForLater   Action = "mark-for-later"  // the later list
+
 	// The owner: the user whose pseud it is or whose pseud a work is by.
 	RenamePseud Action = "rename-pseud"
 	DeletePseud Action = "delete-pseud"
 	EditWork    Action = "edit-work"
+	// EditBookmark edits or deletes a bookmark: its reader's alone.
+	EditBookmark Action = "edit-bookmark"
 	// ConfirmClaim follows a mailed claim link: its owner is the user who
 	// asked for it, and only they may (not even an admin: archivists
 	// assign claims instead).
@@ -145,6 +154,14 @@ var matrix = map[Action]rule{
 	ManageInbox:     {user: true},
 
 	NotificationSettings: {user: true},
+
+	Bookmark:       {user: true},
+	Mute:           {user: true},
+	Block:          {user: true},
+	ReportWork:     {user: true},
+	ReadingHistory: {user: true},
+	MarkForLater:   {user: true},
+	EditBookmark:   {owner: true},
 
 	RenamePseud:  {owner: true},
 	DeletePseud:  {owner: true},

@@ -37,6 +37,8 @@ func TestCan(t *testing.T) {
 
 		LogOut: users, ChangePassword: users, ChangeEmail: users, AddPseud: users,
 		DeleteAccount: users, PostWork: users, ClaimWork: users, RequestTakedown: users, FeedbackSetting: users,
+		Bookmark: users, Mute: users, Block: users, ReportWork: users, ReadingHistory: users, MarkForLater: users,
+		EditBookmark: "owner",
 
 		RenamePseud: "owner", DeletePseud: "owner", EditWork: "owner", ConfirmClaim: "owner", DeleteWork: "owner admin",
 		AnswerCoAuthor: "owner", ViewWorkHistory: "owner admin",

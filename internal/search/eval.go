@@ -68,6 +68,10 @@ func validate(sq fanarchive.SearchQuery) (*request, error) {
 	if len(sq.Language) > 35 {
 		return nil, fanarchive.Errorf(fanarchive.EINVALID, "Language %q is not a language tag.", sq.Language)
 	}
+	if m := sq.Muted; m != nil && (len(m.Tags) > fanarchive.MaxMutedTags || len(m.Authors) > fanarchive.MaxMutedAuthors) {
+		return nil, fanarchive.Errorf(fanarchive.EINVALID, "A search can leave out at most %d muted tags and %d authors.",
+			fanarchive.MaxMutedTags, fanarchive.MaxMutedAuthors)
+	}
 	if sq.After != "" && sq.Before != "" {
 		return nil, fanarchive.Errorf(fanarchive.EINVALID, "A page link cannot go both after and before.")
 	}
@@ -188,7 +192,7 @@ func (e *Engine) text(ctx context.Context, r *request) (match *textEntry, negati
 // filtered reports whether anything but the text narrows the search.
 func (r *request) filtered() bool {
 	return len(r.Include)+len(r.Exclude)+len(r.q.IncludeTags)+len(r.q.ExcludeTags)+len(r.Ratings)+len(r.ExcludeRatings) > 0 ||
-		r.Complete || r.Language != "" || r.WordsMin > 0 || r.WordsMax > 0 || !r.UpdatedFrom.IsZero() || !r.UpdatedTo.IsZero()
+		!r.Muted.Empty() || r.Complete || r.Language != "" || r.WordsMin > 0 || r.WordsMax > 0 || !r.UpdatedFrom.IsZero() || !r.UpdatedTo.IsZero()
 }
 
 // scores returns the relevance of the works in set, which the text
@@ -262,9 +266,9 @@ func (r *request) filterKey() string {
 		}
 		return out
 	}
-	return fmt.Sprintf("%s\x00%q\x00%q\x00%q\x00%q\x00%q\x00%q\x00%t\x00%q\x00%d-%d\x00%d-%d\x00%t",
+	return fmt.Sprintf("%s\x00%q\x00%q\x00%q\x00%q\x00%q\x00%q\x00%t\x00%q\x00%d-%d\x00%d-%d\x00%t\x00%s",
 		r.q.String(), tags(q.Include), tags(q.Exclude), r.q.IncludeTags, r.q.ExcludeTags, q.Ratings, q.ExcludeRatings,
-		q.Complete, q.Language, q.WordsMin, q.WordsMax, q.UpdatedFrom.Unix(), q.UpdatedTo.Unix(), q.IncludeRestricted)
+		q.Complete, q.Language, q.WordsMin, q.WordsMax, q.UpdatedFrom.Unix(), q.UpdatedTo.Unix(), q.IncludeRestricted, muteKey(q.Muted))
 }
 
 // matches returns the works the clauses match, scored when rank is set,
@@ -402,6 +406,7 @@ func (ix *index) filter(r *request, hits *roaring.Bitmap, negative []*roaring.Bi
 	for _, b := range excl {
 		set.AndNot(b)
 	}
+	ix.takeMuted(set, r.Muted)
 	return ix.filterFields(r, set), notices
 }
 

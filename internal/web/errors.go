@@ -19,6 +19,8 @@ func statusFor(err error) int {
 		return http.StatusBadRequest
 	case fanarchive.ECONFLICT:
 		return http.StatusConflict
+	case fanarchive.EFORBIDDEN:
+		return http.StatusForbidden
 	default:
 		return http.StatusInternalServerError
 	}

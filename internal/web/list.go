@@ -28,6 +28,8 @@ type blurb struct {
 	Summary  []string // paragraphs; empty when the work has none
 	Begins   string   // the opening words, shown when there is no summary
 	Date     string
+	// Bookmarks counts the work's public bookmarks.
+	Bookmarks int
 }
 
 func newBlurb(w *fanarchive.Work) blurb {
@@ -42,6 +44,8 @@ func newBlurb(w *fanarchive.Work) blurb {
 		Chapters: chapterCount(w),
 		Comments: w.Comments,
 		Summary:  paragraphs(w.Summary),
+
+		Bookmarks: w.Bookmarks,
 	}
 	b.Date, _ = publishedDate(w)
 	if !w.Updated.Equal(w.Published) && b.Date != "" {
@@ -98,6 +102,12 @@ func (s *Server) listWorks(w http.ResponseWriter, r *http.Request, filter fanarc
 	filter.Offset = (n - 1) * worksPerPage
 	filter.IncludeRestricted = currentUser(r) != nil
 	filter.Limit = worksPerPage
+	muted, err := s.mutesOf(r) // mutes.go
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	filter.Muted = muted
 	works, total, err := s.store.FindWorks(r.Context(), filter)
 	if err != nil {
 		s.fail(w, r, err, "page")

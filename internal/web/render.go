@@ -77,6 +77,8 @@ func parsePages() (map[string]*template.Template, error) {
 	pageNames = append(pageNames, listPages...)     // lists.go
 
 	pageNames = append(pageNames, commentPages...) // comments.go, inbox.go
+
+	pageNames = append(pageNames, readerPages...) // readings.go
 	base, err := template.New("").Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html",
 		"templates/posting_partials.html", "templates/comments_partials.html")
 	if err != nil {

@@ -94,6 +94,17 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/lists/new", s.handleNewListForm)
 	mux.HandleFunc("GET /admin/lists/{name}/edit", s.handleEditListForm)
 
+	// Readers: bookmarks, mutes and blocks, reports, history, later
+	// (docs/readers.md).
+	mux.HandleFunc("GET /works/{id}/bookmark", s.handleBookmarkForm)
+	mux.HandleFunc("GET /works/{id}/bookmarks", s.handleWorkBookmarks)
+	mux.HandleFunc("GET /users/{name}/bookmarks", s.handleUserBookmarks)
+	mux.HandleFunc("GET /account/mutes", s.handleMutes)
+	mux.HandleFunc("GET /works/{id}/report", s.handleReportForm)
+	mux.HandleFunc("GET /admin/reports", s.handleAdminReports)
+	mux.HandleFunc("GET /account/history", s.handleHistory)
+	mux.HandleFunc("GET /account/later", s.handleLater)
+
 	// State-changing requests: each is checked, in post (guard.go), against
 	// cross-origin requests, the session's CSRF token and the
 	// authorisation matrix (internal/auth) for its action.
@@ -158,6 +169,20 @@ func (s *Server) routes() http.Handler {
 	s.post(mux, "POST /unsubscribe/{token}", auth.UnsubscribeLink, nil, s.handleUnsubscribeLink)
 	s.post(mux, "POST /inbox", auth.ManageInbox, nil, s.handleInboxAction)
 	s.post(mux, "POST /account/notifications", auth.NotificationSettings, nil, s.handleNotificationSettings)
+
+	s.post(mux, "POST /works/{id}/bookmark", auth.Bookmark, nil, s.handleSaveBookmark)
+	s.post(mux, "POST /bookmarks/{id}/delete", auth.EditBookmark, s.bookmarkOwner, s.handleDeleteBookmark)
+	s.post(mux, "POST /account/mutes/tags", auth.Mute, nil, s.handleMuteTag)
+	s.post(mux, "POST /account/mutes/tags/{id}/delete", auth.Mute, nil, s.handleUnmuteTag)
+	s.post(mux, "POST /account/mutes/authors", auth.Mute, nil, s.handleMuteAuthor)
+	s.post(mux, "POST /account/mutes/authors/{id}/delete", auth.Mute, nil, s.handleUnmuteAuthor)
+	s.post(mux, "POST /account/blocks", auth.Block, nil, s.handleBlock)
+	s.post(mux, "POST /account/blocks/{id}/delete", auth.Block, nil, s.handleUnblock)
+	s.post(mux, "POST /works/{id}/report", auth.ReportWork, nil, s.handleReportWork)
+	s.post(mux, "POST /admin/reports/{id}/resolve", auth.HandleReport, nil, s.handleResolveReport)
+	s.post(mux, "POST /account/history", auth.ReadingHistory, nil, s.handleHistorySetting)
+	s.post(mux, "POST /account/history/clear", auth.ReadingHistory, nil, s.handleClearHistory)
+	s.post(mux, "POST /works/{id}/later", auth.MarkForLater, nil, s.handleMarkForLater)
 
 	// Anything else, including other methods on known paths, is not here.
 	mux.HandleFunc("/", s.handleNotFound)

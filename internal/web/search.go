@@ -151,6 +151,12 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, base string, 
 		data.page = s.newPage(form.Text, "Search")
 	}
 	status := http.StatusOK
+	muted, err := s.mutesOf(r) // mutes.go: a muting reader's totals and facets leave their muted works out
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	q.Muted = muted
 	if problem == "" {
 		res, err := s.opts.Search.Search(r.Context(), q)
 		switch code := fanarchive.ErrorCode(err); {

@@ -41,8 +41,10 @@ type workPage struct {
 	// links a work's owners see (work_access.go).
 	Draft, Restricted bool
 	// Series are the series the work is in, with its place in each.
-	Series   []seriesPlace
-	Owner    *ownerTools
+	Series []seriesPlace
+	Owner  *ownerTools
+	// Readers holds bookmarks, the later list and reports (readings.go).
+	Readers  *workReaders
 	Response *workResponse // kudos and the feedback link (feedback.go)
 	// ListPosts are the mailing-list posts the work's chapters came from
 	// (list_work.go).
@@ -208,6 +210,10 @@ func (s *Server) showChapter(w http.ResponseWriter, r *http.Request, work *fanar
 		return
 	}
 	if p.Subscribe, err = s.subscribeFor(r, work); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if p.Readers, err = s.workReadersFor(r, work, n); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

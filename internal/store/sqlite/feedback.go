@@ -186,6 +186,11 @@ func (s *Store) SendFeedback(ctx context.Context, f *fanarchive.Feedback, mail f
 				return fanarchive.Errorf(fanarchive.EINVALID, "That account is disabled.")
 			}
 			f.SenderName = u.Name
+			if blocked, err := blockedFromWork(ctx, tx, f.WorkID, f.SenderID); err != nil {
+				return err
+			} else if blocked {
+				return errBlocked
+			}
 		}
 		t, to, err := s.feedbackTarget(ctx, tx, f.WorkID, f.SenderID, true)
 		if err != nil {

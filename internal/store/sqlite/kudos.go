@@ -36,6 +36,11 @@ func (s *Store) LeaveKudos(ctx context.Context, workID, userID int64, guestKey s
 			} else if own {
 				return fanarchive.Errorf(fanarchive.EINVALID, "You cannot leave kudos on your own work.")
 			}
+			if blocked, err := blockedFromWork(ctx, tx, workID, userID); err != nil {
+				return err
+			} else if blocked {
+				return errBlocked
+			}
 			res, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO kudos (work_id, user_id, created_at) VALUES (?, ?, ?)`,
 				workID, userID, formatTime(now))
 		} else {

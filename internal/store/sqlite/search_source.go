@@ -250,7 +250,10 @@ func (s *Store) FindWorksByIDs(ctx context.Context, ids []int64) ([]*fanarchive.
 		if err := loadChapters(ctx, tx, works, false); err != nil {
 			return err
 		}
-		return loadPosting(ctx, tx, works)
+		if err := loadPosting(ctx, tx, works); err != nil {
+			return err
+		}
+		return loadBookmarkCounts(ctx, tx, works)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("find works by ID: %w", err)

@@ -61,6 +61,9 @@ func (s *Store) findWork(ctx context.Context, id int64, withBodies bool) (*fanar
 		if err := loadPosting(ctx, tx, works); err != nil {
 			return err
 		}
+		if err := loadBookmarkCounts(ctx, tx, works); err != nil {
+			return err
+		}
 		w.Sources, err = findSources(ctx, tx, `JOIN work_sources ws ON ws.source_id = s.id
 			WHERE ws.work_id = ? ORDER BY ws.position`, id)
 		for i, src := range w.Sources {
@@ -124,7 +127,10 @@ func (s *Store) FindWorks(ctx context.Context, filter fanarchive.WorkFilter) ([]
 		if err := loadChapters(ctx, tx, works, false); err != nil {
 			return err
 		}
-		return loadPosting(ctx, tx, works)
+		if err := loadPosting(ctx, tx, works); err != nil {
+			return err
+		}
+		return loadBookmarkCounts(ctx, tx, works)
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("find works: %w", err)
@@ -175,6 +181,19 @@ func workWhere(filter fanarchive.WorkFilter) (string, []any, error) {
 	if filter.AuthorID != 0 {
 		where = append(where, `w.id IN (SELECT work_id FROM work_authors WHERE author_id = ?)`)
 		args = append(args, filter.AuthorID)
+	}
+	if m := filter.Muted; !m.Empty() {
+		if len(m.Tags) > 0 {
+			in, ids := inList(m.Tags)
+			where = append(where, `w.id NOT IN (SELECT wt.work_id FROM work_tags wt JOIN tags t ON t.id = wt.tag_id
+				WHERE coalesce(t.canonical_id, t.id) IN (`+in+`) OR t.id IN (`+in+`))`)
+			args = append(append(args, ids...), ids...)
+		}
+		if len(m.Authors) > 0 {
+			in, ids := inList(m.Authors)
+			where = append(where, `w.id NOT IN (SELECT work_id FROM work_authors WHERE author_id IN (`+in+`))`)
+			args = append(args, ids...)
+		}
 	}
 	if filter.Tag != nil {
 		// The tag's synonyms, and the synonyms of the tag it is a synonym
