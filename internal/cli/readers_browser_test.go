@@ -17,8 +17,9 @@ import (
 // TestBrowserReaders is a reader's bookmark and mute, end to end: `import`
 // stores three stories of one fandom written for this test, two tagged
 // "Shipwreck Grief"; `user add` makes an account. Headless Chromium logs
-// in, bookmarks a work with a note, tags and the rec flag (markup typed in
-// stays inert), finds the bookmark on the reader's page; then searches the
+// in, leaves kudos on a work (the page then names the reader), bookmarks
+// it with a note, tags and the rec flag (markup typed in stays inert),
+// finds the bookmark on the reader's page; then searches the
 // fandom (three works, the tag among the facets), mutes the tag on the
 // mutes page, and searches again: one work, and the tag gone from the
 // facets.
@@ -60,6 +61,14 @@ func TestBrowserReaders(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password"), "a reader's long password"),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".viewer-name")))
+	do("leave kudos on the work",
+		chromedp.Navigate(base+m[1]),
+		chromedp.WaitVisible(chromedp.CSS(".kudos-form button")),
+		chromedp.Click(chromedp.CSS(".kudos-form button")),
+		chromedp.WaitVisible(chromedp.CSS(".kudos-from")))
+	if s := text(".kudos-from"); !strings.Contains(s, "Nessa Reed") {
+		t.Errorf("after kudos the work says %q, not who left them", s)
+	}
 	do("open the work and its bookmark form",
 		chromedp.Navigate(base+m[1]),
 		chromedp.WaitVisible(chromedp.CSS("a.bookmark-link")),

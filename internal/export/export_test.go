@@ -197,16 +197,17 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// posted returns the file name of the export's work with an export:
-// origin.
+// posted returns the file name of the export's posted work: the one with
+// an export: origin (as "Written Here" has too) and the title "Posted".
 func posted(t *testing.T, dir string) string {
 	t.Helper()
 	for p, b := range readTree(t, dir) {
-		if strings.HasPrefix(p, "works/") && bytes.Contains(b, []byte(`"origin": "export:`)) {
+		if strings.HasPrefix(p, "works/") && bytes.Contains(b, []byte(`"origin": "export:`)) &&
+			bytes.Contains(b, []byte(`"title": "Posted"`)) {
 			return strings.TrimPrefix(p, "works/")
 		}
 	}
-	t.Fatal("no work with an export: origin")
+	t.Fatal(`no work titled "Posted" with an export: origin`)
 	return ""
 }
 
