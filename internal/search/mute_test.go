@@ -155,11 +155,12 @@ func TestMuteKey(t *testing.T) {
 	}
 }
 
-// benchSource is an archive of n works with Zipf-distributed tags of the
-// facet kinds, built once per size.
+// benchSources are archives of n works shaped like cmd/benchsearch's
+// (gen.go): Zipf-distributed tags (s 1.1, v 4) of the facet kinds, 5–40
+// tags a work, 70% complete, 80% English; built once per size.
 var benchSources sync.Map
 
-func benchEngine(b *testing.B, n int) (*Engine, []int64) {
+func benchEngine(b *testing.B, n int) (*Engine, [][]int64) {
 	v, ok := benchSources.Load(n)
 	if !ok {
 		rng := rand.New(rand.NewPCG(1, 2))
@@ -167,54 +168,63 @@ func benchEngine(b *testing.B, n int) (*Engine, []int64) {
 		kinds := []struct {
 			kind fanarchive.TagKind
 			n    int
-		}{{fanarchive.TagFandom, 5000}, {fanarchive.TagRelationship, 12000}, {fanarchive.TagCharacter, 14000},
-			{fanarchive.TagFreeform, 22000}, {fanarchive.TagWarning, 6}, {fanarchive.TagCategory, 6}}
+		}{{fanarchive.TagFandom, 2000}, {fanarchive.TagCharacter, 14000}, {fanarchive.TagRelationship, 12000},
+			{fanarchive.TagFreeform, 21988}, {fanarchive.TagWarning, 6}, {fanarchive.TagCategory, 6}}
 		type span struct{ first, n int64 }
 		spans := map[fanarchive.TagKind]span{}
+		zipf := map[fanarchive.TagKind]*rand.Zipf{}
 		id := int64(1)
 		for _, k := range kinds {
 			spans[k.kind] = span{id, int64(k.n)}
+			zipf[k.kind] = rand.NewZipf(rng, 1.1, 4, uint64(k.n-1))
 			for i := range k.n {
 				m.tags = append(m.tags, TagRow{ID: id, Kind: k.kind, Name: fmt.Sprint(k.kind, " ", i)})
 				id++
 			}
 		}
-		zipf := rand.NewZipf(rng, 1.1, 10, 11999)
-		pick := func(k fanarchive.TagKind) int64 {
-			s := spans[k]
-			return s.first + int64(zipf.Uint64())%s.n
-		}
+		pick := func(k fanarchive.TagKind) int64 { return spans[k].first + int64(zipf[k].Uint64()) }
 		for w := int64(1); w <= int64(n); w++ {
 			tags := []int64{pick(fanarchive.TagFandom), pick(fanarchive.TagWarning), pick(fanarchive.TagCategory)}
-			for range 2 {
-				tags = append(tags, pick(fanarchive.TagRelationship), pick(fanarchive.TagCharacter))
+			if rng.IntN(4) == 0 {
+				tags = append(tags, pick(fanarchive.TagFandom))
 			}
-			for range 4 {
-				tags = append(tags, pick(fanarchive.TagFreeform))
+			for want := 5 + rng.IntN(36); len(tags) < want; {
+				switch k := rng.IntN(10); {
+				case k < 3:
+					tags = append(tags, pick(fanarchive.TagCharacter))
+				case k < 5:
+					tags = append(tags, pick(fanarchive.TagRelationship))
+				default:
+					tags = append(tags, pick(fanarchive.TagFreeform))
+				}
 			}
 			slices.Sort(tags)
 			m.docs = append(m.docs, Doc{ID: w, Listed: true, Title: "t", Rating: fanarchive.Ratings[rng.IntN(4)], Words: rng.IntN(100000),
+				Complete: rng.IntN(10) < 7, Language: []string{"en", "en", "en", "en", "en", "en", "en", "en", "es", "fr"}[rng.IntN(10)],
 				Updated: time.Unix(int64(rng.IntN(1e9)), 0), Published: time.Unix(int64(rng.IntN(1e9)), 0), Tags: slices.Compact(tags)})
 		}
 		e, err := New(context.Background(), m, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		// 50 of the 300 most used relationships, characters and
-		// freeform tags, as cmd/benchsearch mutes.
-		var muted []int64
-		for len(muted) < 50 {
-			k := []fanarchive.TagKind{fanarchive.TagRelationship, fanarchive.TagCharacter, fanarchive.TagFreeform}[rng.IntN(3)]
-			t := spans[k].first + int64(rng.IntN(300))
-			if !slices.Contains(muted, t) {
-				muted = append(muted, t)
+		// Mute sets of 50 of the 300 most used relationships, characters
+		// and freeform tags, as cmd/benchsearch mutes: a new one for each
+		// search, since each reader has their own.
+		sets := make([][]int64, 64)
+		for i := range sets {
+			for len(sets[i]) < 50 {
+				k := []fanarchive.TagKind{fanarchive.TagRelationship, fanarchive.TagCharacter, fanarchive.TagFreeform}[rng.IntN(3)]
+				t := spans[k].first + int64(rng.IntN(300))
+				if !slices.Contains(sets[i], t) {
+					sets[i] = append(sets[i], t)
+				}
 			}
 		}
-		v = [2]any{e, muted}
+		v = [2]any{e, sets}
 		benchSources.Store(n, v)
 	}
 	p := v.([2]any)
-	return p[0].(*Engine), p[1].([]int64)
+	return p[0].(*Engine), p[1].([][]int64)
 }
 
 // BenchmarkMuted runs the same tag searches with and without 50 muted
@@ -225,24 +235,31 @@ func BenchmarkMuted(b *testing.B) {
 	if testing.Short() {
 		n = 100_000
 	}
-	e, muted := benchEngine(b, n)
+	e, sets := benchEngine(b, n)
 	for _, q := range []struct {
 		name string
 		q    fanarchive.SearchQuery
 	}{
 		{"all", fanarchive.SearchQuery{}},
+		{"complete", fanarchive.SearchQuery{Complete: true}},
+		{"rating", fanarchive.SearchQuery{Ratings: []fanarchive.Rating{fanarchive.RatingTeen}}},
+		{"language", fanarchive.SearchQuery{Language: "en"}},
 		{"fandom", fanarchive.SearchQuery{Include: []fanarchive.Tag{{Kind: fanarchive.TagFandom, Name: "fandom 3"}}}},
 		{"rare", fanarchive.SearchQuery{Include: []fanarchive.Tag{{Kind: fanarchive.TagFreeform, Name: "freeform 900"}}}},
 	} {
 		for _, withMutes := range []bool{false, true} {
 			name := q.name + "/plain"
-			query := q.q
 			if withMutes {
 				name = q.name + "/mute50"
-				query.Muted = &fanarchive.MuteSet{Tags: muted}
 			}
 			b.Run(name, func(b *testing.B) {
+				i := 0
 				for b.Loop() {
+					query := q.q
+					if withMutes {
+						query.Muted = &fanarchive.MuteSet{Tags: sets[i%len(sets)]}
+						i++
+					}
 					if _, err := e.Search(context.Background(), query); err != nil {
 						b.Fatal(err)
 					}
