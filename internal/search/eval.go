@@ -122,7 +122,7 @@ func (e *Engine) Search(ctx context.Context, sq fanarchive.SearchQuery) (*fanarc
 	set, notices := e.ix.filter(r, hits, negative)
 	res.Notices = append(res.Notices, notices...)
 	res.Total = int(set.GetCardinality())
-	res.Facets = e.ix.facets(set, r.FacetLimit)
+	res.Facets = e.ix.facets(set, r.FacetLimit, e.ix.mutedCanons(r.Muted))
 	relevance := r.sort == fanarchive.SortRelevance && hits != nil
 	if !relevance {
 		pageIDs, res.Next, res.Prev = e.ix.page(r, set, nil)

@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"context"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -28,15 +29,39 @@ type counter struct {
 }
 
 // facets counts the most used canonical tags of each facet kind, and every
-// rating, among the works in set.
-func (ix *index) facets(set *roaring.Bitmap, limit int) []fanarchive.Facet {
+// rating, among the works in set. Tags in skip (the asker's muted tags,
+// whose works are gone from set) are not counted: they have none left.
+//
+// Past the scan limit each kind is counted by intersections on its own
+// goroutine, up to GOMAXPROCS at once: a large result's facets are the
+// slowest part of its search, and the kinds share nothing but the index,
+// which the caller holds read-locked until they are done.
+func (ix *index) facets(set *roaring.Bitmap, limit int, skip map[uint32]bool) []fanarchive.Facet {
 	var out []fanarchive.Facet
 	if set.GetCardinality() <= uint64(ix.scanLimit) {
 		out = ix.facetsByScan(set, limit)
 	} else {
-		for _, k := range facetKinds {
-			out = append(out, ix.facetByBitmaps(set, k, limit))
+		var words []uint64
+		if len(ix.dense) > 0 {
+			var release func()
+			words, release = denseOf(set)
+			defer release()
 		}
+		out = make([]fanarchive.Facet, len(facetKinds))
+		work := make(chan int, len(facetKinds))
+		for i := range facetKinds {
+			work <- i
+		}
+		close(work)
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(facetKinds)) {
+			wg.Go(func() {
+				for i := range work {
+					out[i] = ix.facetByBitmaps(set, words, facetKinds[i], limit, skip)
+				}
+			})
+		}
+		wg.Wait()
 	}
 	ratings := fanarchive.Facet{Kind: fanarchive.FacetRating}
 	for _, r := range fanarchive.Ratings {
@@ -113,15 +138,25 @@ func (t *topK) offer(ix *index, id uint32, n int) {
 	t.counts = slices.Insert(t.counts, i, tc)
 }
 
-// facetByBitmaps counts the top tags of one kind by intersection.
-func (ix *index) facetByBitmaps(set *roaring.Bitmap, kind fanarchive.TagKind, limit int) fanarchive.Facet {
+// facetByBitmaps counts the top tags of one kind by intersection: with the
+// tag's dense copy when it has one and the result is given as a bit array
+// too (words), else with its bitmap.
+func (ix *index) facetByBitmaps(set *roaring.Bitmap, words []uint64, kind fanarchive.TagKind, limit int, skip map[uint32]bool) fanarchive.Facet {
 	var top []fanarchive.TagCount
 	for _, c := range ix.byCount[kind] {
+		if skip[c] {
+			continue
+		}
 		b := ix.canon[c]
 		if len(top) == limit && b.GetCardinality() < uint64(top[len(top)-1].Works) {
 			break // neither this tag nor any less used one can get in
 		}
-		n := int(set.AndCardinality(b))
+		var n int
+		if d, ok := ix.dense[c]; ok && words != nil {
+			n = andCount(words, d)
+		} else {
+			n = int(set.AndCardinality(b))
+		}
 		if n == 0 || len(top) == limit && n < top[len(top)-1].Works {
 			continue // (a tie may still win on its name)
 		}

@@ -36,6 +36,10 @@ type index struct {
 	// so facet counting can stop early.
 	byCount map[fanarchive.TagKind][]uint32
 
+	// dense are bit arrays of the most used canonical tags, equal to
+	// their canon bitmaps, for counting facets of large results (dense.go).
+	dense denseSets
+
 	// Result sizes at which facets and pages switch strategy (facet.go,
 	// page.go).
 	scanLimit, materializeLimit int
@@ -85,6 +89,7 @@ func newIndex() *index {
 		langs:      map[string]*roaring.Bitmap{},
 		byNorm:     map[string][]uint32{},
 		byCount:    map[fanarchive.TagKind][]uint32{},
+		dense:      denseSets{},
 
 		scanLimit:        defaultScanLimit,
 		materializeLimit: defaultMaterializeLimit,
@@ -222,6 +227,7 @@ func (ix *index) put(doc Doc) {
 			ix.canon[c] = roaring.New()
 		}
 		ix.canon[c].Add(id)
+		ix.dense.add(c, id)
 	}
 }
 
@@ -246,9 +252,11 @@ func (ix *index) remove(id uint32) {
 		b.Remove(id)
 	}
 	for _, t := range ix.docTags(d) {
-		if b := ix.canonBitmap(ix.canonOf(t)); b != nil {
+		c := ix.canonOf(t)
+		if b := ix.canonBitmap(c); b != nil {
 			b.Remove(id)
 		}
+		ix.dense.remove(c, id)
 	}
 }
 
@@ -258,6 +266,7 @@ func (ix *index) rebuildCanon() {
 	for i := range ix.canon {
 		ix.canon[i] = nil
 	}
+	clear(ix.dense)
 	it := ix.live.Iterator()
 	for it.HasNext() {
 		id := it.Next()
@@ -294,6 +303,7 @@ func (ix *index) rebuildCounts() {
 			return cmp.Or(cmp.Compare(card(b), card(a)), cmp.Compare(a, b))
 		})
 	}
+	ix.refreshDense()
 }
 
 // arena holds many small slices in large fixed-size chunks, addressed by

@@ -23,12 +23,7 @@ func (ix *index) takeMuted(set *roaring.Bitmap, m *fanarchive.MuteSet) {
 	if m.Empty() || set.IsEmpty() {
 		return
 	}
-	canons := map[uint32]bool{}
-	for _, id := range m.Tags {
-		if id > 0 && id <= 1<<32-1 {
-			canons[ix.canonOf(uint32(id))] = true
-		}
-	}
+	canons := ix.mutedCanons(m)
 	if len(m.Works) > 0 {
 		ids := make([]uint32, 0, len(m.Works))
 		for _, id := range m.Works {
@@ -59,6 +54,21 @@ func (ix *index) takeMuted(set *roaring.Bitmap, m *fanarchive.MuteSet) {
 		}
 		return
 	}
+	if len(ix.dense) > 0 {
+		// With dense copies of the popular tags (dense.go), the union is
+		// built in one bit array: ORing words is cheaper than merging
+		// containers.
+		words := make([]uint64, len(ix.docs)/64+1) // every work ID fits
+		for c := range canons {
+			if d, ok := ix.dense[c]; ok {
+				orInto(words, d)
+			} else if b := ix.canonBitmap(c); b != nil {
+				b.WriteDenseTo(words)
+			}
+		}
+		set.AndNot(roaring.FromDense(words, false))
+		return
+	}
 	var bs []*roaring.Bitmap
 	for c := range canons {
 		if b := ix.canonBitmap(c); b != nil && !b.IsEmpty() {
@@ -72,6 +82,21 @@ func (ix *index) takeMuted(set *roaring.Bitmap, m *fanarchive.MuteSet) {
 	default:
 		set.AndNot(roaring.FastOr(bs...))
 	}
+}
+
+// mutedCanons returns the canonical tags m mutes (a muted synonym mutes its
+// canonical, and so every synonym of it), or nil.
+func (ix *index) mutedCanons(m *fanarchive.MuteSet) map[uint32]bool {
+	if m.Empty() || len(m.Tags) == 0 {
+		return nil
+	}
+	canons := make(map[uint32]bool, len(m.Tags))
+	for _, id := range m.Tags {
+		if id > 0 && id <= 1<<32-1 {
+			canons[ix.canonOf(uint32(id))] = true
+		}
+	}
+	return canons
 }
 
 // muteKey identifies a mute set for the text cache's keys: a hash, since a

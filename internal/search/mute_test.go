@@ -207,6 +207,11 @@ func benchEngine(b *testing.B, n int) (*Engine, [][]int64) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		words := 0
+		for _, d := range e.ix.dense {
+			words += len(d)
+		}
+		b.Logf("%d works: %d dense tag copies, %.1f MB", n, len(e.ix.dense), float64(words*8)/(1<<20))
 		// Mute sets of 50 of the 300 most used relationships, characters
 		// and freeform tags, as cmd/benchsearch mutes: a new one for each
 		// search, since each reader has their own.
