@@ -126,6 +126,22 @@ func TestAssembleParts(t *testing.T) {
 			t.Errorf("works %v, want Harbour Lights in 4 chapters and Tidewater", got)
 		}
 	})
+	t.Run("plain text parts headed title, byline, part number", func(t *testing.T) {
+		part := func(n int) [2]string {
+			return [2]string{fmt.Sprintf("still%d.txt", n), fmt.Sprintf("Stillwater\nby Dana Morrow\nPart %d/3\n\n", n) + storyText(fmt.Sprint("part", n), 4)}
+		}
+		works := listed(assemble(t, part(1), part(2), part(3)))
+		if len(works) != 1 {
+			t.Fatalf("%d works, want 1", len(works))
+		}
+		w := works[0].Work
+		if w.Title != "Stillwater" || len(w.Authors) != 1 || w.Authors[0].Name != "Dana Morrow" || len(w.Chapters) != 3 || !w.Complete {
+			t.Errorf("title %q, authors %v, chapters %q, complete %v", w.Title, w.Authors, chapterTitles(w), w.Complete)
+		}
+		if !strings.HasPrefix(w.Chapters[1].Text, "\"part2 0") {
+			t.Errorf("chapter 2 starts %.60q, want the story's first words", w.Chapters[1].Text)
+		}
+	})
 	t.Run("titles and parts read from headings when subjects say nothing", func(t *testing.T) {
 		b := post("MY NEW STORY", ann, "HARBOUR LIGHTS, chapter 1 of 2\n\n"+storyText("first", 4))
 		b += post("MY NEW STORY", ann, "Here's Section Two of \"Harbour Lights\"!\n\n"+storyText("second", 4))

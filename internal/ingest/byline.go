@@ -22,8 +22,9 @@ var (
 	// ease.Then") is not taken for it.
 	emailRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-!]+@[a-z0-9.\-]+\.[a-z]{2,}|[a-z0-9._%+\-]+\s+(?:at|\(at\)|\[at\])\s+[a-z0-9\-]+(?:\s+(?:dot|\(dot\)|\[dot\])\s+[a-z]{2,})+|[a-z0-9._%+\-]+\s+at\s+[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|net|org|edu|gov|mil|info|[a-z]{2})\b`)
 	// nameNoise is what bylines carry besides names: copyright notices,
-	// years, "(c)", e-mail brackets.
-	nameNoise = regexp.MustCompile(`(?i),?\s*\(?\b(?:19|20)\d\d\b.*$|,?\s+an?\s+[^,]{0,60}\b(?:story|tale|fic|fanfic|novel|novella|parody|crossover|vignette)\b.*$|\s*(?:[-–—,;(]\s*)?(?:copyright|\(c\)|©|copr\.?)\s*.*$|\s*[(,]?\s*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?'?\d{2,4}\)?\s*$|\s*[,(\[-]?\s*\(?\b(?:19|20)\d\d\b\)?\.?\s*$|\s*<[^>]*>|\s*\([^)]*@[^)]*\)|\s*\[[^\]]*@[^\]]*\]|\s+#\d{1,4}\s*$`)
+	// years and dates, "(c)", e-mail brackets, and a parenthesis never
+	// closed ("Jamie Holt (all comments CC to the list").
+	nameNoise = regexp.MustCompile(`(?i),?\s*\(?\b(?:19|20)\d\d\b.*$|,?\s+an?\s+[^,]{0,60}\b(?:story|tale|fic|fanfic|novel|novella|parody|crossover|vignette)\b.*$|\s*(?:[-–—,;(]\s*)?(?:copyright|\(c\)|©|copr\.?)\s*.*$|\s*[(,]?\s*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?'?\d{2,4}\)?\s*$|\s*[,(\[-]?\s*\(?\b(?:19|20)\d\d\b\)?\.?\s*$|\s*<[^>]*>|\s*\([^)]*@[^)]*\)|\s*\[[^\]]*@[^\]]*\]|\s+#\d{1,4}\s*$|\s*[,(]?\s*\d{1,2}/\d{1,2}/(?:19|20)?\d\d\)?\s*$|\s+\([^()]*$`)
 	// decoratedWord is a heading in underscores or asterisks run onto a name
 	// line: "B.J. Henry _Synopsis_".
 	decoratedWord = regexp.MustCompile(`\s+[_*]\w[\w ]*[_*]\s*$`)

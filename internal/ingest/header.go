@@ -245,6 +245,10 @@ type frontMatter struct {
 
 	// preface is the poster's words before a late byline (see lateByline).
 	preface string
+
+	// warnings are unlabelled warning lines of the header ("WARNING!
+	// THIS STORY IS NC-17"): notes, never title candidates.
+	warnings []string
 }
 
 // has reports whether the header has a field of kind f.
@@ -307,6 +311,10 @@ loop:
 			if title == "" && len(candidates) > 0 {
 				h.guessedTitle = candidates[len(candidates)-1]
 			}
+			continue
+		}
+		if warningPara(p) {
+			h.warnings = append(h.warnings, p.text())
 			continue
 		}
 		if h.authors == nil && len(h.fields) == 0 && len(candidates) < 6 && titleLike(p) {
@@ -388,7 +396,14 @@ var dashByline = regexp.MustCompile(`^(?:-{1,2}|—|–)\s*([A-Z].{1,60})$`)
 // titleThenByline reads a paragraph of short title lines followed by a
 // byline line: "The Long Watch\nby Wren Halloway". A part heading above the
 // byline ("Part One\nBy X") gives the names and no title.
+//
+// Lines under the byline that only number the part or date the post
+// ("Stillwater\nby Dana Morrow\nPart 2/3") belong to the block too: a
+// later part's header is often just these three lines.
 func titleThenByline(p para) (title string, names []string, contact string, ok bool) {
+	for len(p.lines) > 2 && trailerLine(p.lines[len(p.lines)-1]) {
+		p.lines = p.lines[:len(p.lines)-1]
+	}
 	for k := 1; k < len(p.lines) && k <= 3; k++ {
 		rest := para{lines: p.lines[k:], first: p.first + k}
 		names, contact, ok := byline(rest)
@@ -396,6 +411,11 @@ func titleThenByline(p para) (title string, names []string, contact string, ok b
 			// `"Lamplight"` / `-- Wren Halloway`: a dash signs the title.
 			names, contact = authorNames(m[1])
 			ok = len(names) > 0
+		}
+		if m := datedName.FindStringSubmatch(strings.TrimSpace(p.lines[k])); !ok && m != nil && len(p.lines) == k+1 && personName(m[1]) {
+			// "The Quiet Hours" / "Terry Mallory 10/5/94": a name dated
+			// as a post is signed.
+			names, ok = []string{m[1]}, true
 		}
 		if ok {
 			top := para{lines: p.lines[:k], first: p.first}
@@ -413,6 +433,37 @@ func titleThenByline(p para) (title string, names []string, contact string, ok b
 	}
 	return "", nil, "", false
 }
+
+// datedName is a name followed by a date in figures, as a line under a
+// title signs a post: "Terry Mallory 10/5/94", "Ann Lee, 5.10.1994".
+var datedName = regexp.MustCompile(`^([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){1,3})\s*,?\s*\(?\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d\d\)?$`)
+
+// trailerLine reports whether a line under a byline only numbers the part
+// ("Part 2/3", "(2 of 7)") or dates the post.
+func trailerLine(l string) bool {
+	l = strings.TrimSpace(l)
+	if dateOnly.MatchString(l) || numericDate.MatchString(l) {
+		return true
+	}
+	_, isPart := FindPartMarker(l)
+	return isPart && strings.Trim(StripPartMarker(l), "()[]-–—:.,* ") == ""
+}
+
+// numericDate is a line that is only a date in figures: "10/5/94".
+var numericDate = regexp.MustCompile(`^\W*\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d\d\W*$`)
+
+// warningRe is a warning line without a label's colon: "WARNING! THIS
+// STORY IS NC-17", "*** Warning - adult content ***".
+var warningRe = regexp.MustCompile(`(?i)^\W*(?:content\s+)?warning\s*(?:!+|-+|\*+|\s)\s*\S`)
+
+// warningPara reports whether a short paragraph is a warning line.
+func warningPara(p para) bool {
+	return len(p.lines) <= 3 && warningRe.MatchString(p.lines[0])
+}
+
+// warnedRating finds the rating a warning names: "THIS STORY IS NC-17",
+// "rated R for language".
+var warnedRating = regexp.MustCompile(`(?i)\b(?:is|rated|rating)\s*:?\s*(nc-?17|pg-?13|pg|g|r|x+|ma|adult)\b`)
 
 // dateOnly is a line that is only a date or a year.
 var dateOnly = regexp.MustCompile(`(?i)^\W*(?:c\.?\s*|circa\s+)?(?:[a-z]+\.?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d\W*$`)

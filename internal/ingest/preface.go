@@ -214,7 +214,7 @@ func centredTitle(ps []para, from int) (title, preface string, end int, found bo
 	for k := from; k < len(ps) && k < from+prefaceParas && words < prefaceWords; k++ {
 		p := ps[k]
 		if centred(p) && titleLike(p) && !strings.HasSuffix(p.text(), ":") &&
-			(k == from || sceneBreakLine(ps[k-1].lines[len(ps[k-1].lines)-1])) {
+			(k == from || sceneBreakLine(ps[k-1].lines[len(ps[k-1].lines)-1]) || capsTitle(p)) {
 			title, end = p.text(), k+1
 			if end < len(ps) && centred(ps[end]) && titleLike(ps[end]) && !strings.HasSuffix(ps[end].text(), ":") {
 				title += ": " + strings.Trim(ps[end].text(), `"“”`)
@@ -226,6 +226,26 @@ func centredTitle(ps []para, from int) (title, preface string, end int, found bo
 	}
 	return "", "", from, false
 }
+
+// capsTitle reports whether a paragraph is one line in capitals that can
+// be a title set off after a preface ("THE LONG WINTER" under the author's
+// notes), not a heading ("PROLOGUE", "PART ONE") or a notice.
+func capsTitle(p para) bool {
+	if len(p.lines) != 1 || headingPara(p) {
+		return false
+	}
+	t := strings.TrimSpace(p.lines[0])
+	if strings.ToUpper(t) != t || strings.IndexFunc(t, unicode.IsLetter) < 0 || len(strings.Fields(t)) > 10 {
+		return false
+	}
+	if _, isPart := FindPartMarker(t); isPart {
+		return false
+	}
+	return !noticeHeading.MatchString(t)
+}
+
+// noticeHeading is a heading of the front matter, never a title.
+var noticeHeading = regexp.MustCompile(`(?i)^\W*(?:disclaimer|contents|table\s+of\s+contents|index|teaser|fade\s+in|cold\s+open|act\s+\w+|warning|note|notes|author'?s?\s+notes?|a/n|summary|rating|spoilers?|feedback|dedication|acknowledge?ments?|prologue|epilogue|introduction|foreword|preface|the\s+end|end|fin|continued)\b`)
 
 // capsTitleAndName reads a title in capitals with its author's name under
 // it and no "by", at the top of a text: "THE LAMP" / "Wren Halloway", on

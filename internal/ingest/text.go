@@ -328,6 +328,12 @@ func applyFront(w *fanarchive.Work, h frontMatter) {
 	for _, hf := range h.fields {
 		hasRating = hasRating || hf.field == fieldRating
 	}
+	for _, warning := range h.warnings {
+		w.Notes = appendNote(w.Notes, fanarchive.Note{Label: "Warning", Text: warning})
+		if m := warnedRating.FindStringSubmatch(warning); m != nil && !hasRating && w.RatingOriginal == "" {
+			setRating(w, m[1], "header:warning")
+		}
+	}
 	for _, hf := range h.fields {
 		via := "header:" + hf.label
 		if hf.field == fieldClassification {

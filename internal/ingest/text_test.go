@@ -119,6 +119,27 @@ func TestTextFields(t *testing.T) {
 		{"title block after a preface: series, quoted title, name with address", "Share this freely, as long as all of the information\nabove stays with it.  Mail me if you enjoyed it.\n\n\tHarbour Tales\n\t\"The Lamp\"\n\tWren Halloway (wren@example.org)\n" + story, func(r Record) bool {
 			return r.Title == "The Lamp" && len(r.Authors) == 1 && r.Authors[0] == "Wren Halloway" && r.Feedback == "wren@example.org"
 		}},
+		{"later part: title, byline, part number, no labels", "Stillwater\nby Dana Morrow\nPart 2/3" + story, func(r Record) bool {
+			return r.Title == "Stillwater" && len(r.Authors) == 1 && r.Authors[0] == "Dana Morrow" && strings.HasPrefix(r.Begins, "The rain")
+		}},
+		{"name signed with a date under the title", "The Quiet Hours\nTerry Mallory 10/5/94" + story, func(r Record) bool {
+			return r.Title == "The Quiet Hours" && len(r.Authors) == 1 && r.Authors[0] == "Terry Mallory"
+		}},
+		{"byline with a date in figures", "Rain\nby Terry Mallory 10/5/94" + story, func(r Record) bool {
+			return r.Title == "Rain" && len(r.Authors) == 1 && r.Authors[0] == "Terry Mallory"
+		}},
+		{"byline with a parenthesis never closed", "Rain\nby Jamie Holt (all comments CC to the list" + story, func(r Record) bool {
+			return r.Title == "Rain" && len(r.Authors) == 1 && r.Authors[0] == "Jamie Holt"
+		}},
+		{"centred title in capitals after the author's notes", "Author's notes: this one is for Sam, who asked for snow.  Thanks to\nmy beta readers for their patience.\n\n                         THE LONG WINTER\n" + story, func(r Record) bool {
+			return r.Title == "THE LONG WINTER" && strings.HasPrefix(r.Begins, "The rain")
+		}},
+		{"a centred contents heading after the notes is no title", "Here are my notes on every episode, gathered over the winter.  Thanks\nto everyone who sent corrections.\n\n                       TABLE OF CONTENTS\n" + story, func(r Record) bool {
+			return r.Title != "TABLE OF CONTENTS"
+		}},
+		{"a rating warning is no title", "WARNING!  THIS STORY IS NC-17\n\nRain\nby Ann Lee" + story, func(r Record) bool {
+			return r.Title == "Rain" && len(r.Authors) == 1 && r.Authors[0] == "Ann Lee" && r.Rating == "Explicit"
+		}},
 		{"two short lines are not a title block without a sure name", "Harbour Lights\nWren Halloway" + story, func(r Record) bool {
 			return len(r.Authors) == 0
 		}},
