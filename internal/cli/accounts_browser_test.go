@@ -45,7 +45,7 @@ func TestBrowserAccount(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#email"), "wren@example.net"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "song of the wren"),
 		chromedp.SendKeys(chromedp.CSS("#password2"), "song of the wren"),
-		chromedp.Click(chromedp.CSS(`form[action="/signup"] button[type="submit"]`)),
+		webtest.Submit(`form[action="/signup"] button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".notice")))
 	if s := text("main"); !strings.Contains(s, "We have sent a link to wren@example.net") {
 		t.Fatalf("after signing up:\n%s", s)
@@ -79,7 +79,7 @@ func TestBrowserAccount(t *testing.T) {
 	do("follow the link and confirm",
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(chromedp.CSS(`form[action^="/confirm/"] button`)),
-		chromedp.Click(chromedp.CSS(`form[action^="/confirm/"] button`)),
+		webtest.Submit(`form[action^="/confirm/"] button`),
 		chromedp.WaitVisible(chromedp.CSS(".notice")))
 	if s := text("main"); !strings.Contains(s, "Your address is confirmed") {
 		t.Fatalf("after confirming:\n%s", s)
@@ -93,7 +93,7 @@ func TestBrowserAccount(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS("#login"), who),
 			chromedp.SendKeys(chromedp.CSS("#password"), password),
 			chromedp.Click(chromedp.CSS(`input[name="remember"]`)),
-			chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+			webtest.Submit(`form[action="/login"] button[type="submit"]`),
 			chromedp.WaitVisible(chromedp.CSS(".viewer-name")))
 	}
 	logIn("wren@example.net", "song of the wren")
@@ -105,7 +105,7 @@ func TestBrowserAccount(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`.account-nav a[href="/account"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#pseud-name")),
 		chromedp.SendKeys(chromedp.CSS("#pseud-name"), "Night Owl"),
-		chromedp.Click(chromedp.CSS(`form[action="/account/pseuds"] button[type="submit"]`)),
+		webtest.Submit(`form[action="/account/pseuds"] button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".form-done")))
 	if s := text("ul.pseuds"); !strings.Contains(s, "Night Owl") {
 		t.Errorf("pseuds on the account page:\n%s", s)
@@ -116,7 +116,7 @@ func TestBrowserAccount(t *testing.T) {
 	}
 
 	do("log out",
-		chromedp.Click(chromedp.CSS(`form.logout button`)),
+		webtest.Submit(`form.logout button`),
 		chromedp.WaitVisible(chromedp.CSS(`.account-nav a[href="/login"]`)))
 	if s := text(".account-nav"); strings.Contains(s, "Wren Whistler") || !strings.Contains(s, "Log in") {
 		t.Errorf("the header after logging out: %q", s)
@@ -126,7 +126,7 @@ func TestBrowserAccount(t *testing.T) {
 	do("grant a role",
 		chromedp.Click(chromedp.CSS(`.account-nav a[href="/admin/users"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".admin-users")),
-		chromedp.Click(chromedp.CSS(`button[aria-label="Grant moderator to Wren Whistler"]`)),
+		webtest.Submit(`button[aria-label="Grant moderator to Wren Whistler"]`),
 		chromedp.WaitVisible(chromedp.CSS(`button[aria-label="Revoke moderator from Wren Whistler"]`)))
 	out, err := runIn(t, "", "user", "list", "--data", data)
 	if err != nil || !regexp.MustCompile(`Wren Whistler\s+wren@example.net\s+true\s+moderator`).MatchString(out) {

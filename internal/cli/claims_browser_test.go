@@ -56,7 +56,7 @@ func TestBrowserClaim(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#login")),
 		chromedp.SendKeys(chromedp.CSS("#login"), "Tamsin Reed"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "lamps in the fog"),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		webtest.Submit(`form[action="/login"] button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".viewer-name")))
 
 	do("open the work and its claim form",
@@ -73,7 +73,7 @@ func TestBrowserClaim(t *testing.T) {
 	noAddress("of the claim form")
 
 	do("send the link",
-		chromedp.Click(chromedp.CSS(`.claim-form button[type="submit"]`)),
+		webtest.Submit(`.claim-form button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".notice")))
 	if s := text("main"); !strings.Contains(s, "A link is on its way") {
 		t.Fatalf("after asking:\n%s", s)
@@ -110,7 +110,7 @@ func TestBrowserClaim(t *testing.T) {
 	do("follow the link and confirm",
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(chromedp.CSS(`form[action^="/claims/"] button`)),
-		chromedp.Click(chromedp.CSS(`form[action^="/claims/"] button`)),
+		webtest.Submit(`form[action^="/claims/"] button`),
 		chromedp.WaitVisible(chromedp.CSS(".notice")))
 	if s := text("main"); !strings.Contains(s, "The works are yours") || !strings.Contains(s, "The Lamplighter's Ledger") ||
 		!strings.Contains(s, "your pseud Corin Ashdown") {

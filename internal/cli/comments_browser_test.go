@@ -72,7 +72,7 @@ func logIn(steps *webtest.Steps, base, name string) {
 		chromedp.WaitVisible(chromedp.CSS("#login")),
 		chromedp.SendKeys(chromedp.CSS("#login"), name),
 		chromedp.SendKeys(chromedp.CSS("#password"), "a long password"),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		webtest.Submit(`form[action="/login"] button[type="submit"]`),
 		// This user's name: another's may be in the header already.
 		chromedp.WaitVisible(chromedp.CSS(`.viewer-name[href="/users/`+url.PathEscape(name)+`"]`)))
 }
@@ -112,7 +112,7 @@ func TestBrowserComments(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#cm-text")),
 		chromedp.SendKeys(chromedp.CSS("#cm-text"), markup),
 		chromedp.SetValue(chromedp.CSS("#cm-format"), "markdown"),
-		chromedp.Click(chromedp.CSS(`.comments button[type="submit"]`)),
+		webtest.Submit(`.comments button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".comment-page")))
 	waitMailHolding(t, site.received, "wren@example.net", "comment+")
 	logIn(steps, site.base, "Wren Author")
@@ -122,7 +122,7 @@ func TestBrowserComments(t *testing.T) {
 		chromedp.Click(chromedp.CSS(".comment-links a")),
 		chromedp.WaitVisible(chromedp.CSS("#cm-text")),
 		chromedp.SendKeys(chromedp.CSS("#cm-text"), `Thank you! <a href="javascript:alert(3)">me</a> </textarea><img src=y onerror=alert(4)>`),
-		chromedp.Click(chromedp.CSS(`.comment-form button[type="submit"]`)),
+		webtest.Submit(`.comment-form button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".in-reply-to"))) // the reply's own page
 	steps.Do("read the work's comments", chromedp.Navigate(workURL), chromedp.WaitVisible(chromedp.CSS(".comments")))
 	if s := steps.Text(".comments"); !strings.Contains(s, "kind words") || !strings.Contains(s, "Thank you!") {
@@ -164,7 +164,7 @@ func TestBrowserSubscription(t *testing.T) {
 	steps.Do("subscribe",
 		chromedp.Navigate(workURL),
 		chromedp.WaitVisible(chromedp.CSS(".subscribe-button")),
-		chromedp.Click(chromedp.CSS(".subscribe-button")),
+		webtest.Submit(".subscribe-button"),
 		chromedp.WaitVisible(chromedp.CSS(".unsubscribe-button")))
 
 	// The author adds a chapter (in the store, as the chapter form does),

@@ -90,7 +90,7 @@ func TestBrowserFeedback(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#fb-email"), `"><img src=x onerror=alert(2)>`),
 		chromedp.SendKeys(chromedp.CSS("#fb-subject"), `<script>alert(3)</script>`),
 		chromedp.SendKeys(chromedp.CSS("#fb-message"), `</textarea><img src=x onerror=alert(4)>`),
-		chromedp.Click(chromedp.CSS(`.feedback-form button[type="submit"]`)),
+		webtest.Submit(`.feedback-form button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".form-error")))
 	func() {
 		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
@@ -115,7 +115,7 @@ func TestBrowserFeedback(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#fb-email"), guestAddress),
 		chromedp.SendKeys(chromedp.CSS("#fb-subject"), "The bell"),
 		chromedp.SendKeys(chromedp.CSS("#fb-message"), "I heard a bell like that once. <b>Thank you.</b>"),
-		chromedp.Click(chromedp.CSS(`.feedback-form button[type="submit"]`)),
+		webtest.Submit(`.feedback-form button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".notice")))
 	if s := text("main"); !strings.Contains(s, "Your feedback is on its way") {
 		t.Fatalf("after sending:\n%s", s)
@@ -167,7 +167,7 @@ func TestBrowserFeedback(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#fb-name"), "Gull Watcher"),
 		chromedp.SendKeys(chromedp.CSS("#fb-email"), guestAddress),
 		chromedp.SendKeys(chromedp.CSS("#fb-message"), "What did the driftwood say?"),
-		chromedp.Click(chromedp.CSS(`.feedback-form button[type="submit"]`)),
+		webtest.Submit(`.feedback-form button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".notice")))
 	if s := text("main"); !strings.Contains(s, "kept until the author claims this work") {
 		t.Fatalf("after sending to a work without an address:\n%s", s)

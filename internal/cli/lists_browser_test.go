@@ -39,7 +39,7 @@ func TestBrowserListSubscribe(t *testing.T) {
 	do("subscribe for the digest",
 		chromedp.SendKeys(chromedp.CSS("#ls-email"), reader),
 		chromedp.Click(chromedp.CSS(`input[name="mode"][value="digest"]`)),
-		chromedp.Click(chromedp.CSS(`.list-subscribe button[type="submit"]`)),
+		webtest.Submit(`.list-subscribe button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS("main h1")))
 	if s := text("main"); !strings.Contains(s, "Check your mail") {
 		t.Fatalf("after subscribing:\n%s", s)
@@ -58,7 +58,7 @@ func TestBrowserListSubscribe(t *testing.T) {
 	if out, _ := runIn(t, "", "list", "members", "level3", "--data", data, "--json"); !strings.Contains(out, `"pending"`) {
 		t.Errorf("opening the link (GET) confirmed the subscription:\n%s", out)
 	}
-	do("confirm", chromedp.Click(chromedp.CSS(`main button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	do("confirm", webtest.Submit(`main button[type="submit"]`), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	if s := text("main"); !strings.Contains(s, "Welcome") {
 		t.Fatalf("after confirming:\n%s", s)
 	}

@@ -41,20 +41,20 @@ func TestBrowserPosting(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#email"), "tamsin@example.net"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "the tide comes in"),
 		chromedp.SendKeys(chromedp.CSS("#password2"), "the tide comes in"),
-		chromedp.Click(chromedp.CSS(`form[action="/signup"] button[type="submit"]`)),
+		webtest.Submit(`form[action="/signup"] button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".notice")))
 	link := confirmLink(t, base, received, "tamsin@example.net")
 	do("confirm the address",
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(chromedp.CSS(`form[action^="/confirm/"] button`)),
-		chromedp.Click(chromedp.CSS(`form[action^="/confirm/"] button`)),
+		webtest.Submit(`form[action^="/confirm/"] button`),
 		chromedp.WaitVisible(chromedp.CSS(".notice")))
 	do("log in",
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#login")),
 		chromedp.SendKeys(chromedp.CSS("#login"), "Tamsin Tide"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "the tide comes in"),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		webtest.Submit(`form[action="/login"] button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".viewer-name")))
 
 	const chapter1 = "The harbour lamp burned *all night* while the **boats** came home.\n\nNobody slept."
@@ -71,7 +71,7 @@ func TestBrowserPosting(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#freeforms"), "Lamplight Vigil, Rain"),
 		chromedp.SendKeys(chromedp.CSS("#chapter_title"), "Dusk"),
 		chromedp.SetValue(chromedp.CSS("#body"), chapter1),
-		chromedp.Click(chromedp.CSS(`button[name="op"][value="preview"]`)),
+		webtest.Submit(`button[name="op"][value="preview"]`),
 		chromedp.WaitVisible(chromedp.CSS(".preview")))
 	if s := text(".preview .prose"); !strings.Contains(s, "burned all night while the boats") {
 		t.Fatalf("the preview shows:\n%s", s)
@@ -80,7 +80,7 @@ func TestBrowserPosting(t *testing.T) {
 		t.Errorf("after the preview the text field holds %q", v)
 	}
 	do("post it",
-		chromedp.Click(chromedp.CSS(`button[name="op"][value="post"]`)),
+		webtest.Submit(`button[name="op"][value="post"]`),
 		chromedp.WaitVisible(chromedp.CSS(".owner-tools")))
 	if s := text("main"); !strings.Contains(s, "The Night Harbour") || !strings.Contains(s, "Lamplight Vigil") ||
 		!strings.Contains(s, "burned all night") {
@@ -92,7 +92,7 @@ func TestBrowserPosting(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#body")),
 		chromedp.SendKeys(chromedp.CSS("#chapter_title"), "Dawn"),
 		chromedp.SetValue(chromedp.CSS("#body"), "At dawn the *tide* turned.\n\nKit slept at last."),
-		chromedp.Click(chromedp.CSS(`button[name="op"][value="save"]`)),
+		webtest.Submit(`button[name="op"][value="save"]`),
 		chromedp.WaitVisible(chromedp.CSS(".owner-tools")))
 	if s := text("main"); !strings.Contains(s, "Chapter 2: Dawn") || !strings.Contains(s, "At dawn the tide turned.") {
 		t.Fatalf("chapter 2:\n%s", s)
@@ -123,14 +123,14 @@ func TestBrowserPosting(t *testing.T) {
 	}
 	do("edit chapter 2",
 		chromedp.SetValue(chromedp.CSS("#body"), "At dawn the *flood tide* turned.\n\nKit slept at last."),
-		chromedp.Click(chromedp.CSS(`button[name="op"][value="save"]`)),
+		webtest.Submit(`button[name="op"][value="save"]`),
 		chromedp.WaitVisible(chromedp.CSS("#chapter-2")))
 	if s := text("#chapter-2"); !strings.Contains(s, "At dawn the flood tide turned.") {
 		t.Errorf("chapter 2 after the edit:\n%s", s)
 	}
 
 	do("log out",
-		chromedp.Click(chromedp.CSS(`form.logout button`)),
+		webtest.Submit(`form.logout button`),
 		chromedp.WaitVisible(chromedp.CSS(`.account-nav a[href="/login"]`)))
 	if s := text(".account-nav"); strings.Contains(s, "Tamsin Tide") {
 		t.Errorf("the header after logging out: %q", s)

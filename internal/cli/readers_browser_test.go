@@ -59,12 +59,12 @@ func TestBrowserReaders(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#login")),
 		chromedp.SendKeys(chromedp.CSS("#login"), "Nessa Reed"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "a reader's long password"),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		webtest.Submit(`form[action="/login"] button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".viewer-name")))
 	do("leave kudos on the work",
 		chromedp.Navigate(base+m[1]),
 		chromedp.WaitVisible(chromedp.CSS(".kudos-form button")),
-		chromedp.Click(chromedp.CSS(".kudos-form button")),
+		webtest.Submit(".kudos-form button"),
 		chromedp.WaitVisible(chromedp.CSS(".kudos-from")))
 	if s := text(".kudos-from"); !strings.Contains(s, "Nessa Reed") {
 		t.Errorf("after kudos the work says %q, not who left them", s)
@@ -78,7 +78,7 @@ func TestBrowserReaders(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#bm-note"), "The *quietest* ending. <img src=x onerror=alert(1)><script>alert(2)</script>"),
 		chromedp.SendKeys(chromedp.CSS("#bm-tags"), `comfort, <b onmouseover=alert(3)>tide</b>`),
 		chromedp.Click(chromedp.CSS(`input[name="rec"]`)),
-		chromedp.Click(chromedp.CSS(`.bookmark-form button[type="submit"]`)),
+		webtest.Submit(`.bookmark-form button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".bookmark")))
 	if s := text(".bookmark"); !strings.Contains(s, "Calm Water") || !strings.Contains(s, "quietest") ||
 		!strings.Contains(s, "comfort") || !strings.Contains(s, "Rec") {
@@ -110,7 +110,7 @@ func TestBrowserReaders(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#mute-tag")),
 		chromedp.SetValue(chromedp.CSS("#mute-kind"), "freeform"),
 		chromedp.SendKeys(chromedp.CSS("#mute-tag"), "shipwreck grief"),
-		chromedp.Click(chromedp.CSS(`form[action="/account/mutes/tags"] button`)),
+		webtest.Submit(`form[action="/account/mutes/tags"] button`),
 		chromedp.WaitVisible(chromedp.CSS(".muted-tag")))
 	do("search again", chromedp.Navigate(search), chromedp.WaitVisible(chromedp.CSS("#result-count")))
 	if s := text("#result-count"); !strings.HasPrefix(s, "1 work") {

@@ -83,7 +83,7 @@ func TestBrowserMarkupInert(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#email"), email),
 		chromedp.SendKeys(chromedp.CSS("#password"), pw),
 		chromedp.SendKeys(chromedp.CSS("#password2"), pw),
-		chromedp.Click(chromedp.CSS(`form[action="/signup"] button[type="submit"]`)),
+		webtest.Submit(`form[action="/signup"] button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".form-error")))
 	if got := value("#email"); got != email {
 		t.Errorf("the address field holds %q after the refusal, want %q", got, email)
@@ -103,7 +103,7 @@ func TestBrowserMarkupInert(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#login")),
 		chromedp.SendKeys(chromedp.CSS("#login"), email),
 		chromedp.SendKeys(chromedp.CSS("#password"), pw),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		webtest.Submit(`form[action="/login"] button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".form-error")))
 	if got := value("#login"); got != email {
 		t.Errorf("the login field holds %q, want %q", got, email)

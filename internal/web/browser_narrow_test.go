@@ -142,7 +142,7 @@ func TestBrowserReading(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`input[name="theme"][value="sepia"]`)),
 		chromedp.Click(chromedp.CSS(`input[name="size"][value="large"]`)),
 		chromedp.Click(chromedp.CSS(`input[name="font"][value="sans"]`)),
-		chromedp.Click(chromedp.CSS(`.reading-settings button[type="submit"]`)),
+		webtest.Submit(`.reading-settings button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".form-done")),
 		open(workPath(f.quiet)))
 	if bg := eval(bodyBG); bg != "rgb(244, 236, 216)" {

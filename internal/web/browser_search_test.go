@@ -54,7 +54,7 @@ func TestBrowserSearch(t *testing.T) {
 	run("search from the header",
 		chromedp.Navigate(f.url("/")),
 		chromedp.SendKeys(chromedp.CSS("#header-q"), "kettle"),
-		chromedp.Click(chromedp.CSS(`.header-search button[type="submit"]`)),
+		webtest.Submit(`.header-search button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS("#result-count")))
 	if s := text("header search", "#result-count"); s != "1 work found" {
 		t.Errorf("result count = %q", s)
@@ -70,7 +70,7 @@ func TestBrowserSearch(t *testing.T) {
 		chromedp.Navigate(f.url("/search")),
 		chromedp.WaitVisible(chromedp.CSS("#result-count")),
 		chromedp.Click(chromedp.CSS(`input[name="rating"][value="Teen"]`)),
-		chromedp.Click(chromedp.CSS(`.search-form fieldset button[type="submit"]`)))
+		webtest.Submit(`.search-form fieldset button[type="submit"]`))
 	// The old page has a result count too: wait for the new URL.
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(location(), "rating=Teen") {
@@ -99,7 +99,7 @@ func TestBrowserSearch(t *testing.T) {
 	run("an odd query is explained, not an error",
 		chromedp.Navigate(f.url("/search")),
 		chromedp.SendKeys(chromedp.CSS("#search-q"), `"unclosed NEAR(`),
-		chromedp.Click(chromedp.CSS(`.search-box button[type="submit"]`)),
+		webtest.Submit(`.search-box button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".notice")))
 	if s := text("odd query", ".search-results"); !strings.Contains(s, "closing quote was missing") {
 		t.Errorf("no notice: %q", s)

@@ -63,7 +63,7 @@ func TestBrowser(t *testing.T) {
 	}
 
 	run("click Yes, continue",
-		chromedp.Click(chromedp.CSS(`form[action="/adult-consent"] button[type="submit"]`)),
+		webtest.Submit(`form[action="/adult-consent"] button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS("article .prose")))
 	if s := text("adult work after consent", "article"); !strings.Contains(s, adultStory) {
 		t.Errorf("the story is not visible after consenting; article text:\n%s", s)
@@ -98,7 +98,7 @@ func TestBrowser(t *testing.T) {
 	}
 	run("go to page 3 with the form",
 		chromedp.SetValue(chromedp.CSS("#page-top"), "3"),
-		chromedp.Click(chromedp.CSS(`.page-nav .page-jump button[type="submit"]`)),
+		webtest.Submit(`.page-nav .page-jump button[type="submit"]`),
 		chromedp.WaitNotPresent(chromedp.CSS(`.page-nav a[rel="next"]`)))
 	if s := text("page 3", ".page-count"); s != "Page 3 of 3" {
 		t.Errorf("after the form: %q", s)

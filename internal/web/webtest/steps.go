@@ -2,6 +2,7 @@ package webtest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -66,4 +67,33 @@ func (s *Steps) HTML(sel string) string {
 		s.t.Fatalf("read %s: %v", sel, err)
 	}
 	return html
+}
+
+// Submit clicks the first element sel selects — a form's button or a
+// link — and waits until the page it leads to has loaded. Waiting only for
+// an element the next page shows is not enough when the page being left
+// shows one too: the wait can pass before the browser leaves, and the
+// next read then meets a page that is going away.
+func Submit(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.Evaluate[bool](`window.__webtestLeaving = true`)(ctx, t); err != nil {
+			return fmt.Errorf("mark the page before clicking %s: %w", sel, err)
+		}
+		if _, err := chromedp.Click(chromedp.CSS(sel))(ctx, t); err != nil {
+			return err
+		}
+		for {
+			// While the browser swaps documents the evaluation can fail
+			// (its context is gone); that is the wait, not an error.
+			arrived, err := chromedp.Evaluate[bool](`!window.__webtestLeaving && document.readyState === "complete"`)(ctx, t)
+			if err == nil && arrived {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("no new page after clicking %s: %w", sel, ctx.Err())
+			case <-time.After(25 * time.Millisecond):
+			}
+		}
+	})
 }
