@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,12 +30,39 @@ import (
 func main() {
 	verbose := flag.Bool("v", false, "list every miss")
 	asJSON := flag.Bool("json", false, "print the scores as one JSON object")
+	fitOut := flag.String("fit", "", "fit the importer's title model on DIR... (each with a .descs index), cross-validate it, and write it to `file` (internal/ingest/title_model.json); - only reports")
+	folds := flag.Int("folds", 5, "with -fit: cross-validation folds")
+	penalties := flag.String("l2", "0.001,0.01,0.03,0.1,0.3,1,10", "with -fit: the ridge penalties to cross-validate, comma-separated; the best is shipped")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "Usage: scoreimport [-v] [-json] [DIR]\n\nScores a dry-run import of DIR against DIR/.descs.\n\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "Usage: scoreimport [-v] [-json] [DIR]\n       scoreimport -fit FILE [-folds N] [-l2 LIST] DIR...\n\nScores a dry-run import of DIR against DIR/.descs, or fits the title model on labelled folders.\n\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
 	dir := filepath.Join("..", "shared", "corpus", "usenet-startrek")
+	if *fitOut != "" {
+		dirs := flag.Args()
+		if len(dirs) == 0 {
+			dirs = []string{dir}
+		}
+		out := *fitOut
+		if out == "-" {
+			out = ""
+		}
+		var l2s []float64
+		for _, f := range strings.Split(*penalties, ",") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil || v <= 0 {
+				fmt.Fprintf(os.Stderr, "scoreimport: -l2: %q is not a positive number\n", f)
+				os.Exit(2)
+			}
+			l2s = append(l2s, v)
+		}
+		if err := runFit(os.Stdout, dirs, out, max(*folds, 2), l2s); err != nil {
+			fmt.Fprintln(os.Stderr, "scoreimport:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if flag.NArg() > 0 {
 		dir = flag.Arg(0)
 	}

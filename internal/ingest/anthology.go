@@ -130,7 +130,7 @@ func anthologyPieces(name string, raw []byte, text, enc string, opts Options) ([
 		if i+1 < len(starts) {
 			e = starts[i+1]
 		}
-		w, err := parseBody(text[s:e], src, opts, envelope{})
+		w, titles, err := parseBody(text[s:e], src, opts, envelope{})
 		if err != nil {
 			if firstErr == nil {
 				firstErr = err
@@ -142,7 +142,7 @@ func anthologyPieces(name string, raw []byte, text, enc string, opts Options) ([
 		if i+1 == len(starts) {
 			re = len(raw)
 		}
-		pieces = append(pieces, &Piece{Work: w, Start: rs, End: re, Seq: len(pieces)})
+		pieces = append(pieces, &Piece{Work: w, Start: rs, End: re, Seq: len(pieces), Titles: titles})
 	}
 	if len(pieces) == 0 {
 		return nil, firstErr

@@ -39,6 +39,10 @@ type Piece struct {
 	// its position in that file.
 	File, Seq int
 
+	// Titles are the candidates the title was chosen from, scored: the
+	// evidence behind the choice (fieldscore.go). Empty for HTML pages.
+	Titles []TitleCandidate
+
 	// fp is the piece's text fingerprint (see fingerprint), computed while
 	// files are parsed in parallel rather than during assembly.
 	fp map[uint64]bool
@@ -79,11 +83,13 @@ func ParseFile(name string, raw []byte, opts Options) ([]*Piece, error) {
 		}
 		src := fanarchive.NewSource(name, raw)
 		src.Encoding = enc
-		w, err := parseBody(text, src, opts, envelope{})
+		w, titles, err := parseBody(text, src, opts, envelope{})
 		if err != nil {
 			return nil, err
 		}
-		return []*Piece{wholePiece(w, raw)}, nil
+		p := wholePiece(w, raw)
+		p.Titles = titles
+		return []*Piece{p}, nil
 	}
 	return parsePosts(name, raw, posts, opts)
 }
@@ -122,7 +128,7 @@ func parsePosts(name string, raw []byte, posts []Post, opts Options) ([]*Piece, 
 			Date: p.Date, Newsgroups: p.Newsgroups, Signature: p.Signature}
 		var partTitle string
 		env.SubjectTitle, env.SubjectAuthor, env.Reply, _, _, partTitle = subjectParts(env.Subject)
-		w, err := parseBody(text, src, opts, env)
+		w, titles, err := parseBody(text, src, opts, env)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = err
@@ -130,7 +136,7 @@ func parsePosts(name string, raw []byte, posts []Post, opts Options) ([]*Piece, 
 			continue
 		}
 		piece := &Piece{Work: w, Start: p.Start, End: p.End, Subject: env.Subject, MessageID: p.MessageID,
-			Reply: env.Reply, Date: p.Date, Seq: len(pieces), PartTitle: partTitle}
+			Reply: env.Reply, Date: p.Date, Seq: len(pieces), PartTitle: partTitle, Titles: titles}
 		piece.Part, piece.HasPart = piecePart(p.Subject, w)
 		pieces = append(pieces, piece)
 	}

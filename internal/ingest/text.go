@@ -126,7 +126,8 @@ func ParseText(name string, raw []byte, opts Options) (*fanarchive.Work, error) 
 	}
 	src := fanarchive.NewSource(name, raw)
 	src.Encoding = enc
-	return parseBody(text, src, opts, envelope{})
+	w, _, err := parseBody(text, src, opts, envelope{})
+	return w, err
 }
 
 // checkSize refuses a file over the import limit.
@@ -143,7 +144,10 @@ func checkSize(raw []byte, opts Options) error {
 
 // parseBody parses decoded story text taken from src (the whole file, or
 // one post of it, whose headers env describes) into a work.
-func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) (*fanarchive.Work, error) {
+//
+// It also returns the title candidates the work's title was chosen from
+// (fieldscore.go).
+func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) (*fanarchive.Work, []TitleCandidate, error) {
 	ps := paragraphs(undoubleSpace(dropPageMarks(unbox(normalise(text)))))
 	h, bodyStart := parseHeader(ps)
 	if h.authors == nil && !h.has(fieldAuthor) {
@@ -208,7 +212,7 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 		}
 	}
 	if len(w.Chapters) == 0 {
-		return nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "No story text was found (%d paragraphs, all header or footer).", len(ps))
+		return nil, nil, fanarchive.Errorf(fanarchive.EUNREADABLE, "No story text was found (%d paragraphs, all header or footer).", len(ps))
 	}
 	for _, c := range w.Chapters {
 		w.Words += c.Words
@@ -218,6 +222,8 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 	applyFront(w, h)
 	expandAcronym(w, env.Subject, env.SubjectTitle, ps[:min(len(ps), bodyStart+prefaceParas)])
 	applyEnvelope(w, env)
+	titles := gatherTitles(h, env, bodyStart, w)
+	scoreTitles(w, titles)
 	applyFooter(w, f)
 	inferGroupFandom(w, env.Newsgroups)
 	applyOptions(w, opts)
@@ -242,7 +248,7 @@ func parseBody(text string, src *fanarchive.Source, opts Options, env envelope) 
 	}
 	fillDefaults(w)
 	fitLimits(w)
-	return w, nil
+	return w, titles, nil
 }
 
 // fitLimits moves values that exceed the domain's limits to where they fit,
