@@ -6,18 +6,36 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
 	"fanarchive"
 )
 
-// defaultScanLimit is the result size up to which facets are counted by
-// reading each result's tags from the forward index; past it, by
+// defaultScanLimit is the result size past which facets are counted by
 // intersecting the result with each tag's bitmap, most used tags first,
 // stopping as soon as no tag left can reach the top (a count in the result
-// can never exceed the tag's count overall).
+// can never exceed the tag's count overall). Up to a quarter of it they are
+// counted by reading each result's tags from the forward index, which
+// costs the result's size. In between, either may be cheaper: the
+// intersections stop early when the result is spread over the archive as
+// the tags are (a rating, the complete works, an archive less some muted
+// tags) and late when it is one corner of it (a fandom, whose own tags are
+// not the archive's most used); so the intersections are tried first
+// within a share of what a scan would cost, and the scan counts when they
+// run out of it (docs/benchmarks.md, "Muting").
 const defaultScanLimit = 100000
+
+// bitmapBudgetShare is the share of a scan's expected time that the
+// intersections may take before a result between the limits is scanned
+// instead: at worst a count costs this much more than the scan alone.
+const bitmapBudgetShare = 0.25
+
+// defaultScanNanos is the expected scan time per 1024 works before a scan
+// has been timed (about 0.3 µs a work on the 2-core benchmark machine).
+const defaultScanNanos = 300 << 10
 
 // counters are reused between searches: one slot per tag ID.
 var counters = sync.Pool{New: func() any { return &counter{} }}
@@ -38,30 +56,18 @@ type counter struct {
 // which the caller holds read-locked until they are done.
 func (ix *index) facets(set *roaring.Bitmap, limit int, skip map[uint32]bool) []fanarchive.Facet {
 	var out []fanarchive.Facet
-	if set.GetCardinality() <= uint64(ix.scanLimit) {
+	n := set.GetCardinality()
+	switch {
+	case n <= uint64(ix.scanLimit/4):
 		out = ix.facetsByScan(set, limit)
-	} else {
-		var words []uint64
-		if len(ix.dense) > 0 {
-			var release func()
-			words, release = denseOf(set)
-			defer release()
+	case n <= uint64(ix.scanLimit):
+		budget := time.Duration(float64(n) * float64(ix.scanNanos.Load()) / 1024 * bitmapBudgetShare)
+		deadline := time.Now().Add(budget)
+		if out = ix.facetsByBitmaps(set, limit, skip, deadline); out == nil {
+			out = ix.facetsByScan(set, limit)
 		}
-		out = make([]fanarchive.Facet, len(facetKinds))
-		work := make(chan int, len(facetKinds))
-		for i := range facetKinds {
-			work <- i
-		}
-		close(work)
-		var wg sync.WaitGroup
-		for range min(runtime.GOMAXPROCS(0), len(facetKinds)) {
-			wg.Go(func() {
-				for i := range work {
-					out[i] = ix.facetByBitmaps(set, words, facetKinds[i], limit, skip)
-				}
-			})
-		}
-		wg.Wait()
+	default:
+		out = ix.facetsByBitmaps(set, limit, skip, time.Time{})
 	}
 	ratings := fanarchive.Facet{Kind: fanarchive.FacetRating}
 	for _, r := range fanarchive.Ratings {
@@ -73,8 +79,53 @@ func (ix *index) facets(set *roaring.Bitmap, limit int, skip map[uint32]bool) []
 	return append(out, ratings)
 }
 
+// facetsByBitmaps counts each kind by intersections on its own goroutine,
+// up to GOMAXPROCS at once. With a deadline (not zero) it gives up when
+// the deadline passes and returns nil.
+func (ix *index) facetsByBitmaps(set *roaring.Bitmap, limit int, skip map[uint32]bool, deadline time.Time) []fanarchive.Facet {
+	var words []uint64
+	if len(ix.dense) > 0 {
+		var release func()
+		words, release = denseOf(set)
+		defer release()
+	}
+	var late atomic.Bool
+	stop := func() bool {
+		if deadline.IsZero() {
+			return false
+		}
+		if late.Load() || time.Now().After(deadline) {
+			late.Store(true)
+			return true
+		}
+		return false
+	}
+	out := make([]fanarchive.Facet, len(facetKinds))
+	work := make(chan int, len(facetKinds))
+	for i := range facetKinds {
+		work <- i
+	}
+	close(work)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(facetKinds)) {
+		wg.Go(func() {
+			for i := range work {
+				out[i] = ix.facetByBitmaps(set, words, facetKinds[i], limit, skip, stop)
+			}
+		})
+	}
+	wg.Wait()
+	if late.Load() {
+		return nil
+	}
+	return out
+}
+
 // facetsByScan counts every tag of every work in set.
 func (ix *index) facetsByScan(set *roaring.Bitmap, limit int) []fanarchive.Facet {
+	if n := set.GetCardinality(); n >= 1024 {
+		defer ix.timeScan(time.Now(), n)
+	}
 	c := counters.Get().(*counter)
 	defer counters.Put(c)
 	if n := len(ix.tags); len(c.count) < n {
@@ -118,6 +169,15 @@ func (ix *index) facetsByScan(set *roaring.Bitmap, limit int) []fanarchive.Facet
 	return out
 }
 
+// timeScan folds the time of a scan of n works that began at start into
+// the expected scan time per work (a moving average over about eight
+// scans), which bounds the intersections' budget.
+func (ix *index) timeScan(start time.Time, n uint64) {
+	per := int64(time.Since(start)) * 1024 / int64(n)
+	old := ix.scanNanos.Load()
+	ix.scanNanos.Store(old + (per-old)/8) // a lost update among racing scans is harmless
+}
+
 // topK keeps the limit most used tags offered to it, in facet order.
 type topK struct {
 	limit  int
@@ -140,12 +200,16 @@ func (t *topK) offer(ix *index, id uint32, n int) {
 
 // facetByBitmaps counts the top tags of one kind by intersection: with the
 // tag's dense copy when it has one and the result is given as a bit array
-// too (words), else with its bitmap.
-func (ix *index) facetByBitmaps(set *roaring.Bitmap, words []uint64, kind fanarchive.TagKind, limit int, skip map[uint32]bool) fanarchive.Facet {
+// too (words), else with its bitmap. It gives up, returning no counts,
+// once stop reports true.
+func (ix *index) facetByBitmaps(set *roaring.Bitmap, words []uint64, kind fanarchive.TagKind, limit int, skip map[uint32]bool, stop func() bool) fanarchive.Facet {
 	var top []fanarchive.TagCount
 	for _, c := range ix.byCount[kind] {
 		if skip[c] {
 			continue
+		}
+		if stop() { // a clock read is cheap next to an intersection
+			return fanarchive.Facet{Kind: kind}
 		}
 		b := ix.canon[c]
 		if len(top) == limit && b.GetCardinality() < uint64(top[len(top)-1].Works) {

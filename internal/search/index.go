@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -43,6 +44,9 @@ type index struct {
 	// Result sizes at which facets and pages switch strategy (facet.go,
 	// page.go).
 	scanLimit, materializeLimit int
+	// scanNanos is the expected time of a facet scan per 1024 works,
+	// timed as scans run (facet.go).
+	scanNanos atomic.Int64
 
 	scratch []uint32 // put's buffer
 }
@@ -97,6 +101,7 @@ func newIndex() *index {
 	for _, r := range fanarchive.Ratings {
 		ix.ratings[r] = roaring.New()
 	}
+	ix.scanNanos.Store(defaultScanNanos)
 	return ix
 }
 
