@@ -29,7 +29,7 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 	if _, err := os.Stat(filepath.Join(*data, databaseFile)); err != nil {
 		return fmt.Errorf("no archive to back up in %s: %w", *data, err)
 	}
-	store, err := openStore(ctx, *data, m.logger())
+	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (m *Main) restore(ctx context.Context, args []string) error {
 	if aside != "" {
 		fmt.Fprintf(m.Stdout, "The archive that was there is kept as %s.\n", aside)
 	}
-	store, err := openStore(ctx, *data, m.logger()) // applies newer migrations
+	store, err := m.openStore(ctx, *data, m.logger()) // applies newer migrations
 	if err != nil {
 		return fmt.Errorf("open the restored archive: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"fanarchive"
+	"fanarchive/internal/pgtest"
 	"fanarchive/internal/store/sqlite"
 )
 
@@ -30,7 +31,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m))
 }
 
 // fanarchiveCommand returns a command that runs fanarchive with args.

@@ -38,7 +38,7 @@ func (m *Main) exportArchive(ctx context.Context, args []string) error {
 		}
 		opts.ExportedAt = t
 	}
-	store, err := openStore(ctx, *data, m.logger())
+	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (m *Main) importExport(ctx context.Context, data, dir string, dryRun bool) 
 		fmt.Fprintf(m.Stderr, "dry run: export %s checked: %d works, %d original files; nothing was changed\n", dir, man.Works, man.Sources)
 		return nil
 	}
-	store, err := openStore(ctx, data, m.logger())
+	store, err := m.openStore(ctx, data, m.logger())
 	if err != nil {
 		return err
 	}

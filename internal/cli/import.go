@@ -67,7 +67,7 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 	}
 	im := &importer.Importer{Options: opts, Logger: logger, DryRun: *dryRun}
 	if !*dryRun {
-		store, err := openStore(ctx, *data, logger)
+		store, err := m.openStore(ctx, *data, logger)
 		if err != nil {
 			return err
 		}

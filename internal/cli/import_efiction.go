@@ -57,7 +57,7 @@ func (m *Main) importEfiction(ctx context.Context, args []string) error {
 	}
 	im := &importer.Importer{Logger: logger, DryRun: *dryRun}
 	if !*dryRun {
-		store, err := openStore(ctx, *data, logger)
+		store, err := m.openStore(ctx, *data, logger)
 		if err != nil {
 			return err
 		}

@@ -68,7 +68,7 @@ func TestImportEfiction(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	store, err := openStore(ctx, data, slog.New(slog.DiscardHandler))
+	store, err := openDatabase(ctx, "", data, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

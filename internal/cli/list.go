@@ -151,7 +151,7 @@ func listFailure(err error) error {
 
 // findNamedList opens the store and finds the list NAME.
 func (m *Main) findNamedList(ctx context.Context, data, name string) (fanarchive.Store, *fanarchive.List, error) {
-	store, err := openStore(ctx, data, m.logger())
+	store, err := m.openStore(ctx, data, m.logger())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -182,7 +182,7 @@ func (m *Main) listCreate(ctx context.Context, args []string) error {
 	if err := lf.apply(fs, l); err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	store, err := openStore(ctx, *data, m.logger())
+	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
 		return err
 	}
@@ -297,7 +297,7 @@ func (m *Main) listLs(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("list ls takes no arguments, got %q", fs.Args())}
 	}
-	store, err := openStore(ctx, *data, m.logger())
+	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
 		return err
 	}

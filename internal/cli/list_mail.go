@@ -63,7 +63,7 @@ func (m *Main) listPost(ctx context.Context, args []string) error {
 		in = f
 	}
 	logger := m.logger()
-	store, err := openStore(ctx, *data, logger)
+	store, err := m.openStore(ctx, *data, logger)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (m *Main) listImport(ctx context.Context, args []string) error {
 		return &ExitError{Code: ExitUsage, Err: errors.New("list import takes a list's name and one or more mbox files")}
 	}
 	logger := m.logger()
-	store, err := openStore(ctx, *data, logger)
+	store, err := m.openStore(ctx, *data, logger)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (m *Main) listDigest(ctx context.Context, args []string) error {
 		return &ExitError{Code: ExitUsage, Err: errors.New("list digest takes a list's name")}
 	}
 	logger := m.logger()
-	store, err := openStore(ctx, *data, logger)
+	store, err := m.openStore(ctx, *data, logger)
 	if err != nil {
 		return err
 	}

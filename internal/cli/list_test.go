@@ -95,7 +95,7 @@ func TestListCommands(t *testing.T) {
 
 	// Members come from subscriptions; the CLI shows them.
 	ctx := context.Background()
-	store, err := openStore(ctx, data, nil)
+	store, err := openDatabase(ctx, "", data, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -158,7 +158,7 @@ func (m *Main) mailTest(ctx context.Context, args []string) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%q is not an address: %v", fs.Arg(0), err)}
 	}
-	store, err := openStore(ctx, *data, m.logger())
+	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (m *Main) mailQueue(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("mail queue takes no arguments, got %q", fs.Args())}
 	}
-	store, err := openStore(ctx, *data, m.logger())
+	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func (m *Main) mailSend(ctx context.Context, args []string) error {
 		return err
 	}
 	logger := m.logger()
-	store, err := openStore(ctx, *data, logger)
+	store, err := m.openStore(ctx, *data, logger)
 	if err != nil {
 		return err
 	}

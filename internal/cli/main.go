@@ -29,6 +29,9 @@ type Main struct {
 	// SMTPListening, if set, is called with the address serve's SMTP
 	// server (--smtp-addr) takes mail on, once it does.
 	SMTPListening func(addr string)
+
+	// db is the command's --db flag (dataFlag), read by openStore.
+	db *string
 }
 
 // New returns a Main on the process's streams and environment.
@@ -152,9 +155,12 @@ func (m *Main) env(name, def string) string {
 	return def
 }
 
-// dataFlag registers the --data flag shared by every command.
+// dataFlag registers the --data and --db flags shared by every command.
 func (m *Main) dataFlag(fs *flag.FlagSet) *string {
-	return fs.String("data", m.env("FANARCHIVE_DATA", "fanarchive-data"), "data `directory` holding the archive database (env FANARCHIVE_DATA)")
+	m.db = fs.String("db", m.env("FANARCHIVE_DB", ""), "the archive `database`: a postgres:// URL, or sqlite:PATH; "+
+		"default: the SQLite file in --data (env FANARCHIVE_DB)")
+	return fs.String("data", m.env("FANARCHIVE_DATA", "fanarchive-data"), "data `directory` holding the archive database, "+
+		"and the mail and files beside it (env FANARCHIVE_DATA)")
 }
 
 // logger returns a text logger on stderr at the level FANARCHIVE_LOG names.

@@ -23,7 +23,7 @@ func (m *Main) reindex(ctx context.Context, args []string) error {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("reindex takes no arguments, got %q", fs.Args())}
 	}
 	logger := m.logger()
-	store, err := openStore(ctx, *data, logger)
+	store, err := m.openStore(ctx, *data, logger)
 	if err != nil {
 		return err
 	}

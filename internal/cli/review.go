@@ -74,7 +74,7 @@ func (m *Main) reviewList(ctx context.Context, args []string) error {
 	if err := f.Validate(); err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	store, err := openStore(ctx, *data, m.logger())
+	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
 		return err
 	}

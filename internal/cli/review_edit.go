@@ -75,7 +75,7 @@ func (m *Main) reviewEdit(ctx context.Context, sub reviewSub, args []string) err
 	if err := fanarchive.CheckEditor(*by); err != nil {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--by: %s", fanarchive.ErrorMessage(err))}
 	}
-	store, err := openStore(ctx, *data, m.logger())
+	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
 		return err
 	}

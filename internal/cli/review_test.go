@@ -64,7 +64,7 @@ func exitCode(err error) int {
 // openReviewStore opens the data directory's store for checks.
 func openReviewStore(t *testing.T, env map[string]string) *sqlite.Store {
 	t.Helper()
-	s, err := openStore(context.Background(), env["FANARCHIVE_DATA"], nil)
+	s, err := openDatabase(context.Background(), "", env["FANARCHIVE_DATA"], nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 	}
 
-	store, err := openStore(ctx, *data, logger)
+	store, err := m.openStore(ctx, *data, logger)
 	if err != nil {
 		return err
 	}

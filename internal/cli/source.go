@@ -28,7 +28,7 @@ func (m *Main) source(ctx context.Context, args []string) error {
 	if err != nil || id <= 0 {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("work id %q is not a positive number", fs.Arg(0))}
 	}
-	store, err := openStore(ctx, *data, m.logger())
+	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
 		return err
 	}

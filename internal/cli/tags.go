@@ -63,7 +63,7 @@ func (m *Main) tagsCommand(ctx context.Context, args []string) error {
 			fs.Usage()
 			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("tags %s needs %s", sub.name, sub.args)}
 		}
-		store, err := openStore(ctx, *data, m.logger())
+		store, err := m.openStore(ctx, *data, m.logger())
 		if err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (m *Main) tagsSuggest(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("tags suggest takes no arguments, got %q", fs.Args())}
 	}
-	store, err := openStore(ctx, *data, m.logger())
+	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
 		return err
 	}

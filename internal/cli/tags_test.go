@@ -18,7 +18,7 @@ func seedTags(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
-	store, err := openStore(ctx, dir, nil)
+	store, err := openDatabase(ctx, "", dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestTagsCommands(t *testing.T) {
 		}
 	}
 
-	store, err := openStore(ctx, dir, nil)
+	store, err := openDatabase(ctx, "", dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,7 +110,7 @@ func (m *Main) userAdd(ctx context.Context, args []string) error {
 	if u.PasswordHash, err = auth.NewHasher(auth.DefaultParams, 1).Hash(ctx, pw); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *data, m.logger())
+	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func (m *Main) readPassword(fromStdin bool) (string, error) {
 
 // findNamedUser opens the store and finds the account NAME.
 func (m *Main) findNamedUser(ctx context.Context, data, name string) (fanarchive.Store, *fanarchive.User, error) {
-	store, err := openStore(ctx, data, m.logger())
+	store, err := m.openStore(ctx, data, m.logger())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -248,7 +248,7 @@ func (m *Main) userList(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("user list takes no arguments, got %q", fs.Args())}
 	}
-	store, err := openStore(ctx, *data, m.logger())
+	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,8 @@ import (
 
 // mapError turns the SQLite errors a caller can act on into application
 // errors, keeping the driver's error in the chain for logs. It is the one
-// place that knows SQLite's result codes; a PostgreSQL store does the same
-// with SQLSTATE 23505 and 23503. Errors that already carry an application
+// place that knows SQLite's result codes, and PostgreSQL's SQLSTATEs
+// (mapPostgresError). Errors that already carry an application
 // code, and everything else, pass through unchanged (and so are EINTERNAL).
 func mapError(err error) error {
 	if err == nil {
@@ -22,6 +22,9 @@ func mapError(err error) error {
 	var appErr *fanarchive.Error
 	if errors.As(err, &appErr) {
 		return err
+	}
+	if mapped, ok := mapPostgresError(err); ok {
+		return mapped
 	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) {

@@ -52,11 +52,11 @@ func ftsMatch(must, mustNot []search.Clause) (string, error) {
 	return b.String(), nil
 }
 
-// MatchText returns the IDs of the works whose text matches, in increasing
+// ftsMatchText returns the IDs of the works whose text matches, in increasing
 // order. SQLite joins them into one string, which is far cheaper than a
 // row per work through database/sql when a common word matches most of the
 // archive; the rowid range is split between the CPUs (textParts).
-func (s *Store) MatchText(ctx context.Context, must, mustNot []search.Clause) ([]uint32, error) {
+func (s *Store) ftsMatchText(ctx context.Context, must, mustNot []search.Clause) ([]uint32, error) {
 	expr, err := ftsMatch(must, mustNot)
 	if err != nil {
 		return nil, err
@@ -133,10 +133,10 @@ func parseIDs(list string) ([]uint32, error) {
 	return ids, nil
 }
 
-// RankText returns every work whose text matches with its BM25 score
+// ftsRankText returns every work whose text matches with its BM25 score
 // (title, authors, summary and body weighted by bm25Weights), negated so
 // that higher is better.
-func (s *Store) RankText(ctx context.Context, must, mustNot []search.Clause) ([]search.Scored, error) {
+func (s *Store) ftsRankText(ctx context.Context, must, mustNot []search.Clause) ([]search.Scored, error) {
 	expr, err := ftsMatch(must, mustNot)
 	if err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ func (s *Store) RankText(ctx context.Context, must, mustNot []search.Clause) ([]
 	return out, nil
 }
 
-// ScoreText returns the scores RankText would give the works ids, and only
+// ftsScoreText returns the scores RankText would give the works ids, and only
 // theirs: FTS5's own bm25() over the matches, computed for the rows among
 // ids. FTS5 still walks every match of the text (which costs little: a
 // doclist read), but scores, formats and returns only those rows, and no
@@ -157,7 +157,7 @@ func (s *Store) RankText(ctx context.Context, must, mustNot []search.Clause) ([]
 // are, and are tested with an unindexed IN (the "+" keeps the planner from
 // handing FTS5 one rowid at a time, which would make it count the text's
 // matches again for every row, for its IDF).
-func (s *Store) ScoreText(ctx context.Context, must, mustNot []search.Clause, ids []uint32) ([]search.Scored, error) {
+func (s *Store) ftsScoreText(ctx context.Context, must, mustNot []search.Clause, ids []uint32) ([]search.Scored, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -236,11 +236,11 @@ func jsonIDs(ids []uint32) string {
 	return string(append(b, ']'))
 }
 
-// TopText returns the k best matches by BM25, best first, ties to the
+// ftsTopText returns the k best matches by BM25, best first, ties to the
 // higher ID as everywhere in search. Each CPU's rowid range is ranked by
 // SQLite's sorter, which keeps only the best k, and the parts are merged:
 // about half the cost of returning every score.
-func (s *Store) TopText(ctx context.Context, must, mustNot []search.Clause, k int) ([]search.Scored, error) {
+func (s *Store) ftsTopText(ctx context.Context, must, mustNot []search.Clause, k int) ([]search.Scored, error) {
 	expr, err := ftsMatch(must, mustNot)
 	if err != nil {
 		return nil, err

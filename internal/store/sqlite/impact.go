@@ -165,9 +165,9 @@ func docLength(ctx context.Context, tx *sql.Tx, id int64) (float64, error) {
 	return dl, nil
 }
 
-// unindexText removes a work's row of the full-text index and its places
+// ftsUnindexText removes a work's row of the full-text index and its places
 // in the impact lists.
-func unindexText(ctx context.Context, tx *sql.Tx, id int64) error {
+func ftsUnindexText(ctx context.Context, tx *sql.Tx, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM work_text WHERE rowid = ?`, id); err != nil {
 		return fmt.Errorf("remove work %d from the text index: %w", id, err)
 	}

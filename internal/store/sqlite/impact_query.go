@@ -9,7 +9,7 @@ import (
 	"fanarchive/internal/search"
 )
 
-// BestText returns the works the text matches (MatchText) and, when the
+// ftsBestText returns the works the text matches (MatchText) and, when the
 // text is one common word with an impact list (impact.go) and no field,
 // the listed works that match with their exact BM25 scores and a bound on
 // the score of every other match. The scores are FTS5's bm25() computed
@@ -17,8 +17,8 @@ import (
 // number of matching works, with the operations of FTS5 (bm25Phrase,
 // bm25IDF): equal to RankText's, bit for bit. The bound is the word's IDF
 // times impactBound, widened by a billionth for rounding.
-func (s *Store) BestText(ctx context.Context, must, mustNot []search.Clause) ([]uint32, *search.TopScores, error) {
-	ids, err := s.MatchText(ctx, must, mustNot)
+func (s *Store) ftsBestText(ctx context.Context, must, mustNot []search.Clause) ([]uint32, *search.TopScores, error) {
+	ids, err := s.ftsMatchText(ctx, must, mustNot)
 	if err != nil {
 		return nil, nil, err
 	}

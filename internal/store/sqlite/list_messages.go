@@ -245,8 +245,7 @@ func (s *Store) postListMessage(ctx context.Context, tx *sql.Tx, m *fanarchive.L
 		m.ThreadID, m.ListID, m.ID); err != nil {
 		return nil, nil, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO list_message_text (rowid, subject, text) VALUES (?, ?, ?)`,
-		m.ID, m.Subject, m.Text); err != nil {
+	if err := s.text.indexMessage(ctx, tx, m.ID, m.Subject, m.Text); err != nil {
 		return nil, nil, err
 	}
 	if fanout == nil {
@@ -489,11 +488,11 @@ func (s *Store) FindListMessages(ctx context.Context, f fanarchive.ListMessageFi
 		if state != fanarchive.ListMessagePosted {
 			return nil, 0, fanarchive.Errorf(fanarchive.EINVALID, "Only posted messages can be searched.")
 		}
-		expr, err := listTextMatch(f.Query)
+		cond, condArgs, err := s.text.messageMatch(f.Query)
 		if err != nil {
 			return nil, 0, err
 		}
-		where, args = append(where, `g.id IN (SELECT rowid FROM list_message_text WHERE list_message_text MATCH ?)`), append(args, expr)
+		where, args = append(where, cond), append(args, condArgs...)
 	}
 	limit := f.Limit
 	if limit == 0 {

@@ -162,7 +162,7 @@ func (s *Store) maskStoredWork(ctx context.Context, tx *sql.Tx, w *fanarchive.Wo
 			return false, err
 		}
 	}
-	if err := unindexText(ctx, tx, w.ID); err != nil {
+	if err := s.text.unindexWork(ctx, tx, w.ID); err != nil {
 		return false, err
 	}
 	if err := s.indexText(ctx, tx, w.ID, newWorkText(w)); err != nil {

@@ -25,10 +25,7 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) err
 		if err := renormalizeTags(ctx, tx); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO work_text (work_text) VALUES ('delete-all')`); err != nil {
-			return fmt.Errorf("empty the text index: %w", err)
-		}
-		if err := clearImpacts(ctx, tx); err != nil { // built again from the new index below
+		if err := s.text.clearWorks(ctx, tx); err != nil {
 			return err
 		}
 		var total int
@@ -55,11 +52,8 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) err
 				progress(done, total)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO work_text (work_text) VALUES ('optimize')`); err != nil {
-			return fmt.Errorf("optimize the text index: %w", err)
-		}
-		if err := s.buildImpacts(ctx, tx); err != nil {
-			return fmt.Errorf("build impact lists: %w", err)
+		if err := s.text.finishReindex(ctx, tx); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE search_state SET text_built = 1,
 			trimmed = coalesce((SELECT max(seq) FROM search_changes), trimmed)`)

@@ -283,7 +283,7 @@ func (s *Store) reindexWorkText(ctx context.Context, tx *sql.Tx, id int64, known
 	for _, ch := range w.Chapters {
 		ch.Text = known[ch.ID]
 	}
-	if err := unindexText(ctx, tx, id); err != nil {
+	if err := s.text.unindexWork(ctx, tx, id); err != nil {
 		return err
 	}
 	if err := s.indexText(ctx, tx, id, newWorkText(w)); err != nil {

@@ -60,7 +60,7 @@ func (s *Store) MergeWorks(ctx context.Context, into, from int64, by string) err
 		if err := s.moveMerged(ctx, tx, a, b, na); err != nil {
 			return err
 		}
-		if err := unlistWork(ctx, tx, from); err != nil { // search_write.go
+		if err := s.unlistWork(ctx, tx, from); err != nil { // search_write.go
 			return err
 		}
 		if err := leaveAllSeries(ctx, tx, from); err != nil { // series.go

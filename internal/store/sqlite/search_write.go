@@ -65,14 +65,9 @@ func unhide(s string) string {
 	return strings.ReplaceAll(s, privacy.Hidden, " ")
 }
 
-// indexText writes a work's row of the full-text index, and lists the work
-// under the common words it scores highest in (impact.go).
+// indexText writes a work's text into the full-text index (textIndex).
 func (s *Store) indexText(ctx context.Context, tx *sql.Tx, id int64, t workText) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO work_text (rowid, title, authors, summary, body) VALUES (?, ?, ?, ?, ?)`,
-		id, t.title, t.authors, t.summary, t.body); err != nil {
-		return fmt.Errorf("index text of work %d: %w", id, err)
-	}
-	return s.listText(ctx, tx, id, t)
+	return s.text.indexWork(ctx, tx, id, t)
 }
 
 // indexTexts writes the text rows of a batch of works after the batch's
@@ -120,12 +115,12 @@ func tagID(ctx context.Context, tx *sql.Tx, kind fanarchive.TagKind, name string
 // unlistWork removes a deleted work from search, in the deleting
 // transaction: its text row goes, and the works marked as its duplicates,
 // which become listed again, are logged to be read again.
-func unlistWork(ctx context.Context, tx *sql.Tx, id int64) error {
+func (s *Store) unlistWork(ctx context.Context, tx *sql.Tx, id int64) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO search_changes (work_id, op)
 		SELECT id, ? FROM works WHERE duplicate_of = ?`, search.OpPut, id); err != nil {
 		return fmt.Errorf("log duplicates of work %d for search: %w", id, err)
 	}
-	if err := unindexText(ctx, tx, id); err != nil {
+	if err := s.text.unindexWork(ctx, tx, id); err != nil {
 		return err
 	}
 	return logChange(ctx, tx, id, search.OpDelete)

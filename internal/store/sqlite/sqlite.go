@@ -57,6 +57,11 @@ type Store struct {
 
 	// mailQueued is called after a commit that queued mail (mail.go).
 	mailQueued atomic.Pointer[func()]
+	// eng is what differs between SQLite and PostgreSQL (pg_open.go);
+	// text is the full-text index, FTS5 on SQLite, tsvector on PostgreSQL.
+	eng  engine
+	text textIndex
+
 	// stmts holds statements prepared once on the write pool, by query
 	// (writeStmt), for writes made very often.
 	stmts sync.Map
@@ -89,8 +94,9 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 		return nil, fmt.Errorf("sqlite: create database directory: %w", err)
 	}
 
-	s := &Store{path: abs, logger: logger, now: time.Now, splitTextAt: splitTextAtDefault,
+	s := &Store{path: abs, logger: logger, now: time.Now, eng: sqliteEngine{}, splitTextAt: splitTextAtDefault,
 		impactMinDocs: impactMinDocsDefault, impactListLen: impactListLenDefault, impactGroupRows: impactGroupRowsDefault}
+	s.text = ftsText{s}
 
 	if s.db, err = sql.Open("sqlite", dsn(abs, false)); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", abs, err)
@@ -163,27 +169,22 @@ func (s *Store) Path() string { return s.path }
 // Close closes both connection pools. It is safe to call on a Store that
 // failed half-way through Open.
 func (s *Store) Close() error {
-	if s.db != nil {
-		// Lets SQLite refresh the statistics its query planner uses, as it
-		// recommends for a connection that has been open a while. Cheap, and
-		// only a hint, so a failure is not an error.
-		if _, err := s.db.Exec(`PRAGMA optimize`); err != nil {
-			s.logger.Debug("sqlite: PRAGMA optimize", "err", err)
-		}
+	if s.db != nil && s.eng != nil {
+		s.eng.close(s)
 	}
 	s.stmts.Range(func(_, v any) bool {
 		v.(*sql.Stmt).Close()
 		return true
 	})
 	var errs []error
-	if s.rdb != nil {
+	if s.rdb != nil && s.rdb != s.db {
 		errs = append(errs, s.rdb.Close())
 	}
 	if s.db != nil {
 		errs = append(errs, s.db.Close())
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("sqlite: close: %w", err)
+		return fmt.Errorf("close %s: %w", s.path, err)
 	}
 	return nil
 }
@@ -191,7 +192,7 @@ func (s *Store) Close() error {
 // Ping checks that both pools can reach the database.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
-		return fmt.Errorf("sqlite: ping: %w", err)
+		return fmt.Errorf("ping %s: %w", s.path, err)
 	}
 	if err := s.rdb.PingContext(ctx); err != nil {
 		return fmt.Errorf("sqlite: ping readers: %w", err)
@@ -207,6 +208,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return mapError(fmt.Errorf("begin: %w", err))
 	}
 	defer tx.Rollback()
+	if err := s.eng.beginWrite(ctx, tx); err != nil {
+		return mapError(fmt.Errorf("begin: %w", err))
+	}
 	if err := fn(tx); err != nil {
 		return mapError(err)
 	}
@@ -239,7 +243,7 @@ func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 // read runs fn in a read-only transaction on the read pool, so every query fn
 // makes sees the same snapshot of the database.
 func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.rdb.BeginTx(ctx, s.eng.readOptions())
 	if err != nil {
 		return mapError(fmt.Errorf("begin read: %w", err))
 	}
@@ -279,3 +283,32 @@ func parseTime(s sql.NullString) (time.Time, error) {
 
 // nullID returns id as a nullable reference: 0 is NULL.
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+// engine is what a Store does differently on each database it runs on:
+// sqliteEngine here, postgresEngine in pg_open.go.
+type engine interface {
+	// beginWrite runs first in every write transaction.
+	beginWrite(ctx context.Context, tx *sql.Tx) error
+	// readOptions are the options of every read transaction.
+	readOptions() *sql.TxOptions
+	// close runs before the Store closes its pools.
+	close(s *Store)
+}
+
+// sqliteEngine is how a Store runs on SQLite.
+type sqliteEngine struct{}
+
+// beginWrite has nothing to do: the write pool's one connection begins
+// IMMEDIATE transactions (dsn), which is SQLite's write lock.
+func (sqliteEngine) beginWrite(context.Context, *sql.Tx) error { return nil }
+
+func (sqliteEngine) readOptions() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
+
+// close lets SQLite refresh the statistics its query planner uses, as it
+// recommends for a connection that has been open a while. Cheap, and only a
+// hint, so a failure is not an error.
+func (sqliteEngine) close(s *Store) {
+	if _, err := s.db.Exec(`PRAGMA optimize`); err != nil {
+		s.logger.Debug("sqlite: PRAGMA optimize", "err", err)
+	}
+}

@@ -95,7 +95,7 @@ func orphanAuthor(ctx context.Context, tx *sql.Tx) (int64, error) {
 // bring it back, out of its series, its chapters and links gone, its
 // sources kept.
 func (s *Store) deleteWorkIn(ctx context.Context, tx *sql.Tx, id int64) error {
-	if err := unlistWork(ctx, tx, id); err != nil { // search_write.go
+	if err := s.unlistWork(ctx, tx, id); err != nil { // search_write.go
 		return err
 	}
 	return s.deleteWorkRow(ctx, tx, id)

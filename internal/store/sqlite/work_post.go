@@ -268,7 +268,7 @@ func (s *Store) PurgeWorks(ctx context.Context, deletedBefore time.Time) (int, e
 				return err
 			}
 			for _, id := range ids {
-				if err := unlistWork(ctx, tx, id); err != nil {
+				if err := s.unlistWork(ctx, tx, id); err != nil {
 					return err
 				}
 				if err := s.deleteWorkRow(ctx, tx, id); err != nil {
