@@ -55,13 +55,9 @@ func (s *Store) SaveBookmark(ctx context.Context, b *fanarchive.Bookmark) error 
 			} else if dup {
 				return fanarchive.Errorf(fanarchive.ECONFLICT, "You have bookmarked this work already: edit that bookmark instead.")
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO bookmarks (user_id, work_id, private, rec, note, note_format, note_html,
-				created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				b.UserID, b.WorkID, b.Private, b.Rec, b.Note, b.NoteFormat, b.NoteHTML, now, now)
-			if err != nil {
-				return err
-			}
-			if b.ID, err = res.LastInsertId(); err != nil {
+			if err := tx.QueryRowContext(ctx, `INSERT INTO bookmarks (user_id, work_id, private, rec, note, note_format, note_html,
+				created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				b.UserID, b.WorkID, b.Private, b.Rec, b.Note, b.NoteFormat, b.NoteHTML, now, now).Scan(&b.ID); err != nil {
 				return err
 			}
 		} else {
@@ -188,11 +184,12 @@ func (s *Store) DeleteBookmark(ctx context.Context, userID, id int64) error {
 }
 
 // tagNamedSQL selects the IDs of the tags a name means: the tags of that
-// name (ignoring ASCII case; of kind ?2 unless it is ”), their canonicals
-// and every synonym of those. Its arguments are the name and the kind.
+// name (ignoring case, lower() on both sides; of the kind unless it is ”),
+// their canonicals and every synonym of those. Its arguments are the name
+// and the kind twice.
 const tagNamedSQL = `SELECT t2.id FROM tags t1 JOIN tags t2
 	ON t2.id = coalesce(t1.canonical_id, t1.id) OR t2.canonical_id = coalesce(t1.canonical_id, t1.id)
-	WHERE t1.name = ? COLLATE NOCASE AND (? = '' OR t1.kind = ?)`
+	WHERE lower(t1.name) = lower(?) AND (? = '' OR t1.kind = ?)`
 
 // FindBookmarks returns a page of bookmarks with their works.
 func (s *Store) FindBookmarks(ctx context.Context, f fanarchive.BookmarkFilter) ([]*fanarchive.Bookmark, int, error) {
@@ -240,8 +237,8 @@ func (s *Store) FindBookmarks(ctx context.Context, f fanarchive.BookmarkFilter) 
 		args = append(args, strings.ToLower(t))
 	}
 	if t := strings.TrimSpace(f.Text); t != "" {
-		where = append(where, `instr(lower(b.note), lower(?)) > 0`)
-		args = append(args, t)
+		where = append(where, `lower(b.note) LIKE lower(?) ESCAPE '\'`)
+		args = append(args, likeContains(t))
 	}
 	var out []*fanarchive.Bookmark
 	total := 0
@@ -367,7 +364,7 @@ func (s *Store) BookmarkTagCounts(ctx context.Context, userID int64, includePriv
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT min(bt.name), count(*) FROM bookmark_tags bt JOIN bookmarks b ON b.id = bt.bookmark_id
 			JOIN works w ON w.id = b.work_id
-			WHERE b.user_id = ? AND (? OR b.private = 0) AND w.deleted_at IS NULL AND w.draft = 0
+			WHERE b.user_id = ? AND (? = 1 OR b.private = 0) AND w.deleted_at IS NULL AND w.draft = 0
 			GROUP BY bt.key ORDER BY count(*) DESC, bt.key LIMIT 100`, userID, includePrivate)
 		if err != nil {
 			return err

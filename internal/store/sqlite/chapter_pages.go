@@ -16,7 +16,7 @@ import (
 
 // chapterBody is the SQL for the whole body of chapter c: its pages joined,
 // for a chapter in pages, else chapters.body.
-const chapterBody = `CASE WHEN c.pages > 1 THEN (SELECT group_concat(p.body, '' ORDER BY p.number)
+const chapterBody = `CASE WHEN c.pages > 1 THEN (SELECT string_agg(p.body, '' ORDER BY p.number)
 	FROM chapter_pages p WHERE p.chapter_id = c.id) ELSE c.body END`
 
 // splitChapter returns a chapter body as it is stored: its pages, one page

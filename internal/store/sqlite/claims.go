@@ -209,15 +209,11 @@ func (s *Store) RequestClaim(ctx context.Context, c *fanarchive.Claim, t *fanarc
 			}
 			tokenID, c.ExpiresAt = sql.NullString{String: t.ID, Valid: true}, t.ExpiresAt.UTC()
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO claims (user_id, user_name, author_id, author_name, work_id, work_title,
+		if err := tx.QueryRowContext(ctx, `INSERT INTO claims (user_id, user_name, author_id, author_name, work_id, work_title,
 			via, scope, address_key, token_id, expires_at, state, note, pseud_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`, u.ID, u.Name, author.ID, author.Name, c.WorkID,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`, u.ID, u.Name, author.ID, author.Name, c.WorkID,
 			target.WorkTitle, string(c.Via), string(c.Scope), addressKey(addr), tokenID, nullTime(c.ExpiresAt), c.Note,
-			nullID(c.PseudID), formatTime(now))
-		if err != nil {
-			return err
-		}
-		if c.ID, err = res.LastInsertId(); err != nil {
+			nullID(c.PseudID), formatTime(now)).Scan(&c.ID); err != nil {
 			return err
 		}
 		if c.Via != fanarchive.ClaimByMail {
@@ -248,7 +244,7 @@ func (s *Store) RequestClaim(ctx context.Context, c *fanarchive.Claim, t *fanarc
 // query, which tells a pending claim whose link ran out.
 const claimColumns = `c.id, coalesce(c.user_id, 0), c.user_name, coalesce(c.author_id, 0), c.author_name, c.work_id,
 	c.work_title, c.via, c.scope, c.address_key <> '',
-	CASE WHEN c.state = 'pending' AND c.expires_at <= ?1 THEN 'expired' ELSE c.state END,
+	CASE WHEN c.state = 'pending' AND c.expires_at <= ? THEN 'expired' ELSE c.state END,
 	c.note, coalesce(c.decided_by, 0), coalesce(d.name, ''), c.decision_note, coalesce(c.pseud_id, 0),
 	c.created_at, c.expires_at, c.decided_at`
 
@@ -316,7 +312,7 @@ func loadClaimWorks(ctx context.Context, tx *sql.Tx, claims []*fanarchive.Claim)
 func (s *Store) FindClaim(ctx context.Context, id int64) (*fanarchive.Claim, error) {
 	var c *fanarchive.Claim
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
-		c, err = findClaim(ctx, tx, s.now(), `c.id = ?2`, id)
+		c, err = findClaim(ctx, tx, s.now(), `c.id = ?`, id)
 		return err
 	})
 	if err != nil {
@@ -336,7 +332,7 @@ func (s *Store) FindClaimByToken(ctx context.Context, tokenID string) (*fanarchi
 			return err
 		}
 		var err error
-		if c, err = findClaim(ctx, tx, now, `c.token_id = ?2 AND c.state = 'pending'`, tokenID); err != nil {
+		if c, err = findClaim(ctx, tx, now, `c.token_id = ? AND c.state = 'pending'`, tokenID); err != nil {
 			return tokenGone()
 		}
 		key, err := claimAddressKey(ctx, tx, c.ID)
@@ -380,7 +376,7 @@ func (s *Store) ConfirmClaim(ctx context.Context, tokenID string, userID int64) 
 			return err
 		}
 		var err error
-		if c, err = findClaim(ctx, tx, now, `c.token_id = ?2 AND c.state = 'pending'`, tokenID); err != nil {
+		if c, err = findClaim(ctx, tx, now, `c.token_id = ? AND c.state = 'pending'`, tokenID); err != nil {
 			return tokenGone()
 		}
 		key, err := claimAddressKey(ctx, tx, c.ID)
@@ -451,7 +447,7 @@ func (s *Store) AssignClaim(ctx context.Context, c *fanarchive.Claim) error {
 // run out: an archivist can still settle it). Returns ENOTFOUND or
 // ECONFLICT.
 func pendingClaim(ctx context.Context, tx *sql.Tx, now time.Time, id int64) (fanarchive.Claim, error) {
-	c, err := findClaim(ctx, tx, now, `c.id = ?2`, id)
+	c, err := findClaim(ctx, tx, now, `c.id = ?`, id)
 	if err != nil {
 		return fanarchive.Claim{}, err
 	}
@@ -481,14 +477,11 @@ func (s *Store) newAssignment(ctx context.Context, tx *sql.Tx, c *fanarchive.Cla
 		return "", err
 	}
 	key := addressKey(addr)
-	res, err := tx.ExecContext(ctx, `INSERT INTO claims (user_id, user_name, author_id, author_name, work_id, work_title,
-		via, scope, address_key, state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'assigned', ?, ?, 'pending', ?)`,
-		u.ID, u.Name, author.ID, author.Name, c.WorkID, target.WorkTitle, string(cmp.Or(c.Scope, fanarchive.ScopeWork)), key, formatTime(now))
-	if err != nil {
-		return "", err
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO claims (user_id, user_name, author_id, author_name, work_id, work_title,
+		via, scope, address_key, state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'assigned', ?, ?, 'pending', ?) RETURNING id`,
+		u.ID, u.Name, author.ID, author.Name, c.WorkID, target.WorkTitle, string(cmp.Or(c.Scope, fanarchive.ScopeWork)), key,
+		formatTime(now)).Scan(&id); err != nil {
 		return "", err
 	}
 	*c = fanarchive.Claim{ID: id, UserID: u.ID, UserName: u.Name, AuthorID: author.ID, AuthorName: author.Name,
@@ -512,7 +505,7 @@ func (s *Store) claimSettled(ctx context.Context, tx *sql.Tx, c *fanarchive.Clai
 		return fmt.Errorf("record claim %d: %w", c.ID, err)
 	}
 	for _, w := range c.Works {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO claim_works (claim_id, work_id) VALUES (?, ?)`, c.ID, w); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO claim_works (claim_id, work_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, c.ID, w); err != nil {
 			return fmt.Errorf("record claim %d: %w", c.ID, err)
 		}
 	}
@@ -569,13 +562,16 @@ func (s *Store) FindClaims(ctx context.Context, f fanarchive.ClaimFilter) ([]*fa
 	}
 	limit := cmp.Or(f.Limit, 50)
 	limit = min(limit, 500)
-	where, args := []string{`1`}, []any{}
+	now := formatTime(s.now())
+	where, args := []string{`1 = 1`}, []any{}
 	switch f.State {
 	case "":
 	case fanarchive.ClaimPending:
-		where = append(where, `c.state = 'pending' AND (c.expires_at IS NULL OR c.expires_at > ?1)`)
+		where = append(where, `c.state = 'pending' AND (c.expires_at IS NULL OR c.expires_at > ?)`)
+		args = append(args, now)
 	case fanarchive.ClaimExpired:
-		where = append(where, `(c.state = 'expired' OR c.state = 'pending' AND c.expires_at <= ?1)`)
+		where = append(where, `(c.state = 'expired' OR c.state = 'pending' AND c.expires_at <= ?)`)
+		args = append(args, now)
 	default:
 		where = append(where, `c.state = ?`)
 		args = append(args, string(f.State))
@@ -599,12 +595,11 @@ func (s *Store) FindClaims(ctx context.Context, f fanarchive.ClaimFilter) ([]*fa
 	var claims []*fanarchive.Claim
 	total := 0
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		// ?1 is now; SQLite numbers each bare ? after it one more than the
-		// largest before, so the filter's arguments, the limit and the
-		// offset follow in order.
+		// The first argument is now, for claimColumns; the filter's
+		// arguments, the limit and the offset follow in order.
 		q := `SELECT ` + claimColumns + `, COUNT(*) OVER ()` + claimFrom + ` WHERE ` + strings.Join(where, " AND ") +
 			` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-		rows, err := tx.QueryContext(ctx, q, append(append([]any{formatTime(s.now())}, args...), limit, f.Offset)...)
+		rows, err := tx.QueryContext(ctx, q, append(append([]any{now}, args...), limit, f.Offset)...)
 		if err != nil {
 			return err
 		}

@@ -106,12 +106,9 @@ func (s *Store) settleClaim(ctx context.Context, tx *sql.Tx, c *fanarchive.Claim
 			c.PseudID = c.AuthorID
 			break
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO authors (name, user_id, name_key) VALUES (?, ?, ?)`, name, u.ID, nameKey)
-		if err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO authors (name, user_id, name_key) VALUES (?, ?, ?) RETURNING id`,
+			name, u.ID, nameKey).Scan(&c.PseudID); err != nil {
 			return fmt.Errorf("new pseud %q: %w", name, err)
-		}
-		if c.PseudID, err = res.LastInsertId(); err != nil {
-			return err
 		}
 	}
 	return s.moveClaimedWorks(ctx, tx, c, move, rest)
@@ -123,8 +120,11 @@ func (s *Store) settleClaim(ctx context.Context, tx *sql.Tx, c *fanarchive.Claim
 func (s *Store) moveClaimedWorks(ctx context.Context, tx *sql.Tx, c *fanarchive.Claim, move, rest []int64) error {
 	if c.PseudID != c.AuthorID {
 		for _, w := range move {
-			if _, err := tx.ExecContext(ctx, `UPDATE OR IGNORE work_authors SET author_id = ? WHERE author_id = ? AND work_id = ?`,
-				c.PseudID, c.AuthorID, w); err != nil {
+			// A work the pseud is on already keeps that link (the
+			// legacy one goes below).
+			if _, err := tx.ExecContext(ctx, `UPDATE work_authors SET author_id = ? WHERE author_id = ? AND work_id = ?
+				AND NOT EXISTS (SELECT 1 FROM work_authors x WHERE x.work_id = work_authors.work_id AND x.author_id = ?)`,
+				c.PseudID, c.AuthorID, w, c.PseudID); err != nil {
 				return fmt.Errorf("move work %d: %w", w, err)
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM work_authors WHERE author_id = ? AND work_id = ?`, c.AuthorID, w); err != nil {

@@ -98,8 +98,9 @@ func (s *Store) AnswerCoAuthor(ctx context.Context, workID, authorID int64, acce
 		if len(w.Authors) >= fanarchive.MaxAuthors {
 			return fanarchive.Errorf(fanarchive.EINVALID, "Work %d has %d authors, as many as a work may.", workID, len(w.Authors))
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO work_authors (work_id, author_id, position)
-			SELECT ?1, ?2, coalesce(max(position) + 1, 0) FROM work_authors WHERE work_id = ?1`, workID, authorID); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO work_authors (work_id, author_id, position)
+			SELECT ?, ?, coalesce(max(position) + 1, 0) FROM work_authors WHERE work_id = ? ON CONFLICT DO NOTHING`,
+			workID, authorID, workID); err != nil {
 			return fmt.Errorf("add author %d to the byline: %w", authorID, err)
 		}
 		if err := touchWork(ctx, tx, workID, s.now()); err != nil {

@@ -122,14 +122,10 @@ func (s *Store) PostComment(ctx context.Context, c *fanarchive.Comment, mail fan
 			c.State = fanarchive.CommentHeld
 		}
 		c.CreatedAt, c.EditedAt = now, time.Time{}
-		res, err := tx.ExecContext(ctx, `INSERT INTO comments (work_id, chapter_id, parent_id, root_id, path, depth, user_id, name,
-			guest_email, format, input, body, preview, state, created_at) VALUES (?, ?, ?, 0, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if err := tx.QueryRowContext(ctx, `INSERT INTO comments (work_id, chapter_id, parent_id, root_id, path, depth, user_id, name,
+			guest_email, format, input, body, preview, state, created_at) VALUES (?, ?, ?, 0, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			c.WorkID, nullID(c.ChapterID), nullID(c.ParentID), c.Depth, nullID(c.UserID), c.Name, c.GuestEmail,
-			string(c.Format), c.Input, c.Body, c.Preview, string(c.State), formatTime(now))
-		if err != nil {
-			return err
-		}
-		if c.ID, err = res.LastInsertId(); err != nil {
+			string(c.Format), c.Input, c.Body, c.Preview, string(c.State), formatTime(now)).Scan(&c.ID); err != nil {
 			return err
 		}
 		if root == 0 {
@@ -258,7 +254,7 @@ func (s *Store) FindComments(ctx context.Context, f fanarchive.CommentFilter) ([
 		limit = fanarchive.CommentThreadsPerPage
 	}
 	limit = min(limit, 200)
-	rootWhere := `work_id = ? AND parent_id IS NULL AND (state <> 'held' OR ?)`
+	rootWhere := `work_id = ? AND parent_id IS NULL AND (state <> 'held' OR ? = 1)`
 	args := []any{f.WorkID, f.Held}
 	if f.ChapterID != 0 {
 		rootWhere += ` AND chapter_id = ?`
@@ -267,7 +263,7 @@ func (s *Store) FindComments(ctx context.Context, f fanarchive.CommentFilter) ([
 	q := `WITH roots AS (SELECT id FROM comments WHERE ` + rootWhere + ` ORDER BY id LIMIT ? OFFSET ?)
 		SELECT ` + commentColumns + `, (SELECT count(*) FROM comments WHERE ` + rootWhere + `)
 		FROM roots r JOIN comments c ON c.root_id = r.id LEFT JOIN chapters ch ON ch.id = c.chapter_id
-		WHERE c.state <> 'held' OR ?
+		WHERE c.state <> 'held' OR ? = 1
 		ORDER BY c.root_id, c.path`
 	all := append(append(append(append([]any{}, args...), limit, max(f.Offset, 0)), args...), f.Held)
 	var out []*fanarchive.Comment

@@ -39,11 +39,8 @@ func (s *Store) addressRow(ctx context.Context, tx *sql.Tx, addr string, create 
 	case !create:
 		return a, nil
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO feedback_addresses (address_key, created_at) VALUES (?, ?)`, key, formatTime(s.now()))
-	if err != nil {
-		return a, err
-	}
-	a.id, err = res.LastInsertId()
+	err = tx.QueryRowContext(ctx, `INSERT INTO feedback_addresses (address_key, created_at) VALUES (?, ?) RETURNING id`,
+		key, formatTime(s.now())).Scan(&a.id)
 	return a, err
 }
 
@@ -205,14 +202,10 @@ func (s *Store) SendFeedback(ctx context.Context, f *fanarchive.Feedback, mail f
 		default:
 			f.State = fanarchive.FeedbackDeclined
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO feedback (work_id, work_title, sender_id, sender_name, sender_email,
-			subject, body, state, created_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if err := tx.QueryRowContext(ctx, `INSERT INTO feedback (work_id, work_title, sender_id, sender_name, sender_email,
+			subject, body, state, created_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			f.WorkID, f.WorkTitle, nullID(f.SenderID), f.SenderName, f.SenderEmail, f.Subject, f.Body, string(f.State),
-			formatTime(now), nullTime(f.DeliveredAt))
-		if err != nil {
-			return err
-		}
-		if f.ID, err = res.LastInsertId(); err != nil {
+			formatTime(now), nullTime(f.DeliveredAt)).Scan(&f.ID); err != nil {
 			return err
 		}
 		if f.State != fanarchive.FeedbackSent {
@@ -235,7 +228,7 @@ func (s *Store) SendFeedback(ctx context.Context, f *fanarchive.Feedback, mail f
 // for them, in tx.
 func (s *Store) mailFeedback(ctx context.Context, tx *sql.Tx, f *fanarchive.Feedback, to []fanarchive.FeedbackRecipient, mail fanarchive.FeedbackMailer) (func(), error) {
 	for _, r := range to {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO feedback_recipients (feedback_id, user_id) VALUES (?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO feedback_recipients (feedback_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,
 			f.ID, r.UserID); err != nil {
 			return nil, err
 		}
@@ -513,8 +506,10 @@ func (s *Store) feedbackBounced(ctx context.Context, tx *sql.Tx, mailIDs []int64
 		if kind != fanarchive.MailKindFeedback && kind != fanarchive.MailKindFeedbackReply {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO feedback_addresses (address_key, bounced_at, created_at) VALUES (?1, ?2, ?2)
-			ON CONFLICT (address_key) DO UPDATE SET bounced_at = coalesce(bounced_at, ?2)`, addressKey(to), formatTime(s.now())); err != nil {
+		now := formatTime(s.now())
+		if _, err := tx.ExecContext(ctx, `INSERT INTO feedback_addresses (address_key, bounced_at, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (address_key) DO UPDATE SET bounced_at = coalesce(feedback_addresses.bounced_at, excluded.bounced_at)`,
+			addressKey(to), now, now); err != nil {
 			return fmt.Errorf("record a bounce: %w", err)
 		}
 	}

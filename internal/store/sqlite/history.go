@@ -94,7 +94,7 @@ func (s *Store) MarkForLater(ctx context.Context, userID, workID int64, on bool)
 		} else if !ok {
 			return fanarchive.Errorf(fanarchive.ENOTFOUND, "Work %d not found.", workID)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO read_later (user_id, work_id, added_at) VALUES (?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO read_later (user_id, work_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			userID, workID, formatTime(s.now()))
 		return err
 	})

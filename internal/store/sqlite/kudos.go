@@ -41,7 +41,7 @@ func (s *Store) LeaveKudos(ctx context.Context, workID, userID int64, guestKey s
 			} else if blocked {
 				return errBlocked
 			}
-			res, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO kudos (work_id, user_id, created_at) VALUES (?, ?, ?)`,
+			res, err = tx.ExecContext(ctx, `INSERT INTO kudos (work_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 				workID, userID, formatTime(now))
 		} else {
 			if seen, err := exists(ctx, tx, `SELECT 1 FROM kudos WHERE guest_key = ? AND work_id = ? AND created_at > ?`,

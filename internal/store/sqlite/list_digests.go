@@ -166,11 +166,11 @@ func (s *Store) queueListDigest(ctx context.Context, listID int64, now time.Time
 			return err
 		}
 		// A digest cut short leaves the list due, for the rest.
-		set := `digest_seq = ?1, digest_at = ?2`
+		set, args := `digest_seq = ?, digest_at = ?`, []any{seqs[len(seqs)-1], formatTime(at)}
 		if more {
-			set = `digest_seq = ?1`
+			set, args = `digest_seq = ?`, args[:1]
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE lists SET `+set+` WHERE id = ?3`, seqs[len(seqs)-1], formatTime(at), listID)
+		_, err = tx.ExecContext(ctx, `UPDATE lists SET `+set+` WHERE id = ?`, append(args, listID)...)
 		return err
 	})
 	if err != nil {

@@ -88,14 +88,10 @@ func (s *Store) SubscribeToList(ctx context.Context, m *fanarchive.ListMember, c
 		old, err := findMember(ctx, tx, `m.list_id = ? AND m.email_key = ?`, m.ListID, fanarchive.EmailKey(addr))
 		switch {
 		case fanarchive.ErrorCode(err) == fanarchive.ENOTFOUND:
-			res, err := tx.ExecContext(ctx, `INSERT INTO list_members (list_id, address, email_key, user_id, name, mode, state,
-				confirm_hash, confirm_expires, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+			if err := tx.QueryRowContext(ctx, `INSERT INTO list_members (list_id, address, email_key, user_id, name, mode, state,
+				confirm_hash, confirm_expires, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) RETURNING id`,
 				m.ListID, addr, fanarchive.EmailKey(addr), nullID(m.UserID), m.Name, m.Mode, confirmHash,
-				formatTime(expires), formatTime(now), formatTime(now))
-			if err != nil {
-				return err
-			}
-			if m.ID, err = res.LastInsertId(); err != nil {
+				formatTime(expires), formatTime(now), formatTime(now)).Scan(&m.ID); err != nil {
 				return err
 			}
 			m.CreatedAt, m.ConfirmedAt, m.Bounces, m.LastBounceAt = now, time.Time{}, 0, time.Time{}
@@ -317,7 +313,8 @@ func (s *Store) FindMembers(ctx context.Context, listID int64, f fanarchive.Memb
 		where, args = append(where, `m.mode = ?`), append(args, f.Mode)
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
-		where, args = append(where, `(instr(m.email_key, lower(?)) > 0 OR instr(lower(m.name), lower(?)) > 0)`), append(args, q, q)
+		where, args = append(where, `(lower(m.email_key) LIKE lower(?) ESCAPE '\' OR lower(m.name) LIKE lower(?) ESCAPE '\')`),
+			append(args, likeContains(q), likeContains(q))
 	}
 	limit := f.Limit
 	if limit == 0 {
@@ -368,9 +365,9 @@ func (s *Store) FindUserMemberships(ctx context.Context, userID int64) ([]*fanar
 	var members []*fanarchive.ListMember
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+memberColumns+` FROM list_members m JOIN lists l ON l.id = m.list_id
-			WHERE m.state != 'unsubscribed' AND (m.user_id = ?1
-				OR m.email_key = (SELECT email_key FROM users WHERE id = ?1 AND email_confirmed = 1))
-			ORDER BY l.name, m.id`, userID)
+			WHERE m.state != 'unsubscribed' AND (m.user_id = ?
+				OR m.email_key = (SELECT email_key FROM users WHERE id = ? AND email_confirmed = 1))
+			ORDER BY l.name, m.id`, userID, userID)
 		if err != nil {
 			return err
 		}

@@ -121,17 +121,13 @@ func (s *Store) ReceiveListMessage(ctx context.Context, m *fanarchive.ListMessag
 		if m.State == fanarchive.ListMessageRejected {
 			initialState = fanarchive.ListMessageRejected
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO list_messages (list_id, key, message_id, in_reply_to, refs, subject,
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO list_messages (list_id, key, message_id, in_reply_to, refs, subject,
 			subject_key, from_name, from_address, user_id, date, text, html, state, hold_reason, received_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			m.ListID, m.Key, m.MessageID, m.InReplyTo, strings.Join(m.References, " "), m.Subject,
 			fanarchive.ThreadSubject(m.Subject), m.FromName, m.FromAddress, nullID(m.UserID), formatTime(date), m.Text, m.HTML,
-			initialState, m.HoldReason, formatTime(now))
-		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
+			initialState, m.HoldReason, formatTime(now)).Scan(&id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO list_message_raw (message_id, raw) VALUES (?, ?)`, id, nonNil(m.Raw)); err != nil {
@@ -317,7 +313,7 @@ func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, listID int64, mode fanar
 		return nil, reset, err
 	}
 	defer page.Close()
-	insertBody, err := tx.PrepareContext(ctx, `INSERT INTO mail_bodies (raw, created_at) VALUES (?, ?)`)
+	insertBody, err := tx.PrepareContext(ctx, `INSERT INTO mail_bodies (raw, created_at) VALUES (?, ?) RETURNING id`)
 	if err != nil {
 		return nil, reset, err
 	}
@@ -342,12 +338,8 @@ func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, listID int64, mode fanar
 			if m == nil || m.Body == nil || m.Body.ID != 0 || len(m.Body.Raw) == 0 {
 				continue // queueMail says what is wrong with it, or uses the stored body
 			}
-			res, err := insertBody.ExecContext(ctx, m.Body.Raw, formatTime(now))
-			if err != nil {
+			if err := insertBody.QueryRowContext(ctx, m.Body.Raw, formatTime(now)).Scan(&m.Body.ID); err != nil {
 				return nil, reset, fmt.Errorf("store mail body: %w", err)
-			}
-			if m.Body.ID, err = res.LastInsertId(); err != nil {
-				return nil, reset, err
 			}
 			m.Body.CreatedAt = now
 			bodies = append(bodies, m.Body)

@@ -175,13 +175,9 @@ func (s *Store) extendListStory(ctx context.Context, c *creation, p *fanarchive.
 	newIDs := make([]int64, len(c.w.Chapters))
 	known := make(map[int64]string, len(newIDs))
 	for i, ch := range c.w.Chapters {
-		res, err := c.tx.ExecContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, source_id, pages)
-			VALUES (?, ?, '', '', 0, ?, 1)`, w.ID, -(1<<30)-i, sourceID) // numbered below, with the others
-		if err != nil {
+		if err := c.tx.QueryRowContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, source_id, pages)
+			VALUES (?, ?, '', '', 0, ?, 1) RETURNING id`, w.ID, -(1<<30)-i, sourceID).Scan(&newIDs[i]); err != nil { // numbered below, with the others
 			return nil, fmt.Errorf("insert chapter: %w", err)
-		}
-		if newIDs[i], err = res.LastInsertId(); err != nil {
-			return nil, err
 		}
 		if err := storeBody(ctx, c.tx, newIDs[i], ch.Title, c.bodies[i], c.chapterPages[i], ch.Words); err != nil {
 			return nil, err
@@ -245,7 +241,7 @@ func (s *Store) addWorkSource(ctx context.Context, c *creation) (int64, error) {
 	if err := c.insertSource(ctx, 0, c.w.Sources[0]); err != nil {
 		return 0, err
 	}
-	if _, err := c.tx.ExecContext(ctx, `INSERT OR IGNORE INTO work_sources (work_id, source_id, position) VALUES (?, ?, ?)`,
+	if _, err := c.tx.ExecContext(ctx, `INSERT INTO work_sources (work_id, source_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 		c.workID, c.sourceIDs[0], n); err != nil {
 		return 0, fmt.Errorf("link source: %w", err)
 	}

@@ -20,7 +20,7 @@ import (
 const listColumns = `l.id, l.name, l.address, l.title, l.description, l.rules, l.fandoms, l.policy, l.max_size,
 	l.archive_works, l.announce, l.digest_hour, l.subject_tag, l.created_at, l.updated_at,
 	(SELECT COUNT(*) FROM list_members m WHERE m.list_id = l.id AND m.state = 'active'),
-	coalesce((SELECT group_concat(user_id) FROM (SELECT user_id FROM list_moderators d WHERE d.list_id = l.id ORDER BY user_id)), '')`
+	coalesce((SELECT string_agg(CAST(d.user_id AS TEXT), ',' ORDER BY d.user_id) FROM list_moderators d WHERE d.list_id = l.id), '')`
 
 func scanList(row scanner) (*fanarchive.List, error) {
 	l := &fanarchive.List{}
@@ -116,15 +116,11 @@ func (s *Store) CreateList(ctx context.Context, l *fanarchive.List) error {
 		if err := listTaken(ctx, tx, l); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO lists (name, address, title, description, rules, fandoms, policy,
+		if err := tx.QueryRowContext(ctx, `INSERT INTO lists (name, address, title, description, rules, fandoms, policy,
 			max_size, archive_works, announce, digest_hour, subject_tag, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			l.Name, l.Address, l.Title, l.Description, l.Rules, fandoms, l.Policy, l.MaxSize, l.ArchiveWorks,
-			l.Announce, l.DigestHour, l.SubjectTag, formatTime(now), formatTime(now))
-		if err != nil {
-			return err
-		}
-		if l.ID, err = res.LastInsertId(); err != nil {
+			l.Announce, l.DigestHour, l.SubjectTag, formatTime(now), formatTime(now)).Scan(&l.ID); err != nil {
 			return err
 		}
 		for _, u := range l.Moderators {
@@ -253,7 +249,7 @@ func setListModerator(ctx context.Context, tx *sql.Tx, listID, userID int64, on 
 	} else if n == 0 {
 		return fanarchive.Errorf(fanarchive.ENOTFOUND, "There is no account %d.", userID)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO list_moderators (list_id, user_id) VALUES (?, ?)`, listID, userID)
+	_, err := tx.ExecContext(ctx, `INSERT INTO list_moderators (list_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, listID, userID)
 	return err
 }
 

@@ -64,14 +64,14 @@ func (s *Store) queueMail(ctx context.Context, tx *sql.Tx, mails []*fanarchive.O
 	created := formatTime(now)
 
 	bodyIDs := map[*fanarchive.MailBody]int64{}
-	insertBody, err := tx.PrepareContext(ctx, `INSERT INTO mail_bodies (raw, created_at) VALUES (?, ?)`)
+	insertBody, err := tx.PrepareContext(ctx, `INSERT INTO mail_bodies (raw, created_at) VALUES (?, ?) RETURNING id`)
 	if err != nil {
 		return nil, err
 	}
 	defer insertBody.Close()
 	insertMail, err := tx.PrepareContext(ctx, `INSERT INTO mail_outbox
 		(kind, idempotency_key, mail_from, rcpt_to, header, body_id, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 	if err != nil {
 		return nil, err
 	}
@@ -82,12 +82,8 @@ func (s *Store) queueMail(ctx context.Context, tx *sql.Tx, mails []*fanarchive.O
 		bodyID, ok := bodyIDs[m.Body]
 		if !ok {
 			if bodyID = m.Body.ID; bodyID == 0 {
-				res, err := insertBody.ExecContext(ctx, m.Body.Raw, created)
-				if err != nil {
+				if err := insertBody.QueryRowContext(ctx, m.Body.Raw, created).Scan(&bodyID); err != nil {
 					return nil, fmt.Errorf("store mail body: %w", err)
-				}
-				if bodyID, err = res.LastInsertId(); err != nil {
-					return nil, err
 				}
 			}
 			bodyIDs[m.Body] = bodyID
@@ -96,13 +92,9 @@ func (s *Store) queueMail(ctx context.Context, tx *sql.Tx, mails []*fanarchive.O
 		if !m.NextAttemptAt.IsZero() {
 			next = formatTime(m.NextAttemptAt)
 		}
-		res, err := insertMail.ExecContext(ctx, m.Kind, sql.NullString{String: m.Key, Valid: m.Key != ""},
-			m.From, m.To, nonNil(m.Header), bodyID, next, created)
-		if err != nil {
+		if err := insertMail.QueryRowContext(ctx, m.Kind, sql.NullString{String: m.Key, Valid: m.Key != ""},
+			m.From, m.To, nonNil(m.Header), bodyID, next, created).Scan(&ids[i]); err != nil {
 			return nil, fmt.Errorf("mail %d to %q: %w", i+1, m.To, err)
-		}
-		if ids[i], err = res.LastInsertId(); err != nil {
-			return nil, err
 		}
 	}
 	return func() {
@@ -157,10 +149,10 @@ func (s *Store) ClaimMail(ctx context.Context, limit int, lease time.Duration) (
 	var mails []*fanarchive.OutboundMail
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE mail_outbox
-			SET attempts = attempts + 1, claimed_until = ?1, next_attempt_at = ?1
-			WHERE id IN (SELECT id FROM mail_outbox WHERE `+dueMail+` AND next_attempt_at <= ?2
-				ORDER BY next_attempt_at, id LIMIT ?3)
-			RETURNING `+mailColumns, until, due, limit)
+			SET attempts = attempts + 1, claimed_until = ?, next_attempt_at = ?
+			WHERE id IN (SELECT id FROM mail_outbox WHERE `+dueMail+` AND next_attempt_at <= ?
+				ORDER BY next_attempt_at, id LIMIT ?)
+			RETURNING `+mailColumns, until, until, due, limit)
 		if err != nil {
 			return err
 		}
@@ -393,7 +385,7 @@ func (s *Store) FindMail(ctx context.Context, f fanarchive.MailFilter) ([]*fanar
 	if f.Key != "" {
 		where, args = append(where, `idempotency_key = ?`), append(args, f.Key)
 	}
-	cond := "1"
+	cond := "1 = 1"
 	if len(where) > 0 {
 		cond = strings.Join(where, " AND ")
 	}

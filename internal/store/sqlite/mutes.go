@@ -19,7 +19,7 @@ func (s *Store) MuteTag(ctx context.Context, userID int64, kind fanarchive.TagKi
 	t := &fanarchive.Tag{Kind: kind}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT c.id, c.name FROM tags t JOIN tags c ON c.id = coalesce(t.canonical_id, t.id)
-			WHERE t.kind = ? AND t.name = ? COLLATE NOCASE ORDER BY t.name = ? DESC LIMIT 1`, string(kind), name, name).Scan(&t.ID, &t.Name)
+			WHERE t.kind = ? AND lower(t.name) = lower(?) ORDER BY t.name = ? DESC LIMIT 1`, string(kind), name, name).Scan(&t.ID, &t.Name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fanarchive.Errorf(fanarchive.ENOTFOUND, "No %s tag is called %q.", kind, name)
 		} else if err != nil {
@@ -32,7 +32,7 @@ func (s *Store) MuteTag(ctx context.Context, userID int64, kind fanarchive.TagKi
 		if n >= fanarchive.MaxMutedTags {
 			return fanarchive.Errorf(fanarchive.EINVALID, "You can mute at most %d tags.", fanarchive.MaxMutedTags)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO muted_tags (user_id, tag_id, created_at) VALUES (?, ?, ?)`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO muted_tags (user_id, tag_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			userID, t.ID, formatTime(s.now()))
 		return err
 	})
@@ -67,7 +67,7 @@ func (s *Store) MuteAuthor(ctx context.Context, userID, authorID int64) error {
 		if n >= fanarchive.MaxMutedAuthors {
 			return fanarchive.Errorf(fanarchive.EINVALID, "You can mute at most %d authors.", fanarchive.MaxMutedAuthors)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO muted_authors (user_id, author_id, created_at) VALUES (?, ?, ?)`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO muted_authors (user_id, author_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			userID, authorID, formatTime(s.now()))
 		return err
 	})
@@ -182,7 +182,7 @@ func (s *Store) BlockUser(ctx context.Context, userID, blocked int64) error {
 		if n >= fanarchive.MaxBlocks {
 			return fanarchive.Errorf(fanarchive.EINVALID, "You can block at most %d users.", fanarchive.MaxBlocks)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blocks (user_id, blocked_id, created_at) VALUES (?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO blocks (user_id, blocked_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			userID, blocked, formatTime(s.now()))
 		return err
 	})

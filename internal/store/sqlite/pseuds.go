@@ -84,13 +84,8 @@ func (s *Store) CreatePseud(ctx context.Context, userID int64, name string) (*fa
 		if err := nameTaken(ctx, tx, name, 0); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO authors (name, user_id, name_key) VALUES (?, ?, ?)`,
-			name, userID, fanarchive.UserNameKey(name))
-		if err != nil {
-			return err
-		}
-		p.ID, err = res.LastInsertId()
-		return err
+		return tx.QueryRowContext(ctx, `INSERT INTO authors (name, user_id, name_key) VALUES (?, ?, ?) RETURNING id`,
+			name, userID, fanarchive.UserNameKey(name)).Scan(&p.ID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create pseud %q: %w", name, err)
@@ -135,7 +130,8 @@ func (s *Store) RenamePseud(ctx context.Context, userID, pseudID int64, name str
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE authors SET name = ? WHERE id = ?`, name, pseudID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE authors SET name = ?, name_key = ? WHERE id = ?`,
+			name, fanarchive.UserNameKey(name), pseudID); err != nil {
 			return err
 		}
 		return s.reindexWorks(ctx, tx, works)
@@ -195,7 +191,9 @@ func authorWorks(ctx context.Context, tx *sql.Tx, authorID int64) ([]int64, erro
 // moveAuthorLinks puts author to in from's place on every work from is on
 // (at from's position), and takes from off works that to is on already.
 func moveAuthorLinks(ctx context.Context, tx *sql.Tx, from, to int64) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE OR IGNORE work_authors SET author_id = ? WHERE author_id = ?`, to, from); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE work_authors SET author_id = ? WHERE author_id = ?
+		AND NOT EXISTS (SELECT 1 FROM work_authors x WHERE x.work_id = work_authors.work_id AND x.author_id = ?)`,
+		to, from, to); err != nil {
 		return fmt.Errorf("move works of author %d: %w", from, err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM work_authors WHERE author_id = ?`, from); err != nil {

@@ -25,9 +25,11 @@ func (s *Store) HitRateLimit(ctx context.Context, key string, limit int, window 
 		// In an UPDATE's SET every column read is the old value.
 		return tx.QueryRowContext(ctx, `INSERT INTO rate_limits (key, window_start, window_end, count) VALUES (?, ?, ?, 1)
 			ON CONFLICT (key) DO UPDATE SET
-				count        = CASE WHEN window_end <= excluded.window_start THEN 1 ELSE count + 1 END,
-				window_start = CASE WHEN window_end <= excluded.window_start THEN excluded.window_start ELSE window_start END,
-				window_end   = CASE WHEN window_end <= excluded.window_start THEN excluded.window_end ELSE window_end END
+				count        = CASE WHEN rate_limits.window_end <= excluded.window_start THEN 1 ELSE rate_limits.count + 1 END,
+				window_start = CASE WHEN rate_limits.window_end <= excluded.window_start THEN excluded.window_start
+					ELSE rate_limits.window_start END,
+				window_end   = CASE WHEN rate_limits.window_end <= excluded.window_start THEN excluded.window_end
+					ELSE rate_limits.window_end END
 			RETURNING count, window_end`, key, formatTime(now), formatTime(now.Add(window))).Scan(&count, &end)
 	})
 	if err != nil {
@@ -59,7 +61,7 @@ func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
 	rand.Read(fresh)
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		// Another process may have made it meanwhile: theirs stands.
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)`, "secret:"+name, fresh); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING`, "secret:"+name, fresh); err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, "secret:"+name).Scan(&v)
@@ -84,8 +86,9 @@ func (s *Store) PurgeAccounts(ctx context.Context) (int, error) {
 			query string
 			args  []any
 		}{
-			{`DELETE FROM sessions WHERE expires_at <= ?1 OR idle_until <= ?1`, []any{formatTime(now)}},
-			{`DELETE FROM tokens WHERE used_at <= ?1 OR expires_at <= ?1`, []any{formatTime(now.Add(-24 * time.Hour))}},
+			{`DELETE FROM sessions WHERE expires_at <= ? OR idle_until <= ?`, []any{formatTime(now), formatTime(now)}},
+			{`DELETE FROM tokens WHERE used_at <= ? OR expires_at <= ?`,
+				[]any{formatTime(now.Add(-24 * time.Hour)), formatTime(now.Add(-24 * time.Hour))}},
 			{`DELETE FROM rate_limits WHERE window_end <= ?`, []any{formatTime(now)}},
 			// A claim whose link ran out unused is recorded as expired.
 			{`UPDATE claims SET state = 'expired' WHERE state = 'pending' AND expires_at <= ?`, []any{formatTime(now)}},

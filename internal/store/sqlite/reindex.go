@@ -107,8 +107,8 @@ func renormalizeTags(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	for _, t := range all {
-		if _, err := tx.ExecContext(ctx, `UPDATE tags SET norm = ? WHERE id = ? AND norm <> ?1`,
-			tags.Norm(t.Kind, t.Name), t.ID); err != nil {
+		norm := tags.Norm(t.Kind, t.Name)
+		if _, err := tx.ExecContext(ctx, `UPDATE tags SET norm = ? WHERE id = ? AND norm <> ?`, norm, t.ID, norm); err != nil {
 			return fmt.Errorf("normalise tag %d: %w", t.ID, err)
 		}
 	}

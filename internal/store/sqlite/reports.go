@@ -23,12 +23,8 @@ func (s *Store) ReportWork(ctx context.Context, r *fanarchive.Report) error {
 			return err
 		}
 		now := s.now()
-		res, err := tx.ExecContext(ctx, `INSERT INTO work_reports (work_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?)`,
-			r.WorkID, nullID(r.ReporterID), r.Reason, formatTime(now))
-		if err != nil {
-			return err
-		}
-		r.ID, err = res.LastInsertId()
+		err := tx.QueryRowContext(ctx, `INSERT INTO work_reports (work_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?)
+			RETURNING id`, r.WorkID, nullID(r.ReporterID), r.Reason, formatTime(now)).Scan(&r.ID)
 		r.State, r.CreatedAt = fanarchive.ReportOpen, now
 		return err
 	})

@@ -93,14 +93,13 @@ func reviewWhere(f fanarchive.ReviewFilter) (string, []any) {
 		args = append(args, string(f.Kind))
 	}
 	if f.Field != "" {
-		where = append(where, `instr(w.review_fields, ?) > 0`)
-		args = append(args, " "+f.Field+" ")
+		where = append(where, `lower(w.review_fields) LIKE lower(?) ESCAPE '\'`)
+		args = append(args, likeContains(" "+f.Field+" "))
 	}
 	if f.Problem != "" {
 		// Problems are one a line; a filter of one line matches within one.
-		where = append(where, `w.review_problems LIKE ? ESCAPE '\'`)
-		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`, "\n", " ").Replace(f.Problem)
-		args = append(args, "%"+esc+"%")
+		where = append(where, `lower(w.review_problems) LIKE lower(?) ESCAPE '\'`)
+		args = append(args, likeContains(strings.ReplaceAll(f.Problem, "\n", " ")))
 	}
 	return strings.Join(where, " AND "), args
 }
@@ -233,7 +232,7 @@ func writeAuthors(ctx context.Context, tx *sql.Tx, w *fanarchive.Work) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO work_authors (work_id, author_id, position) VALUES (?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO work_authors (work_id, author_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			w.ID, id, i); err != nil {
 			return fmt.Errorf("link author %q: %w", a.Name, err)
 		}
@@ -254,7 +253,8 @@ func writeTags(ctx context.Context, tx *sql.Tx, w *fanarchive.Work) error {
 			return fmt.Errorf("tag %s %q: %w", t.Kind, t.Name, err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO work_tags (work_id, tag_id, inferred, position) VALUES (?, ?, ?, ?)
-			ON CONFLICT (work_id, tag_id) DO UPDATE SET inferred = inferred AND excluded.inferred`,
+			ON CONFLICT (work_id, tag_id) DO UPDATE SET
+				inferred = CASE WHEN work_tags.inferred = 1 AND excluded.inferred = 1 THEN 1 ELSE 0 END`,
 			w.ID, id, t.Inferred, pos); err != nil {
 			return fmt.Errorf("link tag %s %q: %w", t.Kind, t.Name, err)
 		}
@@ -273,7 +273,7 @@ func (s *Store) reindexWork(ctx context.Context, tx *sql.Tx, id int64) error {
 // by chapter ID, known already (a chapter just stored), so that it is not
 // derived again.
 func (s *Store) reindexWorkText(ctx context.Context, tx *sql.Tx, id int64, known map[int64]string) error {
-	w, err := loadWorkWhere(ctx, tx, id, `1`)
+	w, err := loadWorkWhere(ctx, tx, id, `1 = 1`)
 	if err != nil {
 		return err
 	}

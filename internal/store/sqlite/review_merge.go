@@ -91,9 +91,9 @@ func (s *Store) moveMerged(ctx context.Context, tx *sql.Tx, a, b *fanarchive.Wor
 		args  []any
 	}{
 		{"chapters", `UPDATE chapters SET work_id = ?, number = number + ? WHERE work_id = ?`, []any{a.ID, na, b.ID}},
-		{"sources", `INSERT OR IGNORE INTO work_sources (work_id, source_id, position)
-			SELECT ?1, source_id, position + (SELECT coalesce(max(position) + 1, 0) FROM work_sources WHERE work_id = ?1)
-			FROM work_sources WHERE work_id = ?2`, []any{a.ID, b.ID}},
+		{"sources", `INSERT INTO work_sources (work_id, source_id, position)
+			SELECT ?, source_id, position + (SELECT coalesce(max(position) + 1, 0) FROM work_sources WHERE work_id = ?)
+			FROM work_sources WHERE work_id = ? ON CONFLICT DO NOTHING`, []any{a.ID, a.ID, b.ID}},
 		{"first work of sources", `UPDATE sources SET work_id = ? WHERE work_id = ?`, []any{a.ID, b.ID}},
 		// Works that repeated b repeat a now; search reads them again.
 		{"duplicates", `INSERT INTO search_changes (work_id, op) SELECT id, ? FROM works WHERE duplicate_of = ? AND id <> ?`,
@@ -205,17 +205,17 @@ func moveSplit(ctx context.Context, tx *sql.Tx, a, b *fanarchive.Work, at int) e
 		{"chapters", `UPDATE chapters SET work_id = ?, number = number - ? WHERE work_id = ? AND number >= ?`,
 			[]any{b.ID, at - 1, a.ID, at}},
 		{"sources", `INSERT INTO work_sources (work_id, source_id, position)
-			SELECT ?1, source_id, row_number() OVER (ORDER BY min(number)) - 1
-			FROM chapters WHERE work_id = ?1 AND source_id IS NOT NULL GROUP BY source_id`, []any{b.ID}},
+			SELECT ?, source_id, row_number() OVER (ORDER BY min(number)) - 1
+			FROM chapters WHERE work_id = ? AND source_id IS NOT NULL GROUP BY source_id`, []any{b.ID, b.ID}},
 		// Co-authors who accepted own the new work too.
 		{"co-authors", `INSERT INTO work_coauthors (work_id, author_id, state, invited_by, invited_at, answered_by, answered_at)
 			SELECT ?, author_id, state, invited_by, invited_at, answered_by, answered_at
 			FROM work_coauthors WHERE work_id = ? AND state = 'accepted'`, []any{b.ID, a.ID}},
 		// a keeps the sources its own chapters use, and those no chapter uses.
-		{"sources", `DELETE FROM work_sources WHERE work_id = ?1
-			AND source_id IN (SELECT source_id FROM chapters WHERE work_id = ?2)
-			AND source_id NOT IN (SELECT source_id FROM chapters WHERE work_id = ?1 AND source_id IS NOT NULL)`,
-			[]any{a.ID, b.ID}},
+		{"sources", `DELETE FROM work_sources WHERE work_id = ?
+			AND source_id IN (SELECT source_id FROM chapters WHERE work_id = ?)
+			AND source_id NOT IN (SELECT source_id FROM chapters WHERE work_id = ? AND source_id IS NOT NULL)`,
+			[]any{a.ID, b.ID, a.ID}},
 	} {
 		if _, err := tx.ExecContext(ctx, q.query, q.args...); err != nil {
 			return fmt.Errorf("move %s of work %d to work %d: %w", q.what, a.ID, b.ID, err)
@@ -250,20 +250,16 @@ func (s *Store) insertWorkRow(ctx context.Context, tx *sql.Tx, w *fanarchive.Wor
 	}
 	now := formatTime(s.now())
 	rv := newReviewValues(w)
-	res, err := tx.ExecContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
 		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at,
 		review_confidence, needs_review, review_fields, review_problems, end_notes, posted_by, draft, restricted,
 		published_source)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal, w.Language, w.Words,
 		w.Complete, w.Begins, formatTime(w.Published), formatTime(w.Updated), nullID(w.DuplicateOf),
 		evidence, problems, now, now, rv.confidence, rv.needs, rv.fields, rv.problems,
-		endNotes, nullID(w.PostedBy), w.Draft, w.Restricted, string(w.PublishedFrom))
-	if err != nil {
-		return 0, fmt.Errorf("insert work: %w", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
+		endNotes, nullID(w.PostedBy), w.Draft, w.Restricted, string(w.PublishedFrom)).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert work: %w", err)
 	}
 	return id, nil

@@ -85,7 +85,7 @@ func scanDocs(ctx context.Context, tx *sql.Tx, where string, args []any, fn func
 	}
 	defer works.Close()
 	tagWhere := strings.ReplaceAll(where, "w.id", "wt.work_id")
-	links, err := tx.QueryContext(ctx, `SELECT wt.work_id, group_concat(wt.tag_id) FROM work_tags wt `+tagWhere+`
+	links, err := tx.QueryContext(ctx, `SELECT wt.work_id, string_agg(CAST(wt.tag_id AS TEXT), ',') FROM work_tags wt `+tagWhere+`
 		GROUP BY wt.work_id ORDER BY wt.work_id`, args...)
 	if err != nil {
 		return fmt.Errorf("read tag links: %w", err)

@@ -104,12 +104,11 @@ func tagID(ctx context.Context, tx *sql.Tx, kind fanarchive.TagKind, name string
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO tags (kind, name, norm, canonical_id) VALUES (?, ?, ?, ?)`,
-		string(kind), name, norm, canonical)
-	if err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO tags (kind, name, norm, canonical_id) VALUES (?, ?, ?, ?) RETURNING id`,
+		string(kind), name, norm, canonical).Scan(&id); err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // unlistWork removes a deleted work from search, in the deleting

@@ -47,12 +47,13 @@ func (s *Store) CreateSeries(ctx context.Context, sr *fanarchive.Series) error {
 
 // insertSeries inserts a series' row and returns its ID.
 func insertSeries(ctx context.Context, tx *sql.Tx, sr *fanarchive.Series, now time.Time) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO series (title, summary, complete, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, strings.TrimSpace(sr.Title), sr.Summary, sr.Complete, sr.CreatedBy, formatTime(now), formatTime(now))
-	if err != nil {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO series (title, summary, complete, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, strings.TrimSpace(sr.Title), sr.Summary, sr.Complete, sr.CreatedBy,
+		formatTime(now), formatTime(now)).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert series: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // UpdateSeries changes a series' title, summary and completeness.
@@ -141,7 +142,7 @@ func (s *Store) FindSeriesByID(ctx context.Context, seriesID int64, includeRestr
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT sw.work_id FROM series_works sw JOIN works w ON w.id = sw.work_id
-			WHERE sw.series_id = ? AND w.draft = 0 AND w.deleted_at IS NULL AND (? OR w.restricted = 0)
+			WHERE sw.series_id = ? AND w.draft = 0 AND w.deleted_at IS NULL AND (? = 1 OR w.restricted = 0)
 			ORDER BY sw.position`, seriesID, includeRestricted)
 		if err != nil {
 			return err

@@ -108,14 +108,12 @@ func (s *Store) CreateImportRun(ctx context.Context, run *fanarchive.ImportRun) 
 	started := s.now().UTC()
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO import_runs (args, started_at, finished_at, created, present, failed)
-			VALUES (?, ?, ?, ?, ?, ?)`, run.Args, formatTime(started), nullTime(run.FinishedAt),
-			run.Created, run.Present, run.Failed)
-		if err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO import_runs (args, started_at, finished_at, created, present, failed)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, run.Args, formatTime(started), nullTime(run.FinishedAt),
+			run.Created, run.Present, run.Failed).Scan(&id); err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
-		id, err = res.LastInsertId()
-		return err
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("create import run: %w", err)

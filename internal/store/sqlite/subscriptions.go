@@ -52,7 +52,7 @@ func (s *Store) Subscribe(ctx context.Context, sub *fanarchive.Subscription) err
 		if _, err := findUser(ctx, tx, `u.id = ?`, sub.UserID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO subscriptions (user_id, kind, target_id, created_at) VALUES (?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (user_id, kind, target_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			sub.UserID, string(sub.Kind), target, formatTime(s.now())); err != nil {
 			return err
 		}
@@ -173,17 +173,14 @@ func (s *Store) SubscriptionTo(ctx context.Context, userID int64, kind fanarchiv
 // It returns what to run after the commit.
 func (s *Store) notify(ctx context.Context, tx *sql.Tx, n *fanarchive.Notification, key string, mail fanarchive.NotificationMailer) ([]func(), error) {
 	now := s.now().UTC()
-	res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO notifications (user_id, kind, event_key, work_id, work_title, chapter_id,
-		comment_id, subscription_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	err := tx.QueryRowContext(ctx, `INSERT INTO notifications (user_id, kind, event_key, work_id, work_title, chapter_id,
+		comment_id, subscription_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING RETURNING id`,
 		n.UserID, string(n.Kind), key, nullID(n.WorkID), n.WorkTitle, nullID(n.ChapterID), nullID(n.CommentID),
-		nullID(n.SubscriptionID), n.Text, formatTime(now))
-	if err != nil {
-		return nil, err
-	}
-	if k, err := res.RowsAffected(); err != nil || k == 0 {
-		return nil, err
-	}
-	if n.ID, err = res.LastInsertId(); err != nil {
+		nullID(n.SubscriptionID), n.Text, formatTime(now)).Scan(&n.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil // they have one of this event already
+	} else if err != nil {
 		return nil, err
 	}
 	n.CreatedAt = now
@@ -376,7 +373,7 @@ func (s *Store) SendDigests(ctx context.Context, limit int, mail fanarchive.Noti
 	var ok []bool
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		users, ok = nil, nil
-		rows, err := tx.QueryContext(ctx, `SELECT u.id, u.name, u.email, u.email_confirmed AND NOT u.disabled FROM users u
+		rows, err := tx.QueryContext(ctx, `SELECT u.id, u.name, u.email, u.email_confirmed = 1 AND u.disabled = 0 FROM users u
 			WHERE u.notify_mail = 'daily' AND u.digest_day <> ?
 			AND EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.mailed = 0) ORDER BY u.id LIMIT ?`, day, max(limit, 1))
 		if err != nil {

@@ -134,13 +134,19 @@ func (s *Store) MergeTags(ctx context.Context, kind fanarchive.TagKind, from, in
 		if f.id == i.id || i.root() == f.id {
 			return fanarchive.Errorf(fanarchive.EINVALID, "%q cannot be merged into %q, which is the same tag or its synonym; merge the other way.", f.name, i.name)
 		}
-		for _, q := range []string{
-			`INSERT INTO search_changes (work_id, op) SELECT work_id, 'put' FROM work_tags WHERE tag_id = ?1`,
-			`UPDATE OR IGNORE work_tags SET tag_id = ?2 WHERE tag_id = ?1`,
-			`DELETE FROM work_tags WHERE tag_id = ?1`,
-			`UPDATE tags SET canonical_id = ?3 WHERE id = ?1 OR canonical_id = ?1`,
+		for _, q := range []struct {
+			query string
+			args  []any
+		}{
+			{`INSERT INTO search_changes (work_id, op) SELECT work_id, 'put' FROM work_tags WHERE tag_id = ?`, []any{f.id}},
+			// A work tagged with both keeps its link to into; the other goes below.
+			{`UPDATE work_tags SET tag_id = ? WHERE tag_id = ?
+				AND NOT EXISTS (SELECT 1 FROM work_tags x WHERE x.work_id = work_tags.work_id AND x.tag_id = ?)`,
+				[]any{i.id, f.id, i.id}},
+			{`DELETE FROM work_tags WHERE tag_id = ?`, []any{f.id}},
+			{`UPDATE tags SET canonical_id = ? WHERE id = ? OR canonical_id = ?`, []any{i.root(), f.id, f.id}},
 		} {
-			if _, err := tx.ExecContext(ctx, q, f.id, i.id, i.root()); err != nil {
+			if _, err := tx.ExecContext(ctx, q.query, q.args...); err != nil {
 				return fmt.Errorf("merge: %w", err)
 			}
 		}

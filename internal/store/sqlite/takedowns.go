@@ -36,12 +36,8 @@ func (s *Store) RequestTakedown(ctx context.Context, t *fanarchive.Takedown) err
 		} else if ok {
 			return fanarchive.Errorf(fanarchive.ECONFLICT, "You have asked for this work to be taken down already; an archivist will look at it.")
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO takedowns (work_id, work_title, user_id, user_name, reason, state, created_at)
-			VALUES (?, ?, ?, ?, ?, 'pending', ?)`, t.WorkID, title, u.ID, u.Name, t.Reason, formatTime(now))
-		if err != nil {
-			return err
-		}
-		if t.ID, err = res.LastInsertId(); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO takedowns (work_id, work_title, user_id, user_name, reason, state, created_at)
+			VALUES (?, ?, ?, ?, ?, 'pending', ?) RETURNING id`, t.WorkID, title, u.ID, u.Name, t.Reason, formatTime(now)).Scan(&t.ID); err != nil {
 			return err
 		}
 		t.WorkTitle, t.UserName, t.State, t.CreatedAt = title, u.Name, fanarchive.TakedownPending, now
@@ -84,7 +80,7 @@ func (s *Store) FindTakedowns(ctx context.Context, f fanarchive.TakedownFilter) 
 		return nil, 0, fanarchive.Errorf(fanarchive.EINVALID, "Offset and limit may not be negative.")
 	}
 	limit := min(cmp.Or(f.Limit, 50), 500)
-	where, args := []string{`1`}, []any{}
+	where, args := []string{`1 = 1`}, []any{}
 	if f.State != "" {
 		where, args = append(where, `t.state = ?`), append(args, string(f.State))
 	}

@@ -89,9 +89,9 @@ func (s *Store) FindToken(ctx context.Context, id string, purpose fanarchive.Tok
 
 // useToken marks a usable token used inside tx and returns it.
 func useToken(ctx context.Context, tx *sql.Tx, id string, purpose fanarchive.TokenPurpose, now time.Time) (*fanarchive.Token, error) {
-	return scanToken(tx.QueryRowContext(ctx, `UPDATE tokens SET used_at = ?1
-		WHERE id = ?2 AND purpose = ?3 AND used_at IS NULL AND expires_at > ?1 RETURNING `+tokenColumns,
-		formatTime(now), id, string(purpose)))
+	return scanToken(tx.QueryRowContext(ctx, `UPDATE tokens SET used_at = ?
+		WHERE id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ? RETURNING `+tokenColumns,
+		formatTime(now), id, string(purpose), formatTime(now)))
 }
 
 // UseToken marks a usable token used and returns it.

@@ -39,7 +39,7 @@ func init() {
 
 // userColumns are what scanUser reads, from users u.
 const userColumns = `u.id, u.name, u.email, u.email_confirmed, u.pending_email, u.password_hash, u.disabled,
-	u.created_at, coalesce((SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id), '')`
+	u.created_at, coalesce((SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')`
 
 func scanUser(row scanner, extra ...any) (*fanarchive.User, error) {
 	u := &fanarchive.User{}
@@ -117,18 +117,14 @@ func (s *Store) CreateUser(ctx context.Context, u *fanarchive.User, confirm *fan
 		} else if n > 0 {
 			return fanarchive.Errorf(fanarchive.ECONFLICT, "An account has that address already.")
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (name, name_key, email, email_key, email_confirmed, password_hash,
-			disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Name, fanarchive.UserNameKey(u.Name), u.Email,
-			fanarchive.EmailKey(u.Email), u.EmailConfirmed, u.PasswordHash, u.Disabled, formatTime(now))
-		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO users (name, name_key, email, email_key, email_confirmed, password_hash,
+			disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Name, fanarchive.UserNameKey(u.Name), u.Email,
+			fanarchive.EmailKey(u.Email), u.EmailConfirmed, u.PasswordHash, u.Disabled, formatTime(now)).Scan(&id); err != nil {
 			return err
 		}
 		for _, r := range u.Roles {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO user_roles (user_id, role, granted_at) VALUES (?, ?, ?)`,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, role, granted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 				id, string(r), formatTime(now)); err != nil {
 				return err
 			}
@@ -143,6 +139,7 @@ func (s *Store) CreateUser(ctx context.Context, u *fanarchive.User, confirm *fan
 				return err
 			}
 		}
+		var err error
 		if done, err = s.queueMail(ctx, tx, mails); err != nil {
 			return err
 		}
@@ -298,7 +295,7 @@ func (s *Store) SetRole(ctx context.Context, userID int64, role fanarchive.Role,
 		}
 		var err error
 		if granted {
-			_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO user_roles (user_id, role, granted_at) VALUES (?, ?, ?)`,
+			_, err = tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, role, granted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 				userID, string(role), formatTime(s.now()))
 		} else {
 			_, err = tx.ExecContext(ctx, `DELETE FROM user_roles WHERE user_id = ? AND role = ?`, userID, string(role))

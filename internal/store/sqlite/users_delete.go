@@ -82,8 +82,9 @@ func (s *Store) DeleteUser(ctx context.Context, userID int64, orphan bool) error
 // orphanAuthor returns the ID of the shared orphan_account author, making it
 // when first needed. It belongs to no user.
 func orphanAuthor(ctx context.Context, tx *sql.Tx) (int64, error) {
-	id, err := getOrCreate(ctx, tx, `SELECT id FROM authors WHERE name = ?`, `INSERT INTO authors (name) VALUES (?)`,
-		fanarchive.OrphanAuthorName)
+	name := fanarchive.OrphanAuthorName
+	id, err := getOrCreate(ctx, tx, `SELECT id FROM authors WHERE name = ?`, []any{name},
+		`INSERT INTO authors (name, name_key) VALUES (?, ?) RETURNING id`, name, fanarchive.UserNameKey(name))
 	if err != nil {
 		return 0, fmt.Errorf("orphan_account: %w", err)
 	}

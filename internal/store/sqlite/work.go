@@ -323,6 +323,15 @@ func (c *creation) checkReferences(ctx context.Context) error {
 	return nil
 }
 
+// likeContains returns the LIKE pattern, for ESCAPE '\', that matches any
+// text containing sub: its \, % and _ escaped, wrapped in %…%. SQLite's
+// LIKE ignores ASCII case and PostgreSQL's does not, so a query means the
+// same on both only with lower() on both sides:
+// lower(col) LIKE lower(?) ESCAPE '\'.
+func likeContains(sub string) string { return "%" + likeEscaper.Replace(sub) + "%" }
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 // exists reports whether query returns a row.
 func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
 	var one int
@@ -347,20 +356,17 @@ func (c *creation) insert(ctx context.Context) error {
 		return err
 	}
 	rv := newReviewValues(w) // review.go
-	res, err := c.tx.ExecContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
+	err = c.tx.QueryRowContext(ctx, `INSERT INTO works (kind, title, summary, notes, rating, rating_original,
 		language, words, complete, begins, published, updated, duplicate_of, evidence, problems, created_at, updated_at,
 		origin, review_confidence, needs_review, review_fields, review_problems, feedback_contact,
 		end_notes, posted_by, draft, restricted, published_source)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		string(w.Kind), w.Title, w.Summary, notes, string(w.Rating), w.RatingOriginal,
 		w.Language, w.Words, w.Complete, w.Begins, formatTime(c.published), formatTime(c.updated),
 		nullID(w.DuplicateOf), evidence, problems, formatTime(c.now), formatTime(c.now), sql.NullString{String: c.origin, Valid: c.origin != ""},
 		rv.confidence, rv.needs, rv.fields, rv.problems, w.FeedbackContact,
-		endNotes, nullID(w.PostedBy), w.Draft, w.Restricted, string(w.PublishedFrom))
+		endNotes, nullID(w.PostedBy), w.Draft, w.Restricted, string(w.PublishedFrom)).Scan(&c.workID)
 	if err != nil {
-		return fmt.Errorf("insert work: %w", err)
-	}
-	if c.workID, err = res.LastInsertId(); err != nil {
 		return fmt.Errorf("insert work: %w", err)
 	}
 	if err := c.insertAuthors(ctx); err != nil {
@@ -514,7 +520,8 @@ func authorID(ctx context.Context, tx *sql.Tx, a fanarchive.Author) (int64, erro
 		}
 		return a.ID, nil
 	}
-	id, err := getOrCreate(ctx, tx, `SELECT id FROM authors WHERE name = ? AND user_id IS NULL`, `INSERT INTO authors (name) VALUES (?)`, a.Name)
+	id, err := getOrCreate(ctx, tx, `SELECT id FROM authors WHERE name = ? AND user_id IS NULL`, []any{a.Name},
+		`INSERT INTO authors (name, name_key) VALUES (?, ?) RETURNING id`, a.Name, fanarchive.UserNameKey(a.Name))
 	if err != nil {
 		return 0, fmt.Errorf("author %q: %w", a.Name, err)
 	}
@@ -522,21 +529,20 @@ func authorID(ctx context.Context, tx *sql.Tx, a fanarchive.Author) (int64, erro
 }
 
 // getOrCreate returns the ID of the row selectQuery finds, inserting it with
-// insertQuery if there is none. Both take the same arguments. The write
+// insertQuery (an INSERT ... RETURNING id) if there is none. The write
 // transaction is immediate, so no other writer can insert in between.
-func getOrCreate(ctx context.Context, tx *sql.Tx, selectQuery, insertQuery string, args ...any) (int64, error) {
+func getOrCreate(ctx context.Context, tx *sql.Tx, selectQuery string, selectArgs []any, insertQuery string, insertArgs ...any) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, selectQuery, args...).Scan(&id)
+	err := tx.QueryRowContext(ctx, selectQuery, selectArgs...).Scan(&id)
 	if err == nil {
 		return id, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, insertQuery, args...)
-	if err != nil {
+	if err := tx.QueryRowContext(ctx, insertQuery, insertArgs...).Scan(&id); err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 func (c *creation) insertSources(ctx context.Context) error {
@@ -563,14 +569,10 @@ func (c *creation) insertSource(ctx context.Context, i int, src *fanarchive.Sour
 		return fmt.Errorf("find source %q: %w", src.Name, err)
 	}
 	c.sourceNew[i] = true
-	res, err := c.tx.ExecContext(ctx, `INSERT INTO sources (work_id, part, name, sha256, size, encoding, archive,
-		list, feedback_contact, import_run_id, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if err := c.tx.QueryRowContext(ctx, `INSERT INTO sources (work_id, part, name, sha256, size, encoding, archive,
+		list, feedback_contact, import_run_id, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.workID, c.parts[i], src.Name, src.SHA256, src.Size, src.Encoding, src.Archive,
-		src.List, src.FeedbackContact, nullID(src.ImportRunID), formatTime(c.importedAt[i]))
-	if err != nil {
-		return fmt.Errorf("insert source %q: %w", src.Name, err)
-	}
-	if c.sourceIDs[i], err = res.LastInsertId(); err != nil {
+		src.List, src.FeedbackContact, nullID(src.ImportRunID), formatTime(c.importedAt[i])).Scan(&c.sourceIDs[i]); err != nil {
 		return fmt.Errorf("insert source %q: %w", src.Name, err)
 	}
 	raw := src.Raw
@@ -600,13 +602,9 @@ func (c *creation) insertChapters(ctx context.Context) error {
 		if len(pages) > 1 {
 			body = ""
 		}
-		res, err := c.tx.ExecContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, source_id, pages,
-			input_format, input) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.workID, ch.Number, ch.Title, body, ch.Words, nullID(sourceID), len(pages), ch.InputFormat, ch.Input)
-		if err != nil {
-			return fmt.Errorf("insert chapter %d: %w", ch.Number, err)
-		}
-		if c.chapterIDs[i], err = res.LastInsertId(); err != nil {
+		if err := c.tx.QueryRowContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, source_id, pages,
+			input_format, input) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			c.workID, ch.Number, ch.Title, body, ch.Words, nullID(sourceID), len(pages), ch.InputFormat, ch.Input).Scan(&c.chapterIDs[i]); err != nil {
 			return fmt.Errorf("insert chapter %d: %w", ch.Number, err)
 		}
 		if len(pages) > 1 {

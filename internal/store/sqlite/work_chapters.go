@@ -102,13 +102,9 @@ func (s *Store) AddChapter(ctx context.Context, workID int64, ch *fanarchive.Cha
 		case pos < 1 || pos > n+1:
 			return fanarchive.Errorf(fanarchive.EINVALID, "Work %d has %d chapters; a new one can be chapter 1 to %d, not %d.", workID, n, n+1, pos)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, pages)
-			VALUES (?, ?, '', '', 0, 1)`, workID, -(1 << 30)) // numbered below, with the others
-		if err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO chapters (work_id, number, title, body, words, pages)
+			VALUES (?, ?, '', '', 0, 1) RETURNING id`, workID, -(1 << 30)).Scan(&id); err != nil { // numbered below, with the others
 			return fmt.Errorf("insert chapter: %w", err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
 		}
 		if err := storeBody(ctx, tx, id, p.title, p.body, p.pages, p.words); err != nil {
 			return err

@@ -19,8 +19,8 @@ func (s *Store) DeleteWork(ctx context.Context, id int64) error {
 // its origin, takes it out of its series and deletes its row, which takes
 // its chapters, links and history with it. Returns ENOTFOUND.
 func (s *Store) deleteWorkRow(ctx context.Context, tx *sql.Tx, id int64) error {
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO deleted_origins (origin, work_id, deleted_at)
-		SELECT origin, id, ? FROM works WHERE id = ? AND origin IS NOT NULL`, formatTime(s.now()), id); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO deleted_origins (origin, work_id, deleted_at)
+		SELECT origin, id, ? FROM works WHERE id = ? AND origin IS NOT NULL ON CONFLICT DO NOTHING`, formatTime(s.now()), id); err != nil {
 		return fmt.Errorf("delete work %d: remember its origin: %w", id, err)
 	}
 	if err := leaveAllSeries(ctx, tx, id); err != nil { // series.go
