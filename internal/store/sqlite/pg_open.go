@@ -103,6 +103,12 @@ func (postgresEngine) readOptions() *sql.TxOptions {
 
 func (postgresEngine) close(*Store) {}
 
+// indexed leaves the choice of index to PostgreSQL's planner, which has no
+// hints and keeps statistics of its own (ANALYZE).
+func (postgresEngine) concurrentRows() bool { return false }
+
+func (postgresEngine) indexed(table, alias, _ string) string { return table + " " + alias }
+
 // mapPostgresError is mapError for PostgreSQL's SQLSTATE codes.
 func mapPostgresError(err error) (error, bool) {
 	var pe *pgconn.PgError

@@ -33,12 +33,13 @@ func (s *Store) FindReviewQueue(ctx context.Context, filter fanarchive.ReviewFil
 		limit = fanarchive.MaxReviewPage
 	}
 	where, args := reviewWhere(filter)
+	from := s.reviewFrom()
 	var works []*fanarchive.Work
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		all := append(append(append([]any{}, args...), args...), limit, filter.Offset)
-		rows, err := tx.QueryContext(ctx, `SELECT w.id, (SELECT COUNT(*) FROM `+reviewFrom+` WHERE `+where+`)
-			FROM `+reviewFrom+` WHERE `+where+` ORDER BY w.review_confidence, w.id LIMIT ? OFFSET ?`, all...)
+		rows, err := tx.QueryContext(ctx, `SELECT w.id, (SELECT COUNT(*) FROM `+from+` WHERE `+where+`)
+			FROM `+from+` WHERE `+where+` ORDER BY w.review_confidence, w.id LIMIT ? OFFSET ?`, all...)
 		if err != nil {
 			return fmt.Errorf("list review queue: %w", err)
 		}
@@ -57,7 +58,7 @@ func (s *Store) FindReviewQueue(ctx context.Context, filter fanarchive.ReviewFil
 		}
 		if len(ids) == 0 {
 			// Past the last page the count has no row to ride on.
-			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+reviewFrom+` WHERE `+where, args...).Scan(&total)
+			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from+` WHERE `+where, args...).Scan(&total)
 		}
 		if works, err = worksByIDs(ctx, tx, ids); err != nil {
 			return err
@@ -80,7 +81,7 @@ func (s *Store) FindReviewQueue(ctx context.Context, filter fanarchive.ReviewFil
 // SQLite prefers works_listing for a kind filter and then sorts every work
 // of that kind; works_review holds only the works in the queue, in queue
 // order, with their kind.
-const reviewFrom = `works w INDEXED BY works_review`
+func (s *Store) reviewFrom() string { return s.eng.indexed("works", "w", "works_review") }
 
 // reviewWhere returns the WHERE clause over works w for a valid filter.
 // needs_review = 1 is written out, not bound, so that SQLite sees that the

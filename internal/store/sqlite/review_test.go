@@ -189,7 +189,7 @@ func TestReviewQueuePlan(t *testing.T) {
 	defer s.Close()
 	for _, f := range []fanarchive.ReviewFilter{{}, {Kind: fanarchive.KindOther}, {Field: "title", Problem: "x"}} {
 		where, args := reviewWhere(f)
-		text := queryPlan(t, s, `SELECT w.id FROM `+reviewFrom+` WHERE `+where+
+		text := queryPlan(t, s, `SELECT w.id FROM `+s.reviewFrom()+` WHERE `+where+
 			` ORDER BY w.review_confidence, w.id LIMIT 20`, args...)
 		if !strings.Contains(text, "works_review") || strings.Contains(text, "TEMP B-TREE") {
 			t.Errorf("filter %+v: plan %q does not read works_review in order", f, text)

@@ -35,7 +35,7 @@ func (s *Store) SearchSnapshot(ctx context.Context, tagsFn func([]search.TagRow)
 		if err := tagsFn(rows); err != nil {
 			return err
 		}
-		return scanDocs(ctx, tx, "", nil, docFn)
+		return s.scanDocs(ctx, tx, "", nil, docFn)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("search snapshot: %w", err)
@@ -71,35 +71,45 @@ func queryTags(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]se
 }
 
 // scanDocs calls fn with every work matching where (over works w, with
-// args), in ID order, together with its tag IDs. It walks the works and
-// their tag links side by side, both in work ID order, so a million works
-// are read in two streams rather than a million queries.
-func scanDocs(ctx context.Context, tx *sql.Tx, where string, args []any, fn func(search.Doc) error) error {
+// args), in ID order, together with its tag IDs. On SQLite it walks the
+// works and their tag links side by side, both in work ID order, so a
+// million works are read in two streams rather than a million queries.
+// PostgreSQL runs one statement at a time on a connection, so there each
+// work's tags come with it, aggregated from work_tags' index.
+func (s *Store) scanDocs(ctx context.Context, tx *sql.Tx, where string, args []any, fn func(search.Doc) error) error {
+	twoStreams := s.eng.concurrentRows()
+	tagsCol := "''"
+	if !twoStreams {
+		tagsCol = `coalesce((SELECT string_agg(CAST(wt.tag_id AS TEXT), ',') FROM work_tags wt WHERE wt.work_id = w.id), '')`
+	}
 	// Listed as FindWorks lists (work_find.go): fiction, no duplicate, no
 	// draft, not deleted.
 	works, err := tx.QueryContext(ctx, `SELECT w.id,
 		w.kind = 'fiction' AND w.duplicate_of IS NULL AND w.draft = 0 AND w.deleted_at IS NULL, w.restricted,
-		w.title, w.rating, w.words, w.complete, w.language, w.published, w.updated FROM works w `+where+` ORDER BY w.id`, args...)
+		w.title, w.rating, w.words, w.complete, w.language, w.published, w.updated, `+tagsCol+` FROM works w `+where+` ORDER BY w.id`, args...)
 	if err != nil {
 		return fmt.Errorf("read works: %w", err)
 	}
 	defer works.Close()
-	tagWhere := strings.ReplaceAll(where, "w.id", "wt.work_id")
-	links, err := tx.QueryContext(ctx, `SELECT wt.work_id, string_agg(CAST(wt.tag_id AS TEXT), ',') FROM work_tags wt `+tagWhere+`
-		GROUP BY wt.work_id ORDER BY wt.work_id`, args...)
-	if err != nil {
-		return fmt.Errorf("read tag links: %w", err)
-	}
-	defer links.Close()
 
 	var linkID int64 = -1
 	var linkTags string
-	advance := func() error {
-		if links.Next() {
-			return links.Scan(&linkID, &linkTags)
+	advance := func() error { linkID = 1<<63 - 1; return nil }
+	if twoStreams {
+		tagWhere := strings.ReplaceAll(where, "w.id", "wt.work_id")
+		links, err := tx.QueryContext(ctx, `SELECT wt.work_id, string_agg(CAST(wt.tag_id AS TEXT), ',') FROM work_tags wt `+tagWhere+`
+			GROUP BY wt.work_id ORDER BY wt.work_id`, args...)
+		if err != nil {
+			return fmt.Errorf("read tag links: %w", err)
 		}
-		linkID = 1<<63 - 1
-		return links.Err()
+		defer links.Close()
+		advance = func() error {
+			if links.Next() {
+				return links.Scan(&linkID, &linkTags)
+			}
+			linkID = 1<<63 - 1
+			return links.Err()
+		}
 	}
 	if err := advance(); err != nil {
 		return fmt.Errorf("read tag links: %w", err)
@@ -107,10 +117,10 @@ func scanDocs(ctx context.Context, tx *sql.Tx, where string, args []any, fn func
 	var buf []int64
 	for works.Next() {
 		var d search.Doc
-		var rating string
+		var rating, ownTags string
 		var published, updated sql.NullString
 		if err := works.Scan(&d.ID, &d.Listed, &d.Restricted, &d.Title, &rating, &d.Words, &d.Complete, &d.Language,
-			&published, &updated); err != nil {
+			&published, &updated, &ownTags); err != nil {
 			return fmt.Errorf("read works: %w", err)
 		}
 		d.Rating = fanarchive.Rating(rating)
@@ -125,9 +135,13 @@ func scanDocs(ctx context.Context, tx *sql.Tx, where string, args []any, fn func
 				return fmt.Errorf("read tag links: %w", err)
 			}
 		}
-		buf = buf[:0]
+		tagList := ownTags
 		if linkID == d.ID {
-			for _, f := range strings.Split(linkTags, ",") {
+			tagList = linkTags
+		}
+		buf = buf[:0]
+		if tagList != "" {
+			for _, f := range strings.Split(tagList, ",") {
 				id, err := strconv.ParseInt(f, 10, 64)
 				if err != nil {
 					return fmt.Errorf("read tag links of work %d: %w", d.ID, err)
@@ -185,7 +199,7 @@ func (s *Store) SearchDocs(ctx context.Context, ids []int64) ([]search.Doc, []se
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		for chunk := range slicesChunk(ids, 500) {
 			in, args := inList(chunk)
-			err := scanDocs(ctx, tx, `WHERE w.id IN (`+in+`)`, args, func(d search.Doc) error {
+			err := s.scanDocs(ctx, tx, `WHERE w.id IN (`+in+`)`, args, func(d search.Doc) error {
 				d.Tags = append([]int64(nil), d.Tags...)
 				docs = append(docs, d)
 				return nil

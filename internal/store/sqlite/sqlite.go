@@ -293,6 +293,12 @@ type engine interface {
 	readOptions() *sql.TxOptions
 	// close runs before the Store closes its pools.
 	close(s *Store)
+	// indexed names table (as alias) read through the named index, where
+	// the database lets a query say so.
+	indexed(table, alias, index string) string
+	// concurrentRows tells whether one transaction can read two result
+	// sets at once.
+	concurrentRows() bool
 }
 
 // sqliteEngine is how a Store runs on SQLite.
@@ -303,6 +309,12 @@ type sqliteEngine struct{}
 func (sqliteEngine) beginWrite(context.Context, *sql.Tx) error { return nil }
 
 func (sqliteEngine) readOptions() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
+
+func (sqliteEngine) concurrentRows() bool { return true }
+
+func (sqliteEngine) indexed(table, alias, index string) string {
+	return table + " " + alias + " INDEXED BY " + index
+}
 
 // close lets SQLite refresh the statistics its query planner uses, as it
 // recommends for a connection that has been open a while. Cheap, and only a

@@ -41,7 +41,7 @@ func (s *Store) FindTagsByPrefix(ctx context.Context, kind fanarchive.TagKind, p
 	}
 	var out []fanarchive.Tag
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, tagPrefixQuery, string(kind), p, p+"\xff")
+		rows, err := tx.QueryContext(ctx, tagPrefixQuery, string(kind), p, p+"\U0010FFFF")
 		if err != nil {
 			return err
 		}
@@ -65,8 +65,10 @@ func (s *Store) FindTagsByPrefix(ctx context.Context, kind fanarchive.TagKind, p
 
 // tagPrefixQuery finds the tags of a kind (the first argument) whose
 // names, lower-cased, are from the second argument up to the third: for a
-// prefix p, from p up to p followed by 0xFF, a byte no UTF-8 text holds,
-// which are the names beginning with p in the index's (binary) order. Each
+// prefix p, from p up to p followed by U+10FFFF, the last code point, whose
+// UTF-8 sorts after every other's — the names beginning with p in the
+// index's (binary) order. (A byte no UTF-8 holds, like 0xFF, would do for
+// SQLite, but PostgreSQL refuses text that is not UTF-8.) Each
 // match stands for its canonical, suggested if a work that is neither a
 // draft nor deleted has it or one of its synonyms.
 const tagPrefixQuery = `SELECT c.id, c.name FROM tags t

@@ -838,3 +838,9 @@ CREATE TABLE list_message_text (
 	PRIMARY KEY (message_id, piece)
 );
 CREATE INDEX list_message_text_doc ON list_message_text USING gin (doc);
+
+-- The single-row state tables start as SQLite's migrations leave them on an
+-- empty archive: the text index is built (there is nothing to index) and no
+-- change has been notified.
+INSERT INTO search_state (id, text_built) VALUES (1, 1);
+INSERT INTO notify_state (id, seq) VALUES (1, 0);
