@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fanarchive/internal/store/sqlite"
@@ -17,7 +18,9 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 	fs := m.flagSet("backup", "--out FILE", "Write a copy of the whole archive (works, original files, accounts, mail queue) to FILE,\n"+
 		"consistent as of one moment, while `serve` goes on serving. The copy is checked (SQLite's\n"+
 		"integrity check and the SHA-256 of every original file) before it is given its name; an\n"+
-		"existing FILE is never overwritten. `fanarchive restore FILE` puts it back.")
+		"existing FILE is never overwritten. `fanarchive restore FILE` puts it back. A PostgreSQL\n"+
+		"archive (--db postgres://…) is copied from one snapshot into FILE as an SQLite database,\n"+
+		"which restores into either.")
 	data := m.dataFlag(fs)
 	out := fs.String("out", "", "the backup `file` to write (required)")
 	if done, err := m.parse(fs, args); done {
@@ -26,8 +29,10 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 	if *out == "" || fs.NArg() > 0 {
 		return &ExitError{Code: ExitUsage, Err: errors.New("backup takes --out FILE and no arguments")}
 	}
-	if _, err := os.Stat(filepath.Join(*data, databaseFile)); err != nil {
-		return fmt.Errorf("no archive to back up in %s: %w", *data, err)
+	if *m.db == "" {
+		if _, err := os.Stat(filepath.Join(*data, databaseFile)); err != nil {
+			return fmt.Errorf("no archive to back up in %s: %w", *data, err)
+		}
 	}
 	store, err := m.openStore(ctx, *data, m.logger())
 	if err != nil {
@@ -50,7 +55,8 @@ func (m *Main) restore(ctx context.Context, args []string) error {
 	fs := m.flagSet("restore", "FILE", "Check the backup FILE (made by `fanarchive backup`) and make it the archive's database.\n"+
 		"Stop `serve` first. A database already in the data directory is kept, renamed to\n"+
 		"fanarchive.db.before-restore-TIME, and only with --force. A backup from an older version\n"+
-		"is migrated when it is opened.")
+		"is migrated when it is opened. With --db postgres://…, the backup is copied into that\n"+
+		"database, which must be new and empty (createdb).")
 	data := m.dataFlag(fs)
 	force := fs.Bool("force", false, "replace the data directory's database (which is kept aside, not deleted)")
 	if done, err := m.parse(fs, args); done {
@@ -59,7 +65,26 @@ func (m *Main) restore(ctx context.Context, args []string) error {
 	if fs.NArg() != 1 {
 		return &ExitError{Code: ExitUsage, Err: errors.New("restore takes one backup FILE")}
 	}
+	if sqlite.IsPostgresDSN(*m.db) {
+		if *force {
+			return &ExitError{Code: ExitUsage, Err: errors.New("restore into PostgreSQL takes a new, empty database (createdb), never --force")}
+		}
+		store, err := m.openStore(ctx, *data, m.logger())
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		sum, err := sqlite.RestoreInto(ctx, fs.Arg(0), store)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "Restored %d works, %d original files and %d accounts into %s.\n", sum.Works, sum.Sources, sum.Users, store.Path())
+		return nil
+	}
 	dbPath := filepath.Join(*data, databaseFile)
+	if strings.HasPrefix(*m.db, "sqlite:") {
+		dbPath = strings.TrimPrefix(*m.db, "sqlite:")
+	}
 	if _, err := os.Stat(dbPath); err == nil && !*force {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s holds an archive already; stop serve and add --force to replace it (it is kept aside)", dbPath)}
 	}

@@ -76,6 +76,7 @@ func (m *Main) commands() []command {
 		{"backup", "write a checked copy of the whole archive while it serves", (*Main).backup},
 		{"restore", "put a backup in place of the archive's database", (*Main).restore},
 		{"export", "write every work and original file to a portable folder", (*Main).exportArchive},
+		{"migrate-db", "copy the whole archive to another database (SQLite → PostgreSQL)", (*Main).migrateDB},
 	}
 }
 

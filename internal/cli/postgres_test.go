@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"fanarchive/internal/pgtest"
+	"fanarchive/internal/store/sqlite"
 )
 
 // startServe runs `fanarchive serve` as a child process with args on a free
@@ -134,4 +136,85 @@ func TestDBFlag(t *testing.T) {
 	if _, ok := err.(*exec.ExitError); !ok || !strings.Contains(string(out), "neither a postgres:// URL nor sqlite:PATH") {
 		t.Errorf("import --db mysql://x: %v\n%s", err, out)
 	}
+}
+
+// TestMigrateDBAndBackupOnPostgres: an SQLite archive copied into
+// PostgreSQL by migrate-db — cut short once, then run again — exports
+// byte-identically to the original; so does a backup of the PostgreSQL
+// archive restored into a second PostgreSQL database and into SQLite.
+// migrate-db never copies into an archive, and restore into PostgreSQL
+// takes only an empty database.
+func TestMigrateDBAndBackupOnPostgres(t *testing.T) {
+	data := t.TempDir()
+	if _, err := runIn(t, "", "import", "--data", data, "../demo/stories", "testdata/review", "testdata/claim/ledger.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runIn(t, "a long enough password\n", "user", "add", "Pat Postgres", "--email", "pat@example.org",
+		"--password-stdin", "--data", data); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	export := func(name string, args ...string) string {
+		t.Helper()
+		dir := filepath.Join(out, name)
+		if msg, err := runIn(t, "", append([]string{"export", "--out", dir, "--time", "2026-01-02T03:04:05Z"}, args...)...); err != nil {
+			t.Fatalf("export %s: %v\n%s", name, err, msg)
+		}
+		return dir
+	}
+	original := export("original", "--data", data)
+
+	// A copy cut short after its first tables, as by an interrupt.
+	dsn := pgtest.NewDatabase(t)
+	ctx := t.Context()
+	src, err := openDatabase(ctx, "", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst, err := openDatabase(ctx, dsn, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("cut short")
+	tables := 0
+	_, err = sqlite.Copy(ctx, src, dst, func(table string, rows, total int64) error {
+		if rows == 0 {
+			tables++
+		}
+		if tables > 5 {
+			return stop
+		}
+		return nil
+	})
+	src.Close()
+	dst.Close()
+	if !errors.Is(err, stop) {
+		t.Fatalf("the cut-short copy: %v", err)
+	}
+	msg, err := runIn(t, "", "migrate-db", "--data", data, "--to", dsn)
+	if err != nil || !strings.Contains(msg, "(5 tables copied by an earlier run)") || !strings.Contains(msg, "verified") {
+		t.Fatalf("migrate-db after a cut-short copy: %v\n%s", err, msg)
+	}
+	sameExport(t, "SQLite → migrate-db → PostgreSQL", original, export("postgres", "--db", dsn))
+	if _, err := runIn(t, "", "migrate-db", "--data", data, "--to", dsn); err == nil || !strings.Contains(err.Error(), "holds an archive already") {
+		t.Errorf("migrate-db into an archive: %v", err)
+	}
+
+	backup := filepath.Join(out, "pg.backup")
+	if msg, err := runIn(t, "", "backup", "--db", dsn, "--out", backup); err != nil || !strings.Contains(msg, "original files and 1 accounts") {
+		t.Fatalf("backup of PostgreSQL: %v\n%s", err, msg)
+	}
+	second := pgtest.NewDatabase(t)
+	if msg, err := runIn(t, "", "restore", "--db", second, backup); err != nil || !strings.Contains(msg, "Restored ") {
+		t.Fatalf("restore into PostgreSQL: %v\n%s", err, msg)
+	}
+	sameExport(t, "PostgreSQL → backup → restore into PostgreSQL", original, export("restored-pg", "--db", second))
+	if _, err := runIn(t, "", "restore", "--db", second, backup); err == nil || !strings.Contains(err.Error(), "holds an archive already") {
+		t.Errorf("restore into a PostgreSQL archive: %v", err)
+	}
+	restored := t.TempDir()
+	if _, err := runIn(t, "", "restore", "--data", restored, backup); err != nil {
+		t.Fatal(err)
+	}
+	sameExport(t, "PostgreSQL → backup → restore into SQLite", original, export("restored-sqlite", "--data", restored))
 }

@@ -15,7 +15,10 @@ import (
 
 // Backup writes a consistent copy of the whole database to path, while the
 // archive keeps serving: SQLite's VACUUM INTO reads one snapshot (writers in
-// this and other processes go on) and writes a compact file with no WAL.
+// this and other processes go on) and writes a compact file with no WAL. A
+// PostgreSQL archive is copied, from one snapshot too, into a new SQLite
+// file (Copy): a backup is always one portable file, which restore puts
+// back into SQLite or PostgreSQL alike.
 // The copy is made beside path and renamed onto it only once it is
 // complete and checked (CheckFile), so path never holds half a backup. An
 // existing path is ECONFLICT: a backup never overwrites anything.
@@ -36,11 +39,18 @@ func (s *Store) Backup(ctx context.Context, path string) (*FileSummary, error) {
 	os.Remove(tmpPath) // VACUUM INTO wants to create the file itself
 	defer os.Remove(tmpPath)
 
-	// On the write connection: the read pool's connections are query-only,
-	// which VACUUM INTO is refused on. It holds only a read transaction, so
-	// it delays this process's writes, not other processes'.
-	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, tmpPath); err != nil {
-		return nil, mapError(fmt.Errorf("backup: vacuum into %s: %w", tmpPath, err))
+	if _, ok := s.eng.(sqliteEngine); ok {
+		// On the write connection: the read pool's connections are
+		// query-only, which VACUUM INTO is refused on. It holds only a read
+		// transaction, so it delays this process's writes, not other
+		// processes'.
+		if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, tmpPath); err != nil {
+			return nil, mapError(fmt.Errorf("backup: vacuum into %s: %w", tmpPath, err))
+		}
+	} else if err := s.copyToFile(ctx, tmpPath); err != nil {
+		os.Remove(tmpPath + "-wal")
+		os.Remove(tmpPath + "-shm")
+		return nil, fmt.Errorf("backup: %w", err)
 	}
 	if err := syncFile(tmpPath); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
@@ -213,4 +223,63 @@ func copyInto(f *os.File, from string) error {
 		return err
 	}
 	return f.Sync()
+}
+
+// copyToFile copies the archive into a new SQLite database at path.
+func (s *Store) copyToFile(ctx context.Context, path string) error {
+	dst, err := Open(ctx, path, s.logger)
+	if err != nil {
+		return err
+	}
+	if _, err := Copy(ctx, s, dst, nil); err != nil {
+		dst.Close()
+		return err
+	}
+	if _, err := dst.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		dst.Close()
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if err := dst.Close(); err != nil {
+		return err
+	}
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	return nil
+}
+
+// RestoreInto copies the backup at backup (checked first, CheckFile) into
+// dst, which must be a new, empty archive (Copy): how a backup goes back
+// into PostgreSQL. The backup itself is not changed: a copy of it is
+// opened (which applies the migrations a backup from an older version
+// lacks) and removed afterwards.
+func RestoreInto(ctx context.Context, backup string, dst *Store) (*FileSummary, error) {
+	sum, err := CheckFile(ctx, backup)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "fanarchive-restore-")
+	if err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	tmp, err := os.Create(filepath.Join(dir, "backup.db"))
+	if err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	err = copyInto(tmp, sum.Path)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("restore: copy %s: %w", sum.Path, err)
+	}
+	src, err := Open(ctx, tmp.Name(), dst.logger)
+	if err != nil {
+		return nil, fmt.Errorf("restore: open the backup: %w", err)
+	}
+	defer src.Close()
+	if _, err := Copy(ctx, src, dst, nil); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	return sum, nil
 }
