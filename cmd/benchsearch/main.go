@@ -10,6 +10,9 @@
 //
 // With -rebuild it measures instead how long imports wait while the impact
 // lists of an existing archive are rebuilt.
+//
+// With -db postgres://… the archive is stored in and served from that
+// PostgreSQL database instead of the SQLite file in -dir (pg.go).
 package main
 
 import (
@@ -46,11 +49,20 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "with -serve: write a CPU profile of the queries to `file`")
 	only := flag.String("only", "", "with -serve: run only these query classes, comma-separated (for profiling, or to compare two)")
 	rebuildOnly := flag.Bool("rebuild", false, "only rebuild the impact lists of the archive in -dir while another handle stores works, and measure those writes (adds works: use a copy)")
+	db := flag.String("db", "", "a postgres:// `URL`: build the archive in (or with -serve, serve it from) this PostgreSQL database instead of the SQLite file in -dir; it is kept")
 	flag.Parse()
+	if *db != "" && !sqlite.IsPostgresDSN(*db) {
+		fmt.Fprintf(os.Stderr, "benchsearch: -db %q is not a postgres:// URL (the SQLite archive is the one in -dir)\n", *db)
+		os.Exit(2)
+	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
 
 	if *rebuildOnly {
+		if *db != "" {
+			fmt.Fprintln(os.Stderr, "benchsearch: -rebuild measures SQLite's impact lists, which PostgreSQL has not: not with -db")
+			os.Exit(2)
+		}
 		out, err := rebuild(ctx, *dir, *works, *seed, logger)
 		check(err)
 		check(json.NewEncoder(os.Stdout).Encode(out))
@@ -66,12 +78,19 @@ func main() {
 		if *only != "" {
 			classes = strings.Split(*only, ",")
 		}
-		out, err := serve(ctx, *dir, *works, *seed, *queries, logger)
+		out, err := serve(ctx, *dir, *db, *works, *seed, *queries, logger)
 		check(err)
 		check(json.NewEncoder(os.Stdout).Encode(out))
 		return
 	}
-	if *dir == "" {
+	if *db != "" {
+		has, err := pgHasWorks(ctx, *db)
+		check(err)
+		if has {
+			fmt.Fprintf(os.Stderr, "benchsearch: %s already holds an archive; use -serve to measure it, or a new database\n", *db)
+			os.Exit(2)
+		}
+	} else if *dir == "" {
 		d, err := os.MkdirTemp("", "benchsearch-")
 		check(err)
 		*dir = d
@@ -84,7 +103,7 @@ func main() {
 	}
 
 	start := time.Now()
-	check(build(ctx, *dir, *works, *batch, *seed, logger))
+	check(build(ctx, *dir, *db, *works, *batch, *seed, logger))
 	buildSeconds := time.Since(start).Seconds()
 
 	// Serve in a fresh process, so its memory is what a serve process
@@ -93,6 +112,9 @@ func main() {
 	check(err)
 	cmd := exec.Command(exe, "-serve", "-dir", *dir, "-works", strconv.Itoa(*works),
 		"-seed", strconv.FormatUint(*seed, 10), "-queries", strconv.Itoa(*queries))
+	if *db != "" {
+		cmd.Args = append(cmd.Args, "-db", *db)
+	}
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
 	check(cmd.Run())
@@ -108,8 +130,8 @@ const dbName = "fanarchive.db"
 // build generates the works and stores them batchSize to a transaction
 // (CreateWork, or CreateWorks, which runs the same code for each work),
 // generating the next works on another core meanwhile.
-func build(ctx context.Context, dir string, n, batchSize int, seed uint64, logger *slog.Logger) error {
-	store, err := sqlite.Open(ctx, filepath.Join(dir, dbName), logger)
+func build(ctx context.Context, dir, db string, n, batchSize int, seed uint64, logger *slog.Logger) error {
+	store, err := openStore(ctx, dir, db, logger)
 	if err != nil {
 		return err
 	}
@@ -155,6 +177,16 @@ func build(ctx context.Context, dir string, n, batchSize int, seed uint64, logge
 			return err
 		}
 	}
+	if db != "" {
+		// PostgreSQL has no impact lists; its statistics, as autovacuum
+		// would gather them.
+		start := time.Now()
+		if err := pgAnalyze(ctx, db); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "benchsearch: vacuumed and analyzed the database in %s\n", time.Since(start).Round(time.Second))
+		return nil
+	}
 	// As `fanarchive reindex` or serve's first start would: the impact
 	// lists of common words, from the full-text index.
 	listStart := time.Now()
@@ -168,6 +200,7 @@ func build(ctx context.Context, dir string, n, batchSize int, seed uint64, logge
 // result is the JSON line.
 type result struct {
 	Works        int     `json:"works"`
+	DB           string  `json:"db"` // "sqlite" or "postgres"
 	BuildSeconds float64 `json:"build_seconds"`
 	LoadSeconds  float64 `json:"load_seconds"` // serve start: the engine read from the database
 	// ImpactSeconds is the time serve took at start to build the impact
@@ -202,16 +235,19 @@ type latency struct {
 
 // serve opens the archive as serve does, builds the engine and runs the
 // query mix.
-func serve(ctx context.Context, dir string, n int, seed uint64, perClass int, logger *slog.Logger) (*result, error) {
-	store, err := sqlite.Open(ctx, filepath.Join(dir, dbName), logger)
+func serve(ctx context.Context, dir, db string, n int, seed uint64, perClass int, logger *slog.Logger) (*result, error) {
+	store, err := openStore(ctx, dir, db, logger)
 	if err != nil {
 		return nil, err
 	}
 	defer store.Close()
-	// As serve does before it loads the engine.
+	// As serve does before it loads the engine (SQLite's impact lists:
+	// PostgreSQL has none).
 	start := time.Now()
-	if _, err := store.EnsureTextImpacts(ctx, sqlite.ImpactMinWorks); err != nil {
-		return nil, err
+	if db == "" {
+		if _, err := store.EnsureTextImpacts(ctx, sqlite.ImpactMinWorks); err != nil {
+			return nil, err
+		}
 	}
 	impactSeconds := time.Since(start).Seconds()
 	start = time.Now()
@@ -229,7 +265,7 @@ func serve(ctx context.Context, dir string, n int, seed uint64, perClass int, lo
 	// Every query is measured cold: the cache of recent text matches would
 	// answer the mix's repeated words.
 	engine.SetTextCacheBytes(0)
-	out := &result{Works: n, LoadSeconds: round(time.Since(start).Seconds(), 1), CPUs: runtime.NumCPU(), Go: runtime.Version()}
+	out := &result{Works: n, DB: dbKind(db), LoadSeconds: round(time.Since(start).Seconds(), 1), CPUs: runtime.NumCPU(), Go: runtime.Version()}
 	if impactSeconds >= 1 {
 		out.ImpactSeconds = round(impactSeconds, 1)
 	}
@@ -253,6 +289,12 @@ func serve(ctx context.Context, dir string, n int, seed uint64, perClass int, lo
 	out.LoadAvg[1] = loadAvg()
 	rss, peak := procstat.Memory(0)
 	out.RSSMB, out.RSSPeakMB = round(rss, 1), round(peak, 1)
+	if db != "" {
+		if out.DBBytes, err = pgSize(ctx, db); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		if fi, err := os.Stat(filepath.Join(dir, dbName+suffix)); err == nil {
 			out.DBBytes += fi.Size()
