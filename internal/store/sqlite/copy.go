@@ -350,7 +350,9 @@ func copyValue(v any, typ colType) (any, error) {
 		}
 	}
 	if b, ok := v.([]byte); ok {
-		return slices.Clone(b), nil // Scan's bytes are the driver's, reused by the next row
+		// Scan's bytes are the driver's, reused by the next row. An empty
+		// blob may come as a nil slice, which pgx would send as NULL.
+		return append([]byte{}, b...), nil
 	}
 	return v, nil
 }
