@@ -19,6 +19,14 @@
 // Rated, "captain" on every line), to show what one huge work changes. The load generator is Go's own
 // HTTP client in this process, on the same machine as the server: on a
 // 2-core machine the two share the cores, as wrk would.
+//
+//	go run ./cmd/benchweb -db postgres://… [-procs N] [PATH...]
+//
+// -db serves (and first imports the collection into, unless it already
+// holds works) a PostgreSQL database instead of the SQLite file in the data
+// directory; -procs starts N serve processes on the one database, each on
+// a port and in a data directory of its own, and spreads the connections
+// over them in turn (multi.go).
 package main
 
 import (
@@ -48,6 +56,7 @@ import (
 
 	"fanarchive/internal/cli"
 	"fanarchive/internal/procstat"
+	"fanarchive/internal/store/sqlite"
 )
 
 // defaultPaths are measured when no path is given.
@@ -72,13 +81,22 @@ func main() {
 	logLevel := flag.String("log", "warn", "the serving process's log level (FANARCHIVE_LOG); -nginx sets info, as nginx logs every request")
 	nginxMode := flag.Bool("nginx", false, "measure PATH (default: the seed's work page) against nginx serving the same gzip-compressed bytes as a static file")
 	rounds := flag.Int("rounds", 3, "with -nginx: interleaved rounds of each; medians are reported")
+	db := flag.String("db", "", "serve the archive in this PostgreSQL database (a postgres:// `URL`) instead of the SQLite file in -data; "+
+		"the corpus is imported into it first unless it already holds works")
+	procs := flag.Int("procs", 1, "serve processes on the one database, connections spread over them in turn")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	if *serveChild {
-		check(serveArchive(ctx, *data, *cpuProfile, *logLevel))
+		check(serveArchive(ctx, *data, *db, *cpuProfile, *logLevel))
 		return
+	}
+	if *db != "" && !sqlite.IsPostgresDSN(*db) {
+		check(fmt.Errorf("-db %q is not a postgres:// URL", *db))
+	}
+	if *procs < 1 || (*procs > 1 && *nginxMode) {
+		check(fmt.Errorf("-procs must be 1 or more, and 1 with -nginx"))
 	}
 	if *nginxMode {
 		*logLevel = "info"
@@ -86,13 +104,30 @@ func main() {
 			*corpus = filepath.Join("..", "shared", "corpus", "seed")
 		}
 	}
+	// What to import: the corpus into a new data directory, as before, or
+	// with -db into the database unless it holds works already.
+	doImport := *data == ""
+	if *db != "" {
+		has, err := pgHasWorks(ctx, *db)
+		check(err)
+		doImport = !has
+		if has {
+			fmt.Fprintf(os.Stderr, "benchweb: %s already holds works: serving them, importing nothing\n", redactDSN(*db))
+		}
+	}
 	if *data == "" {
 		dir, err := os.MkdirTemp("", "benchweb-")
 		check(err)
 		defer os.RemoveAll(dir)
 		*data = dir
+	}
+	if doImport {
+		dir := *data
 		start := time.Now()
 		args := []string{"import", "--data", dir, *corpus}
+		if *db != "" {
+			args = []string{"import", "--data", dir, "--db", *db, *corpus}
+		}
 		if *hugeMB > 0 {
 			story := filepath.Join(dir, "huge-story.txt")
 			check(writeHugeStory(story, *hugeMB<<20))
@@ -114,9 +149,10 @@ func main() {
 	}
 
 	words := corpusWords(*corpus)
-	srv, err := startServer(*data, *cpuProfile, *logLevel)
+	srvs, err := startServers(*procs, *data, *db, *cpuProfile, *logLevel)
 	check(err)
-	defer srv.stop()
+	defer srvs.stop()
+	srv := srvs.list[0]
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetEscapeHTML(false)
 	if *nginxMode {
@@ -128,15 +164,16 @@ func main() {
 		return
 	}
 	for _, p := range paths {
-		res, err := load(ctx, srv, p, words, *conns, *duration, *warm)
+		res, err := load(ctx, srvs, p, words, *conns, *duration, *warm)
 		check(err)
 		check(enc.Encode(res))
 	}
 }
 
-// serveArchive runs `fanarchive serve` on dir on a free loopback port and
-// prints "listening ADDR" once it accepts connections.
-func serveArchive(ctx context.Context, dir, profile, level string) error {
+// serveArchive runs `fanarchive serve` on dir (and the database db names,
+// if not its SQLite file) on a free loopback port and prints "listening
+// ADDR" once it accepts connections.
+func serveArchive(ctx context.Context, dir, db, profile, level string) error {
 	if profile != "" {
 		f, err := os.Create(profile)
 		if err != nil {
@@ -153,7 +190,11 @@ func serveArchive(ctx context.Context, dir, profile, level string) error {
 		}
 		return os.Getenv(k)
 	}, Listening: func(addr string) { fmt.Printf("listening %s\n", addr) }}
-	return m.Run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"})
+	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}
+	if db != "" {
+		args = append(args, "--db", db)
+	}
+	return m.Run(ctx, args)
 }
 
 // server is the serving process.
@@ -162,12 +203,15 @@ type server struct {
 	addr string
 }
 
-func startServer(data, profile, level string) (*server, error) {
+func startServer(data, db, profile, level string) (*server, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	args := []string{"-serve-child", "-data", data, "-log", level}
+	if db != "" {
+		args = append(args, "-db", db)
+	}
 	if profile != "" {
 		args = append(args, "-cpuprofile", profile)
 	}
@@ -217,6 +261,8 @@ func (s *server) stop() {
 // Result is one page's line.
 type Result struct {
 	Path      string         `json:"path"`
+	DB        string         `json:"db,omitempty"`    // "postgres" with -db
+	Procs     int            `json:"procs,omitempty"` // serve processes, when more than one
 	Words     int            `json:"words,omitempty"` // how many words "{w}" is drawn from
 	Conns     int            `json:"conns"`
 	Seconds   float64        `json:"seconds"`
@@ -229,21 +275,22 @@ type Result struct {
 	Statuses  map[string]int `json:"statuses"`
 	Errors    int            `json:"errors,omitempty"`
 	BodyBytes int64          `json:"body_bytes"` // of the last response
-	RSSBefore float64        `json:"rss_before_mb"`
-	RSSAfter  float64        `json:"rss_after_mb"`
-	RSSPeak   float64        `json:"rss_peak_mb"` // the server's peak so far (VmHWM)
-	CPUs      int            `json:"cpus"`
-	LoadAvg   string         `json:"loadavg"`
+	// The server's memory; with -procs, the sum over its processes.
+	RSSBefore float64 `json:"rss_before_mb"`
+	RSSAfter  float64 `json:"rss_after_mb"`
+	RSSPeak   float64 `json:"rss_peak_mb"` // the server's peak so far (VmHWM)
+	CPUs      int     `json:"cpus"`
+	LoadAvg   string  `json:"loadavg"`
 }
 
 // load keeps conns requests to path in flight for d and measures them.
 // Each "{w}" in path is replaced by a word of words, drawn anew for every
-// request.
-func load(ctx context.Context, srv *server, path string, words []string, conns int, d time.Duration, warm int) (*Result, error) {
+// request. Connection i asks server i mod n.
+func load(ctx context.Context, srvs *servers, path string, words []string, conns int, d time.Duration, warm int) (*Result, error) {
 	var rngMu sync.Mutex
 	rng := rand.New(rand.NewPCG(1, 2))
-	urlOf := func() string {
-		u := "http://" + srv.addr + path
+	urlOf := func(conn int) string {
+		u := "http://" + srvs.list[conn%len(srvs.list)].addr + path
 		for strings.Contains(u, "{w}") {
 			rngMu.Lock()
 			w := words[rng.IntN(len(words))]
@@ -252,27 +299,31 @@ func load(ctx context.Context, srv *server, path string, words []string, conns i
 		}
 		return u
 	}
-	rssBefore, _ := procstat.Memory(srv.cmd.Process.Pid)
+	rssBefore, _ := srvs.memory()
 	res, err := loadWith(ctx, urlOf, nil, conns, d, warm)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", path, err)
 	}
 	res.Path, res.Words, res.RSSBefore = path, wordsIn(path, words), rssBefore
-	res.RSSAfter, res.RSSPeak = procstat.Memory(srv.cmd.Process.Pid)
+	res.RSSAfter, res.RSSPeak = srvs.memory()
+	res.DB = srvs.db
+	if len(srvs.list) > 1 {
+		res.Procs = len(srvs.list)
+	}
 	return res, nil
 }
 
 // loadURL is load for one URL with these request headers.
 func loadURL(ctx context.Context, u string, headers map[string]string, conns int, d time.Duration) (*Result, error) {
-	return loadWith(ctx, func() string { return u }, headers, conns, d, 20)
+	return loadWith(ctx, func(int) string { return u }, headers, conns, d, 20)
 }
 
-// loadWith keeps conns requests in flight for d, each to urlOf(), after
-// warm requests untimed.
-func loadWith(ctx context.Context, urlOf func() string, headers map[string]string, conns int, d time.Duration, warm int) (*Result, error) {
+// loadWith keeps conns requests in flight for d, connection i's each to
+// urlOf(i), after warm requests untimed (request i to urlOf(i)).
+func loadWith(ctx context.Context, urlOf func(conn int) string, headers map[string]string, conns int, d time.Duration, warm int) (*Result, error) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}}
-	get := func() (int, int64, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, urlOf(), nil)
+	get := func(conn int) (int, int64, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, urlOf(conn), nil)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -288,8 +339,8 @@ func loadWith(ctx context.Context, urlOf func() string, headers map[string]strin
 		return resp.StatusCode, n, err
 	}
 	var last int64
-	for range warm {
-		status, n, err := get()
+	for i := range warm {
+		status, n, err := get(i)
 		if err != nil {
 			return nil, err
 		}
@@ -304,14 +355,14 @@ func loadWith(ctx context.Context, urlOf func() string, headers map[string]strin
 	deadline := time.Now().Add(d)
 	start := time.Now()
 	var wg sync.WaitGroup
-	for range conns {
+	for conn := range conns {
 		wg.Go(func() {
 			var mine []float64
 			statuses := map[string]int{}
 			errs := 0
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				t := time.Now()
-				status, _, err := get()
+				status, _, err := get(conn)
 				if err != nil {
 					errs++
 					continue
