@@ -278,24 +278,38 @@ func matchSQL(must, mustNot []search.Clause) (string, []any, error) {
 // The score is ts_rank_cd over the must clauses, summed over a work's
 // pieces, with the weights of SQLite's bm25Weights (10, 5, 2, 1 scaled to
 // PostgreSQL's 0..1), normalised by the pieces' lengths (1 + log length).
+//
+// Only the pieces matching some must clause are read and ranked (the
+// others rank 0 and would add nothing to the sum), found by the GIN index;
+// a work's having every clause and none of mustNot is then the semi-join
+// with matchSQL. A single clause with no exclusions needs no semi-join: a
+// piece matching it is a work matching it. Ranking every piece of the
+// matching works instead, as this query first did, read the whole table
+// (a sequential scan for the semi-join) and detoasted pieces that rank 0.
 func rankSQL(must, mustNot []search.Clause, where string) (string, []any, error) {
-	match, args, err := matchSQL(must, mustNot)
+	match, margs, err := matchSQL(must, mustNot)
 	if err != nil {
 		return "", nil, err
 	}
-	var any []string
+	var each []string
 	for _, c := range must {
 		if q := clauseQuery(c); q != "" {
-			any = append(any, "("+q+")")
+			each = append(each, "("+q+")")
 		}
 	}
-	all := strings.Join(any, " | ")
-	if all == "" {
-		all = "''"
+	if len(each) < len(must) {
+		// A clause with no words matches nothing (as matchSQL says).
+		return `SELECT t.work_id, CAST(0 AS REAL) FROM work_text t WHERE false ` + where + ` GROUP BY t.work_id`, nil, nil
 	}
-	q := `WITH m AS (` + match + `) SELECT t.work_id, sum(ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', t.doc, CAST(? AS tsquery), 1))
-		FROM work_text t WHERE t.work_id IN (SELECT work_id FROM m) ` + where + ` GROUP BY t.work_id`
-	return q, append(args, all), nil
+	all := strings.Join(each, " | ")
+	q := `SELECT t.work_id, sum(ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', t.doc, CAST(? AS tsquery), 1))
+		FROM work_text t WHERE t.doc @@ CAST(? AS tsquery) `
+	args := []any{all, all}
+	if len(must) > 1 || len(mustNot) > 0 {
+		q += `AND t.work_id IN (` + match + `) `
+		args = append(args, margs...)
+	}
+	return q + where + ` GROUP BY t.work_id`, args, nil
 }
 
 // scanScored reads (id, score) rows.
