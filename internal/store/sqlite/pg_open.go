@@ -37,7 +37,9 @@ func OpenPostgres(ctx context.Context, dsn string, logger *slog.Logger) (*Store,
 	db.SetMaxOpenConns(pgMaxConns)
 	db.SetMaxIdleConns(pgMaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, rdb: db, path: redactDSN(dsn), logger: logger, now: time.Now, eng: postgresEngine{},
+	name := redactDSN(dsn)
+	s := &Store{db: db, rdb: db, path: name, logger: logger, now: time.Now,
+		eng:         postgresEngine{dsn: dsn, changes: newChangeListener(dsn, name, logger)},
 		splitTextAt: splitTextAtDefault, impactMinDocs: impactMinDocsDefault, impactListLen: impactListLenDefault,
 		impactGroupRows: impactGroupRowsDefault}
 	s.text = &pgText{s: s}
@@ -86,7 +88,16 @@ func IsPostgresDSN(db string) bool {
 }
 
 // postgresEngine is how a Store runs on PostgreSQL.
-type postgresEngine struct{}
+type postgresEngine struct {
+	// dsn is the database's connection string, for connections of the
+	// store's own outside its pool (the listener's). It may hold a
+	// password: it is never logged (Store.path is the redacted one).
+	dsn string
+	// changes listens for every process's commits for OnChange
+	// (pg_listen.go); nil for a postgresEngine{} made only to call its
+	// methods.
+	changes *changeListener
+}
 
 // writeLockKey is the advisory lock every write transaction holds (an
 // arbitrary constant: "fanarc" in ASCII).
@@ -101,7 +112,12 @@ func (postgresEngine) readOptions() *sql.TxOptions {
 	return &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
 }
 
-func (postgresEngine) close(*Store) {}
+// close stops the listener, if OnChange started one.
+func (e postgresEngine) close(*Store) {
+	if e.changes != nil {
+		e.changes.stop()
+	}
+}
 
 // indexed leaves the choice of index to PostgreSQL's planner, which has no
 // hints and keeps statistics of its own (ANALYZE).

@@ -299,6 +299,8 @@ type engine interface {
 	// concurrentRows tells whether one transaction can read two result
 	// sets at once.
 	concurrentRows() bool
+	// onChange registers fn for OnChange (pg_listen.go).
+	onChange(s *Store, topic string, fn func())
 }
 
 // sqliteEngine is how a Store runs on SQLite.
@@ -311,6 +313,10 @@ func (sqliteEngine) beginWrite(context.Context, *sql.Tx) error { return nil }
 func (sqliteEngine) readOptions() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
 
 func (sqliteEngine) concurrentRows() bool { return true }
+
+// onChange records nothing: one SQLite archive has one serving process,
+// which hears of its own writes without a listener (OnChange).
+func (sqliteEngine) onChange(*Store, string, func()) {}
 
 func (sqliteEngine) indexed(table, alias, index string) string {
 	return table + " " + alias + " INDEXED BY " + index
