@@ -98,6 +98,10 @@ func (m *Main) startMail(ctx context.Context, ms *mailSettings, dataDir string, 
 	}
 	sender := &mail.Sender{Outbox: store, Transport: tr, Logger: logger}
 	store.OnMailQueued(sender.Notify)
+	// Mail another process queues in a shared PostgreSQL database, or
+	// gives back, is looked for at once too (on SQLite, OnChange never
+	// calls; after stop, Notify does nothing).
+	store.OnChange(sqlite.ChangeMail, sender.Notify)
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

@@ -101,6 +101,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// What other processes write to a shared PostgreSQL database is
+	// applied to the index as they commit, so that the next search here
+	// does not wait for it (on SQLite, OnChange never calls).
+	store.OnChange(sqlite.ChangeSearch, func() {
+		if err := engine.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("search: catching up with other processes' changes", "err", err)
+		}
+	})
 	keepMemoryLow(m.Getenv)
 
 	ln, err := net.Listen("tcp", *addr)

@@ -103,6 +103,12 @@ func (e *Engine) reload(ctx context.Context) error {
 	return nil
 }
 
+// CatchUp applies every change committed since the last one applied, by
+// any process, as each search does first. A process told that another one
+// wrote (sqlite.Store.OnChange) calls it then, so that its next search
+// does not wait for the changes. Searches wait while changes are applied.
+func (e *Engine) CatchUp(ctx context.Context) error { return e.catchUp(ctx) }
+
 // catchUp applies every change committed since the last one applied, by
 // any process, so that a search sees them all.
 func (e *Engine) catchUp(ctx context.Context) error {
