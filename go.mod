@@ -20,6 +20,7 @@ require (
 
 require (
 	github.com/andybalholm/brotli v1.3.0 // web: brotli-compressed responses (pure Go; gzip from the standard library for the rest)
+	github.com/jackc/pgx/v5 v5.13.0 // PostgreSQL store (--db postgres://): the driver through database/sql (stdlib), so one store's code runs on both; its own conn for LISTEN/NOTIFY
 	github.com/prometheus/client_golang v1.25.0 // /metrics in Prometheus's format, with the Go runtime's and process collectors (internal/ops)
 	github.com/schollz/progressbar/v3 v3.19.1 // import: the progress bar on terminals
 	github.com/yuin/goldmark v1.8.7 // posted chapters written in Markdown (CommonMark, tables, strikethrough) become HTML, then sanitised (internal/prose)
@@ -37,7 +38,6 @@ require (
 	github.com/gorilla/css v1.0.1 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
-	github.com/jackc/pgx/v5 v5.13.0 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect
