@@ -279,13 +279,18 @@ func matchSQL(must, mustNot []search.Clause) (string, []any, error) {
 // pieces, with the weights of SQLite's bm25Weights (10, 5, 2, 1 scaled to
 // PostgreSQL's 0..1), normalised by the pieces' lengths (1 + log length).
 //
-// Only the pieces matching some must clause are read and ranked (the
-// others rank 0 and would add nothing to the sum), found by the GIN index;
-// a work's having every clause and none of mustNot is then the semi-join
-// with matchSQL. A single clause with no exclusions needs no semi-join: a
-// piece matching it is a work matching it. Ranking every piece of the
-// matching works instead, as this query first did, read the whole table
-// (a sequential scan for the semi-join) and detoasted pieces that rank 0.
+// Without where (RankText, TopText), only the pieces matching some must
+// clause are read and ranked (the others rank 0 and would add nothing to
+// the sum), found by the GIN index; a work's having every clause and none
+// of mustNot is then the semi-join with matchSQL, which a single clause
+// with no exclusions does not need (a piece matching it is a work matching
+// it). Ranking every piece of the matching works instead, as this query
+// first did, read the whole table for the semi-join (a sequential scan)
+// and detoasted pieces that rank 0. With where (ScoreText: a few given
+// works), the given works' pieces are read by their key and each checked
+// against the match: a condition on the GIN index there would have
+// PostgreSQL read the whole posting list of a common word to intersect it
+// with a few works.
 func rankSQL(must, mustNot []search.Clause, where string) (string, []any, error) {
 	match, margs, err := matchSQL(must, mustNot)
 	if err != nil {
@@ -302,14 +307,17 @@ func rankSQL(must, mustNot []search.Clause, where string) (string, []any, error)
 		return `SELECT t.work_id, CAST(0 AS REAL) FROM work_text t WHERE false ` + where + ` GROUP BY t.work_id`, nil, nil
 	}
 	all := strings.Join(each, " | ")
-	q := `SELECT t.work_id, sum(ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', t.doc, CAST(? AS tsquery), 1))
-		FROM work_text t WHERE t.doc @@ CAST(? AS tsquery) `
+	rank := `SELECT t.work_id, sum(ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', t.doc, CAST(? AS tsquery), 1)) FROM work_text t WHERE `
+	if where != "" {
+		return rank + `t.work_id IN (` + match + `) ` + where + ` GROUP BY t.work_id`, append([]any{all}, margs...), nil
+	}
+	q := rank + `t.doc @@ CAST(? AS tsquery) `
 	args := []any{all, all}
 	if len(must) > 1 || len(mustNot) > 0 {
 		q += `AND t.work_id IN (` + match + `) `
 		args = append(args, margs...)
 	}
-	return q + where + ` GROUP BY t.work_id`, args, nil
+	return q + ` GROUP BY t.work_id`, args, nil
 }
 
 // scanScored reads (id, score) rows.
