@@ -1,0 +1,126 @@
+package ingest
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// siteCases are the site pages of testdata/sites, each a page of our own
+// written in the shape its site gives a story (entry, byline, header block,
+// comments, sidebars, menus): what the importer must read from it.
+var siteCases = []struct {
+	file   string
+	title  string
+	author string
+	rating string
+	// starts is how the story's text begins; absent are strings of the
+	// page's chrome and comments that must not be in any chapter.
+	starts string
+	absent []string
+	// notes are texts of the entry's preface that must be kept as notes.
+	notes []string
+}{
+	{
+		file: "livejournal-s2.html", title: "The Lamplighter's Daughter", author: "Wren Whistler", rating: "Teen",
+		starts: "The lamps came on one by one",
+		absent: []string{"ribbon! I love this", "Part two is with my beta", "Author of 3 Stories", "Please post a comment",
+			"Deutsch", "Current Mood", "Leave a comment", "LiveJournal, Inc", "Wren's scribbles", "Title:", "Summary:"},
+		notes: []string{"Thanks to my beta"},
+	},
+	{
+		file: "dreamwidth.html", title: "Salt and Iron", author: "tidewatcher", rating: "General",
+		starts: "Nobody on the island owned a clock",
+		absent: []string{"read this on the ferry", "Author of 12 works", "Recent Entries", "Powered by Dreamwidth", "Tide's end", "2 comments"},
+		notes:  []string{"Written for the summer exchange"},
+	},
+	{
+		file: "fanfiction-net.html", title: "The Cartographer's Apprentice", author: "Ione Carver", rating: "Teen",
+		starts: "The map had a hole in it",
+		absent: []string{"Follow/Fav", "Type your review", "Terms of Service", "Chapter Navigation", "Sign Up", "Rated:"},
+	},
+	{
+		file: "deviantart.html", title: "Glass Harbour", author: "quillandcompass",
+		starts: "The glassblowers of the harbour",
+		absent: []string{"Chills", "More from quillandcompass", "Favourites", "Privacy Policy", "Log In"},
+	},
+	{
+		file: "efiction-printable.html", title: "Winter Crossing", author: "Maren Holt", rating: "General",
+		starts: "The river froze from the banks inward",
+		absent: []string{"Read Count", "Powered by eFiction", "Back to story", "Categories:"},
+	},
+	{
+		file: "wattpad.html", title: "The Quiet Light", author: "nightferry",
+		starts: "The lighthouse had been dark",
+		absent: []string{"update soon", "Continue to next part", "1.2K Reads", "Sign up", "Vote"},
+	},
+	{
+		file: "blog-generic.html", title: "Harbour Nights", author: "Jonah Vale",
+		starts: "The night boats went out at ten",
+		absent: []string{"Naming the moorings", "Leave a Reply", "Author of 3 Stories", "July 2011", "Proudly powered", "Bookmark the"},
+	},
+}
+
+var tagRe = regexp.MustCompile(`<[^>]*>`)
+
+// TestSitePages reads each site page: title, author, rating, where the
+// story starts and that no chrome or comment is left in it.
+func TestSitePages(t *testing.T) {
+	for _, tc := range siteCases {
+		t.Run(tc.file, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata", "sites", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err := ParseHTML(tc.file, raw, Options{})
+			if err != nil {
+				t.Fatalf("ParseHTML: %v", err)
+			}
+			if err := w.Validate(); err != nil {
+				t.Fatalf("the work does not validate: %v", err)
+			}
+			if !bytes.Equal(w.Sources[0].Raw, raw) {
+				t.Errorf("the source does not keep the page's bytes")
+			}
+			if w.Title != tc.title {
+				t.Errorf("title %q, want %q (%+v)", w.Title, tc.title, w.Evidence["title"])
+			}
+			var names []string
+			for _, a := range w.Authors {
+				names = append(names, a.Name)
+			}
+			if got := strings.Join(names, ", "); got != tc.author {
+				t.Errorf("author %q, want %q (%+v)", got, tc.author, w.Evidence["authors"])
+			}
+			if tc.rating != "" && string(w.Rating) != tc.rating {
+				t.Errorf("rating %q, want %q", w.Rating, tc.rating)
+			}
+			var text strings.Builder
+			for _, c := range w.Chapters {
+				text.WriteString(tagRe.ReplaceAllString(c.Body, " "))
+				text.WriteString("\n")
+			}
+			body := strings.Join(strings.Fields(text.String()), " ")
+			if !strings.HasPrefix(body, tc.starts) {
+				t.Errorf("the story starts %.120q, want %q", body, tc.starts)
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(body, a) {
+					t.Errorf("the story holds %q", a)
+				}
+			}
+			var notes []string
+			for _, n := range w.Notes {
+				notes = append(notes, n.Label+": "+n.Text)
+			}
+			for _, n := range tc.notes {
+				if !strings.Contains(strings.Join(notes, "\n"), n) {
+					t.Errorf("no note holds %q (notes %q)", n, notes)
+				}
+			}
+		})
+	}
+}
