@@ -82,6 +82,9 @@ func parseHTMLPage(name string, raw []byte, opts Options) (*fanarchive.Work, str
 	if err != nil {
 		return nil, "", err
 	}
+	if pg.site != nil && pg.site.chapter != "" && len(w.Chapters) == 1 && w.Chapters[0].Title == "" {
+		w.Chapters[0].Title = pg.site.chapter
+	}
 	for _, c := range w.Chapters {
 		w.Words += c.Words
 	}

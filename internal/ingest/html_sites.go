@@ -58,9 +58,12 @@ type layoutSpec struct {
 	Detect     []string `json:"detect"`     // every one must match somewhere in the page
 	Body       []string `json:"body"`       // the story's container(s): all matches of the first that matches are kept
 	Title      []string `json:"title"`
+	Chapter    []string `json:"chapter_title"` // a chapter page's heading: the chapter's title, out of its text
 	Author     []string `json:"author"`
 	AuthorAttr []string `json:"author_attr"` // attributes holding the author's account name, before the text
+	AuthorAll  bool     `json:"author_all"`  // every match of the author selector is an author (co-authors)
 	Rating     []string `json:"rating"`
+	Fandom     []string `json:"fandom"` // every match is a fandom
 	Summary    []string `json:"summary"`
 	Notes      []string `json:"notes"` // elements kept as notes (a description, "Written for…")
 	Cut        []string `json:"cut"`   // the end of the entry's preface: the text before it is notes
@@ -89,10 +92,11 @@ type selectors []cascadia.SelectorGroup
 
 // siteLayout is a compiled layoutSpec.
 type siteLayout struct {
-	name, archive                                            string
-	siteNames, authorAttr                                    []string
-	detect, body, title, author, rating, summary, notes, cut selectors
-	drop                                                     selectors
+	name, archive                                                             string
+	siteNames, authorAttr                                                     []string
+	authorAll                                                                 bool
+	detect, body, title, chapter, author, rating, fandom, summary, notes, cut selectors
+	drop                                                                      selectors
 }
 
 // siteRules are the compiled contents of sites.json.
@@ -144,13 +148,13 @@ func loadSiteRules(data []byte) (*siteRules, error) {
 		if len(s.Detect) == 0 {
 			return nil, fmt.Errorf("site layout %q: no detect selectors", s.Name)
 		}
-		l := &siteLayout{name: s.Name, archive: s.Archive, siteNames: s.SiteNames, authorAttr: s.AuthorAttr}
+		l := &siteLayout{name: s.Name, archive: s.Archive, siteNames: s.SiteNames, authorAttr: s.AuthorAttr, authorAll: s.AuthorAll}
 		for _, c := range []struct {
 			dst  *selectors
 			list []string
 		}{
-			{&l.detect, s.Detect}, {&l.body, s.Body}, {&l.title, s.Title}, {&l.author, s.Author},
-			{&l.rating, s.Rating}, {&l.summary, s.Summary}, {&l.notes, s.Notes}, {&l.cut, s.Cut}, {&l.drop, s.Drop},
+			{&l.detect, s.Detect}, {&l.body, s.Body}, {&l.title, s.Title}, {&l.chapter, s.Chapter}, {&l.author, s.Author},
+			{&l.rating, s.Rating}, {&l.fandom, s.Fandom}, {&l.summary, s.Summary}, {&l.notes, s.Notes}, {&l.cut, s.Cut}, {&l.drop, s.Drop},
 		} {
 			sel, err := compileSelectors(c.list)
 			if err != nil {
@@ -195,9 +199,11 @@ func inherit(s, base layoutSpec) layoutSpec {
 	fill(&s.SiteNames, base.SiteNames)
 	fill(&s.Body, base.Body)
 	fill(&s.Title, base.Title)
+	fill(&s.Chapter, base.Chapter)
 	fill(&s.Author, base.Author)
 	fill(&s.AuthorAttr, base.AuthorAttr)
 	fill(&s.Rating, base.Rating)
+	fill(&s.Fandom, base.Fandom)
 	fill(&s.Summary, base.Summary)
 	fill(&s.Notes, base.Notes)
 	fill(&s.Cut, base.Cut)
@@ -239,6 +245,8 @@ type siteFront struct {
 	authorConf              float64
 
 	rating, summary string
+	chapter         string // the title of the page's one chapter
+	fandoms         []string
 	notes           []fanarchive.Note
 
 	// cut is the node that ends the entry's preface (an LJ cut anchor), if
@@ -267,6 +275,15 @@ func readSite(doc *html.Node, pg *pageInfo) *siteFront {
 	}
 	sf.readGenericFields(doc, r, pg.title, sites)
 
+	// A chapter page's one chapter heading titles its chapter.
+	var chapter *html.Node
+	if lay != nil {
+		if ns := r.matchAll(doc, lay.chapter); len(ns) == 1 {
+			chapter = ns[0]
+			sf.chapter = chapterName(nodeValue(chapter))
+		}
+	}
+
 	// The entry: the layout's body, else a single marked-up blog entry.
 	var keep []*html.Node
 	if lay != nil {
@@ -279,6 +296,9 @@ func readSite(doc *html.Node, pg *pageInfo) *siteFront {
 	}
 	if len(keep) > 0 && wordsIn(keep) >= minEntryWords {
 		reparent(pg.body, keep)
+	}
+	if chapter != nil && chapter != pg.body && inside(chapter, pg.body) {
+		chapter.Parent.RemoveChild(chapter)
 	}
 
 	var cut selectors
@@ -297,7 +317,8 @@ func readSite(doc *html.Node, pg *pageInfo) *siteFront {
 	if sf.cut != nil && !inside(sf.cut, pg.body) {
 		sf.cut = nil
 	}
-	if sf.title == "" && len(sf.authors) == 0 && sf.rating == "" && sf.summary == "" && len(sf.notes) == 0 && sf.archive == "" && sf.cut == nil {
+	if sf.title == "" && len(sf.authors) == 0 && sf.rating == "" && sf.summary == "" && len(sf.fandoms) == 0 && sf.chapter == "" &&
+		len(sf.notes) == 0 && sf.archive == "" && sf.cut == nil {
 		return nil
 	}
 	return sf
@@ -323,23 +344,48 @@ func (r *siteRules) detect(doc *html.Node) *siteLayout {
 // readLayoutFields reads a known site's title, author, rating, summary and
 // notes.
 func (sf *siteFront) readLayoutFields(doc *html.Node, lay *siteLayout, r *siteRules, sites []string) {
-	if n := r.first(doc, lay.author); n != nil {
-		raw := ""
-		for _, a := range lay.authorAttr {
-			if raw = strings.TrimSpace(attr(n, a)); raw != "" {
-				break
+	// The poster is named outside the entry: a user named in the text is
+	// a beta, a friend or a recipient.
+	body := r.matchAll(doc, lay.body)
+	if n := r.firstOutside(doc, lay.author, body); n != nil {
+		nodes := []*html.Node{n}
+		if lay.authorAll {
+			nodes = r.matchAll(doc, lay.author)
+		}
+		var raws []string
+		for _, n := range nodes {
+			raw := ""
+			for _, a := range lay.authorAttr {
+				if raw = strings.TrimSpace(attr(n, a)); raw != "" {
+					break
+				}
+			}
+			if raw == "" {
+				raw = nodeValue(n)
+			}
+			if raw != "" {
+				raws = append(raws, raw)
 			}
 		}
-		if raw == "" {
-			raw = nodeValue(n)
-		}
-		sf.setAuthors(raw, confSiteAuthor, sf.via)
+		sf.setAuthors(strings.Join(raws, ", "), confSiteAuthor, sf.via)
 	}
 	if n := r.first(doc, lay.title); n != nil {
 		raw := nodeValue(n)
 		if t := cleanSiteTitle(raw, sites, sf.authors, isPageTitle(n)); t != "" {
-			sf.title, sf.titleVia, sf.titleDetail, sf.titleConf = t, sf.via, raw, confSiteTitle
+			conf := confSiteTitle
+			if isPageTitle(n) {
+				// The <title> or og:title: the site's decorations are
+				// known, the rest of it may not be.
+				conf = confGuess
+				if t != raw {
+					conf = confEntry
+				}
+			}
+			sf.title, sf.titleVia, sf.titleDetail, sf.titleConf = t, sf.via, raw, conf
 		}
+	}
+	for _, n := range r.matchAll(doc, lay.fandom) {
+		sf.fandoms = append(sf.fandoms, fandomNames(nodeValue(n))...)
 	}
 	if n := r.first(doc, lay.rating); n != nil {
 		if v := ratingValue(nodeValue(n)); v != "" {
@@ -351,9 +397,17 @@ func (sf *siteFront) readLayoutFields(doc *html.Node, lay *siteLayout, r *siteRu
 	if n := r.first(doc, lay.summary); n != nil {
 		sf.summary = nodeValue(n)
 	}
-	for _, n := range r.matchAll(doc, lay.notes) {
-		if t := nodesText([]*html.Node{n}); t != "" {
-			sf.notes = append(sf.notes, fanarchive.Note{Label: "Notes", Text: t})
+	// Every notes selector counts: a work's notes, then each chapter's.
+	seen := map[*html.Node]bool{}
+	for _, g := range lay.notes {
+		for _, n := range r.matchAll(doc, selectors{g}) {
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+			if t := nodesText([]*html.Node{n}); t != "" {
+				sf.notes = append(sf.notes, fanarchive.Note{Label: "Notes", Text: t})
+			}
 		}
 	}
 }
@@ -429,6 +483,12 @@ func applySiteFront(w *fanarchive.Work, sf *siteFront) {
 		w.Summary = sf.summary
 		w.Evidence[fanarchive.FieldSummary] = fanarchive.Evidence{Confidence: confSiteTitle, Via: sf.via}
 	}
+	if len(sf.fandoms) > 0 && len(w.TagsOf(fanarchive.TagFandom)) == 0 {
+		for _, f := range sf.fandoms {
+			w.Tags = appendTag(w.Tags, fanarchive.Tag{Kind: fanarchive.TagFandom, Name: f})
+		}
+		w.Evidence[fanarchive.FieldFandoms] = fanarchive.Evidence{Confidence: confSiteAuthor, Via: sf.via, Detail: strings.Join(sf.fandoms, ", ")}
+	}
 	w.Notes = append(w.Notes, sf.notes...)
 	if src := w.Sources[0]; sf.archive != "" && src.Archive == "" {
 		src.Archive = sf.archive
@@ -468,6 +528,58 @@ func pageSiteNames(doc *html.Node, r *siteRules) []string {
 		add(textContent(n))
 	}
 	return names
+}
+
+// firstOutside is first, leaving out elements inside any of exclude.
+func (r *siteRules) firstOutside(root *html.Node, list selectors, exclude []*html.Node) *html.Node {
+	for _, g := range list {
+		for _, n := range cascadia.QueryAll(root, g) {
+			if r.inComments(n, root) {
+				continue
+			}
+			in := false
+			for _, x := range exclude {
+				if inside(n, x) {
+					in = true
+					break
+				}
+			}
+			if !in {
+				return n
+			}
+		}
+	}
+	return nil
+}
+
+// chapterNumber is the number before a chapter's title in a site's
+// chapter menu: "1. The Empty Quarter".
+var chapterNumber = regexp.MustCompile(`^\d{1,4}\.\s+`)
+
+// chapterName returns a chapter's own title from its heading: "January"
+// from "Chapter 1: January", nothing from "Chapter 1".
+func chapterName(s string) string {
+	s = chapterNumber.ReplaceAllString(collapse(s), "")
+	if m := headingRe.FindStringSubmatch(s); m != nil {
+		return strings.TrimSpace(m[3])
+	}
+	return s
+}
+
+// fandomNames reads a site's fandom element: "Harry Potter", or the two of
+// FanFiction.Net's "Harry Potter + Twilight Crossover".
+func fandomNames(s string) []string {
+	s = collapse(s)
+	if rest, ok := strings.CutSuffix(s, " Crossover"); ok && strings.Contains(rest, " + ") {
+		s = rest
+	}
+	var out []string
+	for _, f := range strings.Split(s, " + ") {
+		if f = strings.TrimSpace(f); f != "" && len(f) <= 200 {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // first returns the first element (in document order) matched by the

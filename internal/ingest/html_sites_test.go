@@ -58,6 +58,24 @@ var siteCases = []struct {
 		absent: []string{"update soon", "Continue to next part", "1.2K Reads", "Sign up", "Vote"},
 	},
 	{
+		file: "ao3-work-page.html", title: "The Ferryman's Almanac", author: "marram_grass, dunelight", rating: "Mature",
+		starts: "In January the river keeps its own counsel",
+		absent: []string{"Chapter Text", "January is the short one", "February next week", "Leave Kudos", "sleeping animal",
+			"About the Archive", "Bookmark", "Hits:", "Fandoms"},
+		notes: []string{"For the almanac challenge", "January is the short one", "February next week"},
+	},
+	{
+		file: "livejournal-new.html", title: "Lantern Hours", author: "gorsebloom", rating: "Mature",
+		starts: "The lantern hours began at dusk",
+		absent: []string{"Current Music", "the kettle", "So the marsh would know", "Log in", "All rights reserved", "Share", "Pairing"},
+		notes:  []string{"harefield"},
+	},
+	{
+		file: "blogger.html", title: "The Heron's Bargain", author: "Edda Marsh",
+		starts: "The heron stood in the shallows",
+		absent: []string{"Email This", "Posted by", "Herons never pay", "Newer Post", "About Me", "Powered by Blogger", "Labels:", "Reed and Rush"},
+	},
+	{
 		file: "blog-generic.html", title: "Harbour Nights", author: "Jonah Vale",
 		starts: "The night boats went out at ten",
 		absent: []string{"Naming the moorings", "Leave a Reply", "Author of 3 Stories", "July 2011", "Proudly powered", "Bookmark the"},
