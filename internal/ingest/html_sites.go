@@ -45,6 +45,7 @@ const (
 	// maxChromeTextWords is the longest element that chrome_text rules
 	// look at: a mood line or a stats line, not a paragraph of story.
 	maxChromeTextWords = 12
+	maxChromeTextBytes = 200
 )
 
 // layoutSpec is one site of sites.json as written. Every selector list is
@@ -773,7 +774,7 @@ func (r *siteRules) markChromeText(body *html.Node, found func(*html.Node)) {
 	measure = func(n *html.Node) (string, bool) {
 		switch n.Type {
 		case html.TextNode:
-			return n.Data, len(strings.Fields(n.Data)) <= maxChromeTextWords
+			return n.Data, len(n.Data) <= maxChromeTextBytes && len(strings.Fields(n.Data)) <= maxChromeTextWords
 		case html.ElementNode:
 		default:
 			return "", true
@@ -785,7 +786,7 @@ func (r *siteRules) markChromeText(body *html.Node, found func(*html.Node)) {
 			if ok = ok && cok; ok {
 				b.WriteString(t)
 				b.WriteByte(' ')
-				ok = len(strings.Fields(b.String())) <= maxChromeTextWords
+				ok = b.Len() <= maxChromeTextBytes && len(strings.Fields(b.String())) <= maxChromeTextWords
 			}
 		}
 		if !ok {
@@ -804,7 +805,9 @@ func (r *siteRules) markChromeText(body *html.Node, found func(*html.Node)) {
 			if c.Type != html.ElementNode {
 				continue
 			}
-			if t, ok := short[c]; ok && r.isChromeText(t) {
+			// A block of several lines is looked into: its mood line goes,
+			// the lines after it stay.
+			if t, ok := short[c]; ok && r.isChromeText(t) && (!blockElements[c.DataAtom] || findElement(c, func(n *html.Node) bool { return n.DataAtom == atom.Br }) == nil) {
 				found(c)
 				continue
 			}
@@ -882,9 +885,12 @@ var (
 	titleTags = regexp.MustCompile(`(?i)^(?:\s*(?:\[[^\[\]]{1,40}\]|\((?:fic|ficlet|drabble|fanfic|fanfiction|one-?shot)\)))+\s*`)
 	// titleLabelPrefix is a label word before a title: "FIC: Title".
 	titleLabelPrefix = regexp.MustCompile(`(?i)^\s*(?:new\s+)?(?:fic|ficlet|drabble|fanfic|fan\s?fiction|story|one-?shot)\s*(?::|\s[-–—])\s+`)
-	// titleSepEnd and titleSepStart are a separator, or "on"/"by"/"at",
-	// between a title and a decoration.
-	titleSepEnd   = regexp.MustCompile(`(?i)(?:\s+(?:::|:|\||-|–|—|»|«|<|>|·|•|~|/|on|by|at)|\s*(?:::|\||:))\s*$`)
+	// siteJoin, userJoin and userByJoin are what may set a site's or a
+	// user's name off the end of a title: a separator, "on" or "at" a
+	// site, "by" a user. titleSepStart sets one off the start.
+	siteJoin      = regexp.MustCompile(`(?i)(?:\s+(?:::|:|\||-|–|—|»|«|<|>|·|•|~|/|on|at)|\s*(?:::|\||:))\s*$`)
+	userJoin      = regexp.MustCompile(`(?i)(?:\s+(?:::|:|\||-|–|—|»|«|<|>|·|•|~|/)|\s*(?:::|\||:))\s*$`)
+	userByJoin    = regexp.MustCompile(`(?i)(?:\s+(?:::|:|\||-|–|—|»|«|<|>|·|•|~|/|by)|\s*(?:::|\||:))\s*$`)
 	titleSepStart = regexp.MustCompile(`^\s*(?:::|:|\||-|–|—|»|«|<|>|·|•|~|/)\s*`)
 	// titleChapterTail is a chapter part at the end of a page's <title>:
 	// "- Chapter One", "Chapter 1: The Empty Quarter".
@@ -902,14 +908,23 @@ var (
 // potter fanfic"). It returns "" when nothing is left.
 func cleanSiteTitle(s string, sites, users []string, page bool) string {
 	s = collapse(s)
+	siteOff := false
 	for range 6 {
 		before := s
 		for _, d := range sites {
-			s = trimDecoration(s, d)
+			if t := trimDecoration(s, d, siteJoin); t != s {
+				s, siteOff = t, true
+			}
 		}
 		if page {
+			// "Title by user" only where the site's name came off too
+			// ("… by user on DeviantArt"): "Baptism by Fire" stays.
+			join := userJoin
+			if siteOff {
+				join = userByJoin
+			}
 			for _, d := range users {
-				s = trimDecoration(s, d)
+				s = trimDecoration(s, d, join)
 			}
 			if t := strings.TrimSpace(titleFandomTail.ReplaceAllString(s, "")); t != "" {
 				s = t
@@ -933,8 +948,8 @@ func cleanSiteTitle(s string, sites, users []string, page bool) string {
 }
 
 // trimDecoration removes d from either end of s where a separator sets it
-// off, unless d is all of s.
-func trimDecoration(s, d string) string {
+// off (join, at the end), unless d is all of s.
+func trimDecoration(s, d string, join *regexp.Regexp) string {
 	d = strings.TrimSpace(d)
 	if d == "" || len(d) >= len(s) {
 		return s
@@ -948,7 +963,7 @@ func trimDecoration(s, d string) string {
 	}
 	if strings.EqualFold(s[len(s)-len(d):], d) {
 		head := s[:len(s)-len(d)]
-		if loc := titleSepEnd.FindStringIndex(head); loc != nil {
+		if loc := join.FindStringIndex(head); loc != nil {
 			if rest := strings.TrimSpace(head[:loc[0]]); rest != "" {
 				return rest
 			}

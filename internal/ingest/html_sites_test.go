@@ -142,3 +142,132 @@ func TestSitePages(t *testing.T) {
 		})
 	}
 }
+
+// TestCleanSiteTitle takes the site's decorations off titles.
+func TestCleanSiteTitle(t *testing.T) {
+	tests := []struct {
+		in           string
+		sites, users []string
+		page         bool
+		want         string
+	}{
+		{in: "[FIC] The Lamplighter's Daughter (1/2)", want: "The Lamplighter's Daughter (1/2)"},
+		{in: "[Fic: Smallville, PG] [1/1] Rain", want: "Rain"},
+		{in: "Fic: Lantern Hours", want: "Lantern Hours"},
+		{in: "(drabble) Sea Glass", want: "Sea Glass"},
+		{in: "[Untitled]", want: "[Untitled]"},
+		{in: "Story of My Life", want: "Story of My Life"},
+		{in: "wrenwhistler: [FIC] The Lamplighter's Daughter", users: []string{"wrenwhistler"}, page: true, want: "The Lamplighter's Daughter"},
+		{in: "wrenwhistler: [FIC] The Lamplighter's Daughter", users: []string{"wrenwhistler"}, want: "wrenwhistler: [FIC] The Lamplighter's Daughter"},
+		{in: "Pen and Tide | Harbour Nights", sites: []string{"Pen and Tide"}, want: "Harbour Nights"},
+		{in: "Harbour Nights | Pen and Tide", sites: []string{"Pen and Tide"}, want: "Harbour Nights"},
+		{in: "Pen and Tide", sites: []string{"Pen and Tide"}, want: "Pen and Tide"},
+		{in: "The Quiet Light - Chapter One - Wattpad", sites: []string{"Wattpad"}, page: true, want: "The Quiet Light"},
+		{in: "The Quiet Light - Chapter One - Wattpad", sites: []string{"Wattpad"}, want: "The Quiet Light - Chapter One"},
+		{in: "Glass Harbour by quillandcompass on DeviantArt", sites: []string{"DeviantArt"}, users: []string{"quillandcompass"}, page: true, want: "Glass Harbour"},
+		{in: "The Cartographer's Apprentice Chapter 1: The Empty Quarter, a harry potter fanfic | FanFiction", sites: []string{"FanFiction"}, page: true, want: "The Cartographer's Apprentice"},
+		{in: "Baptism by Fire", users: []string{"Fire"}, page: true, want: "Baptism by Fire"},
+		{in: "Tidewater - Baptism by Fire", sites: []string{"Tidewater"}, page: true, want: "Baptism by Fire"},
+		{in: "  ", want: ""},
+	}
+	for _, tt := range tests {
+		if got := cleanSiteTitle(tt.in, tt.sites, tt.users, tt.page); got != tt.want {
+			t.Errorf("cleanSiteTitle(%q, %q, %q, %v) = %q, want %q", tt.in, tt.sites, tt.users, tt.page, got, tt.want)
+		}
+	}
+}
+
+// TestLoadSiteRules checks the embedded layouts and the errors of broken
+// ones.
+func TestLoadSiteRules(t *testing.T) {
+	if _, err := loadSiteRules(sitesJSON); err != nil {
+		t.Fatalf("sites.json: %v", err)
+	}
+	tests := []struct {
+		name, json, want string
+	}{
+		{"not JSON", `{`, "reading site layouts"},
+		{"no name", `{"sites":[{"detect":["p"]}]}`, "has no name"},
+		{"twice", `{"sites":[{"name":"a","detect":["p"]},{"name":"a","detect":["p"]}]}`, "described twice"},
+		{"unknown like", `{"sites":[{"name":"a","like":"b","detect":["p"]}]}`, "is not a layout"},
+		{"no detect", `{"sites":[{"name":"a"}]}`, "no detect selectors"},
+		{"bad selector", `{"sites":[{"name":"a","detect":["p"],"body":["p[["]}]}`, `selector "p[["`},
+		{"bad generic selector", `{"generic":{"entry":[">>"]}}`, "generic layout"},
+		{"bad pattern", `{"generic":{"chrome_text":["("]}}`, "chrome_text"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := loadSiteRules([]byte(tt.json))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one saying %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestSiteChromeLimits: the generic rules narrow and drop only where that
+// leaves the story.
+func TestSiteChromeLimits(t *testing.T) {
+	story := "<p>The tide came in over the flats faster than a horse could run, and the village rang its bell.</p>"
+	tests := []struct {
+		name, page string
+		has        []string // in the text
+		absent     []string
+	}{
+		{
+			name: "a story in a comment section is read",
+			page: `<html><body><div id="comments">` + story + `</div></body></html>`,
+			has:  []string{"The tide came in"},
+		},
+		{
+			name: "a blog's index of two entries is not narrowed to the first",
+			page: `<html><body><div class="entry-content">` + story + `</div><div class="entry-content"><p>Second entry: the bell rang again at noon, and nobody came to the door of the church.</p></div></body></html>`,
+			has:  []string{"The tide came in", "Second entry"},
+		},
+		{
+			name: "a widget holding most of the page is kept",
+			page: `<html><body><div class="widget">` + story + story + `</div><p>Home.</p></body></html>`,
+			has:  []string{"The tide came in"},
+		},
+		{
+			name:   "a mood line is dropped, with its value",
+			page:   `<html><body>` + story + `<p><b>Current mood:</b> soggy<br>She went home dry.</p></body></html>`,
+			has:    []string{"The tide came in", "She went home dry."},
+			absent: []string{"Current mood", "soggy"},
+		},
+		{
+			name:   "a stats line is dropped",
+			page:   `<html><body><div>1.2K Reads · 88 Votes</div>` + story + `</body></html>`,
+			has:    []string{"The tide came in"},
+			absent: []string{"Reads"},
+		},
+		{
+			name: "a cut with nothing after it is no preface",
+			page: `<html><body><div class="entry-content">` + story + `<a name="cutid1"></a></div></body></html>`,
+			has:  []string{"The tide came in"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, err := ParseHTML("page.html", []byte(tt.page), Options{})
+			if err != nil {
+				t.Fatalf("ParseHTML: %v", err)
+			}
+			var text strings.Builder
+			for _, c := range w.Chapters {
+				text.WriteString(tagRe.ReplaceAllString(c.Body, " "))
+			}
+			body := strings.Join(strings.Fields(text.String()), " ")
+			for _, h := range tt.has {
+				if !strings.Contains(body, h) {
+					t.Errorf("the story lacks %q: %q", h, body)
+				}
+			}
+			for _, a := range tt.absent {
+				if strings.Contains(body, a) {
+					t.Errorf("the story holds %q: %q", a, body)
+				}
+			}
+		})
+	}
+}
