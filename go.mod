@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/RoaringBitmap/roaring/v2 v2.30.0 // search: compressed bitmaps per tag, intersected in memory (docs/search.md)
+	github.com/andybalholm/cascadia v1.3.5 // CSS selectors for the declarative site layouts of saved story pages (internal/ingest/sites.json)
 	github.com/chromedp/cdproto v0.159.0 // tests only: chromedp's protocol types (emulated media for print and prefers-color-scheme, viewport sizes)
 	github.com/chromedp/chromedp v0.23.0 // tests only: drives real headless Chromium (Debian chromium)
 	github.com/emersion/go-message v0.18.2 // MIME bodies of news and mail: quoted-printable, base64, multipart, charsets (internal/ingest/mail*); builds outbound mail (internal/mail)

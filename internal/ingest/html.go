@@ -20,6 +20,12 @@ import (
 //
 //   - the charset comes from a byte-order mark, the bytes themselves when
 //     they are valid UTF-8, the page's declaration, or sniffing (decodeHTML);
+//   - a known site's layout (sites.json: LiveJournal, Dreamwidth,
+//     FanFiction.Net, deviantART, Wattpad, eFiction) or, failing that, a
+//     blog's marked-up entry narrows the page to the story and names its
+//     title, author and rating; comment threads, profile boxes, widgets,
+//     entry meta, share bars and stats lines are dropped, and the text
+//     before an entry's cut is its notes (readSite);
 //   - site chrome goes first: scripts, styles, forms, images, frames, <nav>,
 //     elements whose class or id names navigation, and paragraphs or lists
 //     that are only links ("Next | Back to index | Home");
@@ -70,10 +76,14 @@ func parseHTMLPage(name string, raw []byte, opts Options) (*fanarchive.Work, str
 	if ao3 := findAO3(pg.body); ao3 != nil {
 		err = readAO3(w, pg, ao3)
 	} else {
+		pg.site = readSite(doc, &pg) // the entry of a known site or a blog, without its chrome
 		err = readStoryPage(w, pg)
 	}
 	if err != nil {
 		return nil, "", err
+	}
+	if pg.site != nil && pg.site.chapter != "" && len(w.Chapters) == 1 && w.Chapters[0].Title == "" {
+		w.Chapters[0].Title = pg.site.chapter
 	}
 	for _, c := range w.Chapters {
 		w.Words += c.Words
@@ -96,11 +106,30 @@ func noStoryText(what string) error {
 // readStoryPage reads any page that is not an AO3 download.
 func readStoryPage(w *fanarchive.Work, pg pageInfo) error {
 	raw := unmarkedText(pg.body)
-	blocks := keptBlocks(walkBody(pg.body, raw))
+	var cut *html.Node
+	if pg.site != nil {
+		cut = pg.site.cut
+	}
+	blocks := keptBlocks(walkBody(pg.body, raw, cut))
 	if raw || preDominant(blocks) {
 		return readTextPage(w, pg, blocks)
 	}
-	return readMarkupPage(w, pg, blocks)
+	return readMarkupPage(w, pg, blocks, prefaceBlocks(blocks))
+}
+
+// prefaceBlocks returns how many blocks come before the entry's cut, or 0
+// when there is no cut or no story text after it.
+func prefaceBlocks(blocks []hblock) int {
+	n := 0
+	for n < len(blocks) && blocks[n].preface {
+		n++
+	}
+	for i := n; i < len(blocks); i++ {
+		if !blocks[i].isBreak() && blocks[i].words > 0 {
+			return n
+		}
+	}
+	return 0
 }
 
 // unmarkedText reports whether a body is plain text that only happens to
@@ -241,15 +270,22 @@ func classifyPage(w *fanarchive.Work, pg pageInfo, lines []string, linked, paras
 }
 
 // readMarkupPage reads a page of paragraphs: the blocks' text finds the
-// header, footer and chapter headings; their HTML becomes the body.
-func readMarkupPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
+// header, footer and chapter headings; their HTML becomes the body. The
+// first cut blocks are the entry's preface (the text above an LJ cut): the
+// header is read from them, the rest of them are notes, and the story
+// starts after them.
+func readMarkupPage(w *fanarchive.Work, pg pageInfo, blocks []hblock, cut int) error {
 	ps := make([]para, len(blocks))
 	extra := map[int][]fanarchive.Note{}
 	for i := range blocks {
 		ps[i], extra[i] = splitUnknownLabels(blocks[i].para(i))
 	}
-	h, _, end := findHeader(ps)
-	f, bodyEnd := pageFooter(ps, end)
+	top := len(ps)
+	if cut > 0 {
+		top = cut
+	}
+	h, headStart, end := findHeader(ps[:top])
+	f, bodyEnd := pageFooter(ps, max(end, cut))
 	addExtra := func(from, to int) {
 		for i := from; i < to; i++ {
 			w.Notes = append(w.Notes, extra[i]...)
@@ -260,7 +296,11 @@ func readMarkupPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
 	pf.header = h
 	var headings []string
 	var levels []int
-	for i := 0; i < bodyEnd && i < end+3; i++ {
+	limit := end + 3
+	if cut > 0 {
+		limit = cut // the story after a cut names nothing
+	}
+	for i := 0; i < bodyEnd && i < limit; i++ {
 		b := &blocks[i]
 		switch {
 		case headingRe.MatchString(ps[i].text()):
@@ -270,15 +310,19 @@ func readMarkupPage(w *fanarchive.Work, pg pageInfo, blocks []hblock) error {
 			headings, levels = append(headings, ps[i].text()), append(levels, b.level)
 		case b.kind == blockText && titleLike(ps[i]):
 			pf.headlines = append(pf.headlines, ps[i].text())
-		case i >= end && !b.isBreak():
+		case i >= end && !b.isBreak() && cut == 0:
 			i = bodyEnd // the story has begun
 		}
 	}
 	pf.headings = sortHeadings(headings, levels)
 	settleFront(w, pg, pf)
-	addExtra(0, end)
+	addExtra(0, max(end, cut))
 
 	start := end
+	if cut > 0 {
+		prefaceNote(w, ps, headStart, end, cut)
+		start = cut
+	}
 	for start < bodyEnd && blocks[start].isBreak() {
 		start++
 	}

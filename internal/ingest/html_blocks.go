@@ -50,6 +50,7 @@ type hblock struct {
 	other, linkOther bool
 	mail             bool
 	rows             bool // lines are the rows of a table or list
+	preface          bool // before the entry's cut (see readSite)
 }
 
 // para returns the block as the text parsers see it; i is its index, which
@@ -121,11 +122,13 @@ type blockWalker struct {
 	link, pre int
 	heading   int // level of the heading being read, or 0
 	row       int // inside a table or list read row by row
+	cut       *html.Node
 }
 
-// walkBody returns the blocks of n's content.
-func walkBody(n *html.Node, raw bool) []hblock {
-	w := &blockWalker{raw: raw}
+// walkBody returns the blocks of n's content. The blocks before cut, if it
+// is in n, are marked as the entry's preface.
+func walkBody(n *html.Node, raw bool, cut *html.Node) []hblock {
+	w := &blockWalker{raw: raw, cut: cut}
 	w.children(n)
 	w.flush()
 	return w.blocks
@@ -151,6 +154,13 @@ func (w *blockWalker) walk(n *html.Node) {
 	if n.Type == html.TextNode {
 		w.text(n.Data)
 		return
+	}
+	if n == w.cut {
+		w.flush()
+		for i := range w.blocks {
+			w.blocks[i].preface = true
+		}
+		w.cut = nil
 	}
 	if n.Type != html.ElementNode || isChrome(n) {
 		return
@@ -191,6 +201,12 @@ func (w *blockWalker) walk(n *html.Node) {
 		w.children(n)
 		w.flush()
 		w.row--
+	case a == atom.Pre && holdsBlocks(n):
+		// Paragraphs in a <pre> (Wattpad's reader) are paragraphs: the
+		// <pre> is only the site's styling.
+		w.flush()
+		w.children(n)
+		w.flush()
 	case a == atom.Pre || a == atom.Listing || a == atom.Xmp || a == atom.Plaintext:
 		w.flush()
 		w.pre++
@@ -238,6 +254,17 @@ var trackerSrc = regexp.MustCompile(`(?i)count|track|pixel|beacon|stat|hits?\b|s
 func tracker(n *html.Node) bool {
 	w, h := attr(n, "width"), attr(n, "height")
 	return w == "0" || w == "1" || h == "0" || h == "1" || trackerSrc.MatchString(attr(n, "src"))
+}
+
+// holdsBlocks reports whether one of n's children is a paragraph or a
+// division.
+func holdsBlocks(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.DataAtom == atom.P || c.DataAtom == atom.Div) {
+			return true
+		}
+	}
+	return false
 }
 
 // isHeading reports whether a is one of h1…h6 (atoms are not ordered).

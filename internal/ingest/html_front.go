@@ -41,6 +41,7 @@ func settleFront(w *fanarchive.Work, pg pageInfo, pf pageFront) {
 	merged.fields = append(append([]headerField(nil), pf.header.fields...), cf.fields...)
 	applyFront(w, merged)
 	markCommentEvidence(w, pf.header.fields, cf.fields)
+	applySiteFront(w, pg.site)
 	if len(w.Authors) == 0 && pg.metaAuthor != "" {
 		if names, contact := authorNames(pg.metaAuthor); len(names) > 0 {
 			w.Authors = authorsOf(names)

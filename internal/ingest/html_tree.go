@@ -165,6 +165,7 @@ type pageInfo struct {
 	comments   []string // comment texts, in document order
 	lang       string   // the primary language subtag of <html lang>, e.g. "en"
 	body       *html.Node
+	site       *siteFront // what a site layout read (readSite), or nil
 }
 
 // langAttr matches a BCP 47 language tag and captures its primary subtag.

@@ -42,6 +42,10 @@ func NormaliseRating(original string) (r fanarchive.Rating, ok bool) {
 	s := strings.ToLower(strings.TrimSpace(original))
 	s = strings.Trim(s, ".!*\"'[]{} ")
 	s = strings.TrimPrefix(s, "rated ")
+	// FanFiction.Net writes fictionratings.com's names: "Fiction T".
+	if rest, ok := strings.CutPrefix(s, "fiction "); ok {
+		s = strings.TrimSpace(rest)
+	}
 	if v, found := ratingTokens[s]; found {
 		return v, true
 	}
