@@ -46,7 +46,7 @@ func main() {
 	serveOnly := flag.Bool("serve", false, "only measure the queries on an archive already built in -dir")
 	keep := flag.Bool("keep", false, "keep the data directory")
 	batch := flag.Int("batch", 200, "works per transaction while building: 1 is CreateWork per work, as an import does; more uses CreateWorks")
-	cpuProfile := flag.String("cpuprofile", "", "with -serve: write a CPU profile of the queries to `file`")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to `file`: of the queries with -serve, else of the build")
 	only := flag.String("only", "", "with -serve: run only these query classes, comma-separated (for profiling, or to compare two)")
 	rebuildOnly := flag.Bool("rebuild", false, "only rebuild the impact lists of the archive in -dir while another handle stores works, and measure those writes (adds works: use a copy)")
 	db := flag.String("db", "", "a postgres:// `URL`: build the archive in (or with -serve, serve it from) this PostgreSQL database instead of the SQLite file in -dir; it is kept")
@@ -68,13 +68,13 @@ func main() {
 		check(json.NewEncoder(os.Stdout).Encode(out))
 		return
 	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		check(err)
+		check(pprof.StartCPUProfile(f))
+		defer pprof.StopCPUProfile()
+	}
 	if *serveOnly {
-		if *cpuProfile != "" {
-			f, err := os.Create(*cpuProfile)
-			check(err)
-			check(pprof.StartCPUProfile(f))
-			defer pprof.StopCPUProfile()
-		}
 		if *only != "" {
 			classes = strings.Split(*only, ",")
 		}

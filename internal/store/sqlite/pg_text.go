@@ -136,7 +136,7 @@ func (t *tsvBuilder) String() string {
 
 // quoteLexeme quotes a word for a tsvector or tsquery literal.
 func quoteLexeme(w string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(w) + "'"
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(w, `\`, `\\`), `'`, `''`) + "'"
 }
 
 // textPieces returns the tsvectors of a text made of weighted columns, the

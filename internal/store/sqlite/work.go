@@ -13,6 +13,7 @@ import (
 	"fanarchive"
 	"fanarchive/internal/prose"
 	"fanarchive/internal/search"
+	"fanarchive/internal/tags"
 )
 
 // CreateWork stores w with its chapters, authors, tags and sources (raw bytes
@@ -190,9 +191,16 @@ type creation struct {
 	importedAt         []time.Time
 	parts              []int
 
-	workID     int64
-	authorIDs  []int64
-	tagIDs     []int64
+	workID    int64
+	authorIDs []int64
+	tagIDs    []int64
+	// knownTags are the IDs of tags already looked up or made in this
+	// transaction, by kind and cleaned name: shared by the works of one
+	// CreateWorks, so that a batch asks the database once per tag, not
+	// once per work and tag (a round trip each on PostgreSQL). Nothing in
+	// a creation removes or renames a tag, so an ID stays right until the
+	// transaction ends.
+	knownTags  map[tagKey]int64
 	sourceIDs  []int64
 	chapterIDs []int64
 
@@ -481,13 +489,21 @@ func (c *creation) insertAuthors(ctx context.Context) error {
 
 func (c *creation) insertTags(ctx context.Context) error {
 	c.tagIDs = make([]int64, len(c.w.Tags))
+	if c.knownTags == nil {
+		c.knownTags = map[tagKey]int64{}
+	}
 	// A tag is inferred only if every occurrence in the work is.
 	inferred := make(map[int64]bool, len(c.w.Tags))
 	var order []int64
 	for i, t := range c.w.Tags {
-		id, err := tagID(ctx, c.tx, t.Kind, t.Name) // tidied and normalised: search_write.go
-		if err != nil {
-			return fmt.Errorf("tag %s %q: %w", t.Kind, t.Name, err)
+		key := tagKey{t.Kind, tags.Clean(t.Kind, t.Name)}
+		id, ok := c.knownTags[key]
+		if !ok {
+			var err error
+			if id, err = tagID(ctx, c.tx, t.Kind, t.Name); err != nil { // tidied and normalised: search_write.go
+				return fmt.Errorf("tag %s %q: %w", t.Kind, t.Name, err)
+			}
+			c.knownTags[key] = id
 		}
 		c.tagIDs[i] = id
 		if prev, ok := inferred[id]; ok {
@@ -497,13 +513,32 @@ func (c *creation) insertTags(ctx context.Context) error {
 		inferred[id] = t.Inferred
 		order = append(order, id)
 	}
-	for pos, id := range order {
-		if _, err := c.tx.ExecContext(ctx, `INSERT INTO work_tags (work_id, tag_id, inferred, position) VALUES (?, ?, ?, ?)`,
-			c.workID, id, inferred[id], pos); err != nil {
-			return fmt.Errorf("link tag %d: %w", id, err)
+	// One statement for the work's tags (in chunks far below either
+	// engine's limit on parameters).
+	const chunk = 100
+	for start := 0; start < len(order); start += chunk {
+		part := order[start:min(start+chunk, len(order))]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO work_tags (work_id, tag_id, inferred, position) VALUES `)
+		args := make([]any, 0, 4*len(part))
+		for i, id := range part {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?)")
+			args = append(args, c.workID, id, inferred[id], start+i)
+		}
+		if _, err := c.tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("link tags: %w", err)
 		}
 	}
 	return nil
+}
+
+// tagKey is a tag's kind and cleaned name (tags.Clean), which identify it.
+type tagKey struct {
+	kind fanarchive.TagKind
+	name string
 }
 
 // authorID returns the ID of an author of a byline: its own, when it has

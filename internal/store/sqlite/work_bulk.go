@@ -26,8 +26,9 @@ func (s *Store) CreateWorks(ctx context.Context, works []*fanarchive.Work) error
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var texts []pendingText // written last: see indexTexts
+		known := map[tagKey]int64{}
 		for i, c := range cs {
-			c.tx, c.texts = tx, &texts
+			c.tx, c.texts, c.knownTags = tx, &texts, known
 			if err := c.checkConflicts(ctx); err != nil {
 				return fmt.Errorf("work %d: %w", i+1, err)
 			}
