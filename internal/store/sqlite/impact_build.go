@@ -25,13 +25,14 @@ type querier interface {
 // (EnsureTextImpacts): below it, scoring every match of a word is quick.
 const ImpactMinWorks = 20000
 
-// EnsureTextImpacts builds the impact lists if the archive has at least
-// minWorks works and the lists are missing or out of date: built when it
+// ftsEnsureImpacts is EnsureTextImpacts on SQLite: it builds the impact
+// lists if the archive has at least minWorks works and the lists are
+// missing or out of date: built when it
 // had less than half or more than twice as many works (its common words
 // and their thresholds have changed since), or when its works were a
 // quarter shorter on average (the bounds on the scores of works not listed
 // loosen as works grow longer; impactBound). It reports whether it built.
-func (s *Store) EnsureTextImpacts(ctx context.Context, minWorks int) (bool, error) {
+func (s *Store) ftsEnsureImpacts(ctx context.Context, minWorks int) (bool, error) {
 	var built, works int64
 	var avgdl0, avgdl float64
 	err := s.read(ctx, func(tx *sql.Tx) error {
@@ -61,7 +62,7 @@ func (s *Store) EnsureTextImpacts(ctx context.Context, minWorks int) (bool, erro
 	}
 	start := time.Now()
 	s.logger.Info("building the impact lists of common words", "why", why, "works", works, "built_with", built)
-	if err := s.BuildTextImpacts(ctx); err != nil {
+	if err := s.ftsBuildImpacts(ctx); err != nil {
 		return false, err
 	}
 	s.logger.Info("built the impact lists", "duration", time.Since(start).Round(time.Millisecond))

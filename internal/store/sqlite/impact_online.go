@@ -13,7 +13,8 @@ import (
 // half a second of writing.
 const impactGroupRowsDefault = 100000
 
-// BuildTextImpacts rebuilds the impact lists (impact.go) from the full-text
+// ftsBuildImpacts is BuildTextImpacts on SQLite: it rebuilds the impact
+// lists (impact.go) from the full-text
 // index without holding up other writers for long, so that imports in other
 // processes go on meanwhile. First it computes every list in one read
 // snapshot, on a connection of its own, into a temporary table of that
@@ -25,7 +26,7 @@ const impactGroupRowsDefault = 100000
 // longer common are removed. Writes meanwhile list works under each word
 // as its row says, old or new. If Reindex runs meanwhile, it has rebuilt
 // the lists itself and this build stops.
-func (s *Store) BuildTextImpacts(ctx context.Context) error {
+func (s *Store) ftsBuildImpacts(ctx context.Context) error {
 	db, err := sql.Open("sqlite", dsn(s.path, false))
 	if err != nil {
 		return fmt.Errorf("build impact lists: %w", err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"fanarchive"
+	"fanarchive/internal/pgtest"
 	"fanarchive/internal/search"
 )
 
@@ -49,9 +50,32 @@ func (s scoreCounter) ScoreText(ctx context.Context, must, mustNot []search.Clau
 // before and after writes that the lists must follow; and that the lists
 // decide most first pages.
 func TestSearchImpactPages(t *testing.T) {
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "archive.db")
-	w := openAt(t, path)
+	testImpactPages(t, openAt(t, path), func() *Store {
+		r := openAt(t, path)
+		r.splitTextAt = 0 // queries split between connections, as at scale
+		return r
+	})
+}
+
+// TestPostgresImpactPages is TestSearchImpactPages on PostgreSQL, the
+// search engine reading through a store of its own, as another process.
+func TestPostgresImpactPages(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	open := func() *Store {
+		s, err := OpenPostgres(context.Background(), dsn, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	testImpactPages(t, open(), open)
+}
+
+// testImpactPages runs TestSearchImpactPages with w to write and a store
+// from reader to search through.
+func testImpactPages(t *testing.T, w *Store, reader func() *Store) {
+	ctx := context.Background()
 	defer w.Close()
 	w.impactMinDocs, w.impactListLen = 60, 40
 	rng := rand.New(rand.NewPCG(3, 5))
@@ -59,9 +83,8 @@ func TestSearchImpactPages(t *testing.T) {
 	if err := w.BuildTextImpacts(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r := openAt(t, path)
+	r := reader()
 	defer r.Close()
-	r.splitTextAt = 0 // queries split between connections, as at scale
 	var slowCalls atomic.Int64
 	fast, err := search.New(ctx, scoreCounter{r, &slowCalls}, nil)
 	if err != nil {

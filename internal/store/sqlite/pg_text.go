@@ -104,11 +104,18 @@ func appendFolded(b []byte, r rune) []byte {
 // tsvBuilder writes one piece's tsvector in PostgreSQL's text form.
 type tsvBuilder struct {
 	pos   int
-	words map[string][]string // word → its "position[weight]"s
+	words map[string][]tsvPos
 	order []string
 }
 
-func newTSV() *tsvBuilder { return &tsvBuilder{words: map[string][]string{}} }
+// tsvPos is a word's position in a piece and its weight: 'A', 'B', 'C', or
+// 0 for D.
+type tsvPos struct {
+	pos    int
+	weight byte
+}
+
+func newTSV() *tsvBuilder { return &tsvBuilder{words: map[string][]tsvPos{}} }
 
 // add puts word at the next position, with weight ("A", "B", "C" or "" for D).
 func (t *tsvBuilder) add(word, weight string) {
@@ -116,10 +123,23 @@ func (t *tsvBuilder) add(word, weight string) {
 	if _, ok := t.words[word]; !ok {
 		t.order = append(t.order, word)
 	}
-	t.words[word] = append(t.words[word], strconv.Itoa(t.pos)+weight)
+	var w byte
+	if weight != "" {
+		w = weight[0]
+	}
+	t.words[word] = append(t.words[word], tsvPos{t.pos, w})
 }
 
 func (t *tsvBuilder) repeats(word string) int { return len(t.words[word]) }
+
+// positions is the piece's number of positions, ts_rank_cd's length.
+func (t *tsvBuilder) positions() int {
+	n := 0
+	for _, ps := range t.words {
+		n += len(ps)
+	}
+	return n
+}
 
 func (t *tsvBuilder) String() string {
 	var b strings.Builder
@@ -129,7 +149,15 @@ func (t *tsvBuilder) String() string {
 		}
 		b.WriteString(quoteLexeme(w))
 		b.WriteByte(':')
-		b.WriteString(strings.Join(t.words[w], ","))
+		for j, p := range t.words[w] {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Itoa(p.pos))
+			if p.weight != 0 {
+				b.WriteByte(p.weight)
+			}
+		}
 	}
 	return b.String()
 }
@@ -142,14 +170,24 @@ func quoteLexeme(w string) string {
 // textPieces returns the tsvectors of a text made of weighted columns, the
 // first ones (all but the last) short, the last one of any length.
 func textPieces(cols []string, weights []string) []string {
+	built := buildPieces(cols, weights)
+	pieces := make([]string, len(built))
+	for i, p := range built {
+		pieces[i] = p.String()
+	}
+	return pieces
+}
+
+// buildPieces returns the pieces of textPieces, before they are written out.
+func buildPieces(cols []string, weights []string) []*tsvBuilder {
 	head := newTSV()
 	for i, c := range cols[:len(cols)-1] {
 		textTokens(c, func(w string) { head.add(w, weights[i]) })
 		head.pos += columnGap
 	}
-	pieces := []string{}
+	pieces := []*tsvBuilder{}
 	if len(head.order) > 0 {
-		pieces = append(pieces, head.String())
+		pieces = append(pieces, head)
 	}
 	var words []string
 	textTokens(cols[len(cols)-1], func(w string) { words = append(words, w) })
@@ -160,42 +198,49 @@ func textPieces(cols []string, weights []string) []string {
 		for ; i < len(words) && p.pos < pieceMaxPositions && p.repeats(words[i]) < pieceMaxRepeats; i++ {
 			p.add(words[i], weight)
 		}
-		pieces = append(pieces, p.String())
+		pieces = append(pieces, p)
 		if i >= len(words) {
 			break
 		}
 		start = max(start+1, i-pieceOverlap)
 	}
 	if len(pieces) == 0 {
-		pieces = append(pieces, "")
+		pieces = append(pieces, newTSV())
 	}
 	return pieces
 }
 
 func (p *pgText) indexWork(ctx context.Context, tx *sql.Tx, id int64, t workText) error {
-	pieces := textPieces([]string{t.title, t.authors, t.summary, t.body}, []string{"A", "B", "C", ""})
-	for i, doc := range pieces {
+	pieces := buildPieces([]string{t.title, t.authors, t.summary, t.body}, []string{"A", "B", "C", ""})
+	for i, piece := range pieces {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO work_text (work_id, piece, doc) VALUES (?, ?, CAST(? AS tsvector))`,
-			id, i, doc); err != nil {
+			id, i, piece.String()); err != nil {
 			return fmt.Errorf("index text of work %d: %w", id, err)
 		}
 	}
-	return nil
+	return p.listWork(ctx, tx, id, pieces) // pg_impact.go
 }
 
 func (p *pgText) unindexWork(ctx context.Context, tx *sql.Tx, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM work_text WHERE work_id = ?`, id); err != nil {
 		return fmt.Errorf("unindex text of work %d: %w", id, err)
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM text_impact WHERE work_id = ?`, id); err != nil {
+		return fmt.Errorf("remove work %d from the impact lists: %w", id, err)
+	}
 	return nil
 }
 
 func (p *pgText) clearWorks(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM work_text`)
-	return err
+	if _, err := tx.ExecContext(ctx, `DELETE FROM work_text`); err != nil {
+		return err
+	}
+	return pgClearImpacts(ctx, tx) // built again from the new index by finishReindex
 }
 
-func (p *pgText) finishReindex(context.Context, *sql.Tx) error { return nil }
+func (p *pgText) finishReindex(ctx context.Context, tx *sql.Tx) error {
+	return p.buildImpacts(ctx, tx)
+}
 
 func (p *pgText) indexMessage(ctx context.Context, tx *sql.Tx, id int64, subject, text string) error {
 	for i, doc := range textPieces([]string{subject, text}, []string{"A", ""}) {
@@ -275,9 +320,7 @@ func matchSQL(must, mustNot []search.Clause) (string, []any, error) {
 
 // rankSQL returns a query of (work_id, score) for the works matching,
 // where restricting them further (with more arguments), and its arguments.
-// The score is ts_rank_cd over the must clauses, summed over a work's
-// pieces, with the weights of SQLite's bm25Weights (10, 5, 2, 1 scaled to
-// PostgreSQL's 0..1), normalised by the pieces' lengths (1 + log length).
+// The score is pgRankExpr over the must clauses.
 //
 // Without where (RankText, TopText), only the pieces matching some must
 // clause are read and ranked (the others rank 0 and would add nothing to
@@ -304,10 +347,10 @@ func rankSQL(must, mustNot []search.Clause, where string) (string, []any, error)
 	}
 	if len(each) < len(must) {
 		// A clause with no words matches nothing (as matchSQL says).
-		return `SELECT t.work_id, CAST(0 AS REAL) FROM work_text t WHERE false ` + where + ` GROUP BY t.work_id`, nil, nil
+		return `SELECT t.work_id, CAST(0 AS DOUBLE PRECISION) FROM work_text t WHERE false ` + where + ` GROUP BY t.work_id`, nil, nil
 	}
 	all := strings.Join(each, " | ")
-	rank := `SELECT t.work_id, sum(ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', t.doc, CAST(? AS tsquery), 1)) FROM work_text t WHERE `
+	rank := `SELECT t.work_id, ` + pgRankExpr + ` FROM work_text t WHERE `
 	if where != "" {
 		return rank + `t.work_id IN (` + match + `) ` + where + ` GROUP BY t.work_id`, append([]any{all}, margs...), nil
 	}
@@ -319,6 +362,22 @@ func rankSQL(must, mustNot []search.Clause, where string) (string, []any, error)
 	}
 	return q + ` GROUP BY t.work_id`, args, nil
 }
+
+// pgRankExpr is a work's score for the tsquery of its one argument, summed
+// over the rows t of work_text that GROUP BY t.work_id gathers: ts_rank_cd
+// with the weights of SQLite's bm25Weights (10, 5, 2, 1 scaled to
+// PostgreSQL's 0..1) for D, C, B and A, normalised by each piece's length
+// (1: divided by the log of 1 + its number of positions). Each piece's rank
+// is a float4, summed as float8, which adds a work's few pieces exactly in
+// any order: the impact lists (pg_impact.go) store scores computed with
+// this expression for one work, equal to RankText's for all.
+const pgRankExpr = pgRankHead + `?` + pgRankTail
+
+// pgRankHead and pgRankTail are pgRankExpr around its tsquery text.
+const (
+	pgRankHead = `sum(CAST(ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', t.doc, CAST(`
+	pgRankTail = ` AS tsquery), 1) AS DOUBLE PRECISION))`
+)
 
 // scanScored reads (id, score) rows.
 func scanScored(rows *sql.Rows) ([]search.Scored, error) {
@@ -407,11 +466,4 @@ func (p *pgText) scoreText(ctx context.Context, must, mustNot []search.Clause, i
 		return nil, fmt.Errorf("score text: %w", err)
 	}
 	return out, nil
-}
-
-// bestText has no impact lists to rank from: the engine scores as
-// RankText, TopText or ScoreText do.
-func (p *pgText) bestText(ctx context.Context, must, mustNot []search.Clause) ([]uint32, *search.TopScores, error) {
-	ids, err := p.matchText(ctx, must, mustNot)
-	return ids, nil, err
 }

@@ -35,6 +35,25 @@ type textIndex interface {
 	topText(ctx context.Context, must, mustNot []search.Clause, k int) ([]search.Scored, error)
 	scoreText(ctx context.Context, must, mustNot []search.Clause, ids []uint32) ([]search.Scored, error)
 	bestText(ctx context.Context, must, mustNot []search.Clause) ([]uint32, *search.TopScores, error)
+
+	// ensureImpacts and buildImpactLists are EnsureTextImpacts and
+	// BuildTextImpacts (see there).
+	ensureImpacts(ctx context.Context, minWorks int) (bool, error)
+	buildImpactLists(ctx context.Context) error
+}
+
+// EnsureTextImpacts builds the impact lists of common words (SQLite:
+// impact.go; PostgreSQL: pg_impact.go) if the archive has at least minWorks
+// works and the lists are missing or out of date, and reports whether it
+// built. serve calls it at start.
+func (s *Store) EnsureTextImpacts(ctx context.Context, minWorks int) (bool, error) {
+	return s.text.ensureImpacts(ctx, minWorks)
+}
+
+// BuildTextImpacts builds the impact lists of common words again from the
+// full-text index (fanarchive reindex --impacts, benchmarks).
+func (s *Store) BuildTextImpacts(ctx context.Context) error {
+	return s.text.buildImpactLists(ctx)
 }
 
 // MatchText implements search.Source.
@@ -123,6 +142,12 @@ func (f ftsText) topText(ctx context.Context, must, mustNot []search.Clause, k i
 func (f ftsText) scoreText(ctx context.Context, must, mustNot []search.Clause, ids []uint32) ([]search.Scored, error) {
 	return f.s.ftsScoreText(ctx, must, mustNot, ids)
 }
+
+func (f ftsText) ensureImpacts(ctx context.Context, minWorks int) (bool, error) {
+	return f.s.ftsEnsureImpacts(ctx, minWorks)
+}
+
+func (f ftsText) buildImpactLists(ctx context.Context) error { return f.s.ftsBuildImpacts(ctx) }
 
 func (f ftsText) bestText(ctx context.Context, must, mustNot []search.Clause) ([]uint32, *search.TopScores, error) {
 	return f.s.ftsBestText(ctx, must, mustNot)
