@@ -178,14 +178,13 @@ func build(ctx context.Context, dir, db string, n, batchSize int, seed uint64, l
 		}
 	}
 	if db != "" {
-		// PostgreSQL has no impact lists; its statistics, as autovacuum
-		// would gather them.
+		// PostgreSQL's statistics, as autovacuum would gather them soon
+		// after a bulk load; then its impact lists, below.
 		start := time.Now()
 		if err := pgAnalyze(ctx, db); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "benchsearch: vacuumed and analyzed the database in %s\n", time.Since(start).Round(time.Second))
-		return nil
 	}
 	// As `fanarchive reindex` or serve's first start would: the impact
 	// lists of common words, from the full-text index.
@@ -241,13 +240,11 @@ func serve(ctx context.Context, dir, db string, n int, seed uint64, perClass int
 		return nil, err
 	}
 	defer store.Close()
-	// As serve does before it loads the engine (SQLite's impact lists:
-	// PostgreSQL has none).
+	// As serve does before it loads the engine: the impact lists, if
+	// missing (an archive built by an older benchsearch) or out of date.
 	start := time.Now()
-	if db == "" {
-		if _, err := store.EnsureTextImpacts(ctx, sqlite.ImpactMinWorks); err != nil {
-			return nil, err
-		}
+	if _, err := store.EnsureTextImpacts(ctx, sqlite.ImpactMinWorks); err != nil {
+		return nil, err
 	}
 	impactSeconds := time.Since(start).Seconds()
 	start = time.Now()
